@@ -1,0 +1,97 @@
+"""Clean scraped report text: drop site chrome, repair pages, lines and damage.
+
+The result is a list of `Line`s that remember which raw lines they came from,
+so every cleaned report can be traced back to the untouched original.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest import chrome
+from ingest.normalize import normalize_line
+from ingest.patterns import heading_marker, looks_like_title
+from ingest.repair import join_page_markers, rejoin_broken, repair_damage
+from ingest.types import Line
+
+_NEWLINES = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0c")
+_SENTENCE = re.compile(r"[，。；！？]")
+_SIGNATURE = re.compile(
+    r"^(.{2,40}(局|厅|委|委员会|政府|办公室|督导室|中心|学校|学院|大学|小学|中学|幼儿园|研究院|处|科|部|会)"
+    r"|[\d〇一二三四五六七八九十]{4}年[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日)$"
+)
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    lines: list[Line]
+    title_hints: list[str]
+
+
+def split_raw(text: str) -> list[str]:
+    """The raw lines of a text; cleaned `Line`s index into this list."""
+    return _NEWLINES.split(text)
+
+
+def is_content(line: str) -> bool:
+    """A line of running report text rather than a label, title or heading."""
+    return len(line) >= 40 and bool(_SENTENCE.search(line))
+
+
+def _keep_outside_body(line: str, head: bool) -> bool:
+    if head and (heading_marker(line) or looks_like_title(line) or line.endswith("：") or line.startswith("#")):
+        return True
+    return bool(_SIGNATURE.match(line))
+
+
+def clean(text: str) -> Cleaned:
+    """Clean one file's text into report lines.
+
+    >>> [l.text for l in clean("当前位置:首页 > 工作总结\\n2020年工作总结\\n一年来,我们做好了各项工作,成效明显,群众满意度持续提升。\\n下载该Word文档").lines]
+    ['2020年工作总结', '一年来，我们做好了各项工作，成效明显，群众满意度持续提升。']
+    """
+    hints: list[str] = []
+    lines: list[Line] = []
+    blank = False
+    in_list = False
+    for i, raw in enumerate(split_raw(text)):
+        norm = normalize_line(raw)
+        if not norm:
+            blank = True
+            continue
+        if chrome.is_chrome(norm):
+            if title := chrome.file_title(norm):
+                hints.append(title)
+            if chrome.LIST_HEADER.match(norm):
+                in_list = True
+            blank = True
+            continue
+        norm = chrome.strip_inline(norm)
+        if not norm:
+            continue
+        if in_list and not is_content(norm):
+            continue
+        in_list = False
+        lines.append(Line(norm, i, i, blank))
+        blank = False
+
+    body = [i for i, ln in enumerate(lines) if is_content(ln.text)]
+    if not body:
+        return Cleaned([], hints)
+    first, last = body[0], body[-1]
+    kept: list[Line] = []
+    seen: set[str] = set()
+    for i, ln in enumerate(lines):
+        if i < first:
+            if not _keep_outside_body(ln.text, head=True) or ln.text in seen:
+                continue
+            seen.add(ln.text)
+        elif i > last and not _keep_outside_body(ln.text, head=False):
+            continue
+        kept.append(ln)
+
+    kept = join_page_markers(kept)
+    kept = [Line(repair_damage(ln.text), ln.first, ln.last, ln.after_blank) for ln in kept]
+    kept = rejoin_broken(kept)
+    return Cleaned(kept, hints)

@@ -1,0 +1,374 @@
+"""Segment a cleaned report into sections (heading tree) and passages.
+
+Headings follow the hierarchy 一、 > （一） > 1. > （1）, plus unmarked short
+title lines and `#` headings from .docx/.html. A marker only counts as a
+heading when it continues a numbering sequence that is open (or starts one
+at 1), which rejects stray numbers and copes with reports that reuse 一、
+for a nested list. Reports whose line breaks were lost in conversion (one
+paragraph of thousands of characters) get their inline headings found too.
+
+Passages never cross a section boundary; long bodies are cut at sentence
+ends or before inline enumerations (一是…二是…) into balanced pieces.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from ingest.patterns import (
+    CN_NUM,
+    INLINE_ENUM,
+    MARKER_RANK,
+    SENTENCE_END,
+    heading_marker,
+    looks_like_title,
+)
+from ingest.types import Passage, Section
+
+MIN_CHARS = 150
+MAX_CHARS = 500
+HEADING_MAX = 60  # a whole line up to this long may be a heading
+COLLAPSED_MIN = 300  # a paragraph this long with inline headings lost its breaks
+
+_BOUNDARY_BEFORE = set(SENTENCE_END + "：: ")
+_END_PUNCT = re.compile(r"[。！？；：]")
+_GLUED_START = re.compile(
+    rf"\d{{1,2}}月\d{{1,2}}日|\d{{4}}年\d|(?:xx|XX|我|全)?(?:县|区|市|省)(?:委|政府|人民政府|教育|教体)"
+)
+_SENT_SPLIT = re.compile(rf"(?<=[{SENTENCE_END}])[”’」』)）]*")
+_ENUM_SPLIT = re.compile(rf"(?<=[，。；：,;:\s])(?=[{CN_NUM}]{{1,3}}是)")
+
+
+@dataclass
+class _Heading:
+    start: int  # offset of the marker
+    body: int  # offset where the section's own text begins
+    style: str
+    n: int
+    marker: str
+    title: str
+    level: int = 0
+
+
+@dataclass
+class _Open:
+    style: str
+    last: int
+    section: int
+
+
+@dataclass
+class Outline:
+    sections: list[Section] = field(default_factory=list)
+    title_end: int = 0
+
+
+def _clip_title(text: str) -> str:
+    return text.strip().rstrip("。；：，:;, ").strip()
+
+
+def _prep_boundary(text: str, start: int, limit: int) -> int | None:
+    """Offset of a preposition that starts a sentence glued to a heading."""
+    import jieba
+    import jieba.posseg as pseg
+
+    jieba.setLogLevel(60)
+    pos, prev = start, ""
+    for token in pseg.cut(text[start:limit]):
+        if token.flag == "p" and pos - start >= 4 and prev[:1] in ("n", "v", "j", "l") and prev != "v":
+            return pos
+        prev = token.flag
+        pos += len(token.word)
+    return None
+
+
+def _heading_end(text: str, start: int, stop: int, whole_line: bool) -> tuple[int, int]:
+    """(end of heading title, start of body) for a heading whose text starts at `start`."""
+    if whole_line:
+        return stop, stop
+    window = text[start : min(stop, start + HEADING_MAX)]
+    ends = []
+    if m := _END_PUNCT.search(window):
+        ends.append((m.start(), m.end()))
+    for m in _GLUED_START.finditer(window):
+        if m.start() >= 4:
+            ends.append((m.start(), m.start()))
+            break
+    pos = start + 1
+    while pos < start + len(window):
+        if pos - start >= 2 and heading_marker(text, pos):
+            ends.append((pos - start, pos - start))
+            break
+        pos += 1
+    if not _END_PUNCT.search(window):
+        # Nothing marks where the heading stops: a preposition opening the
+        # first sentence of the body does ('指导思想以习近平…').
+        if (p := _prep_boundary(text, start, start + len(window))) is not None:
+            ends.append((p - start, p - start))
+    if ends:
+        end, body = min(ends)
+        return start + end, start + body
+    m = _END_PUNCT.search(text, start, min(stop, start + 100))
+    if m:
+        return m.start(), m.end()
+    cut = text.rfind("，", start, start + 30)
+    end = cut if cut > start else min(stop, start + 30)
+    return end, end
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def _candidates(text: str, a: int, b: int, title_end: int) -> list[tuple[int, str, int, int, bool]]:
+    """Heading markers in paragraph [a, b): (offset, style, n, marker_end, at_line_start)."""
+    out = []
+    first = max(a, title_end)
+    while first < b and text[first] == " ":
+        first += 1
+    para = text[a:b]
+    if para.startswith("#"):
+        return [(a, "md" + str(len(para) - len(para.lstrip("#"))), 1, a + len(para) - len(para.lstrip("#")), True)]
+    if hm := heading_marker(text, first):
+        out.append((first, hm[0], hm[1], hm[2], True))
+    if b - a < COLLAPSED_MIN:
+        return out
+    inline = []
+    for pos in range(first + 1, b):
+        if text[pos - 1] not in _BOUNDARY_BEFORE:
+            continue
+        hm = heading_marker(text, pos)
+        if hm and not text.startswith(("是", "点"), hm[2]):
+            inline.append((pos, hm[0], hm[1], hm[2], False))
+    if sum(1 for c in inline if c[1] in ("cn", "pcn")) >= 2:
+        out.extend(inline)
+    return out
+
+
+def _plain_heading(line: str) -> bool:
+    """A short unmarked line that titles what follows, e.g. '2020年工作总结'."""
+    return (
+        2 <= len(line) <= 30
+        and line[-1] not in SENTENCE_END + "：:，,"
+        and not re.search(r"[，。；]", line)
+        and heading_marker(line) is None
+    )
+
+
+def _title_end(text: str, title: str) -> int:
+    """Offset after a leading document title, or 0."""
+    paras = _paragraphs(text)
+    if not paras:
+        return 0
+    a, b = paras[0]
+    first = text[a:b]
+    if looks_like_title(first) or (title and first.strip() == title):
+        return b
+    # A title glued to the first heading: '2021年教育督导工作要点一、指导思想…'
+    for pos in range(4, min(len(first), 60)):
+        hm = heading_marker(first, pos)
+        if hm and hm[0] in ("cn", "part") and looks_like_title(first[:pos].strip()):
+            return a + pos
+    return 0
+
+
+def outline(text: str, title: str = "") -> tuple[list[_Heading], int]:
+    """Accepted headings of `text` in order, and the end offset of its title."""
+    t_end = _title_end(text, title)
+    headings: list[_Heading] = []
+    stack: list[_Open] = []
+    for a, b in _paragraphs(text):
+        if b <= t_end:
+            continue
+        cands = _candidates(text, a, b, t_end)
+        if not cands and _plain_heading(text[a:b]) and a >= t_end and b - a < 31:
+            headings.append(_Heading(a, b, "plain", 1, "", text[a:b].strip(), 0))
+            stack = [_Open("plain", 1, len(headings) - 1)]
+            continue
+        i = 0
+        while i < len(cands):
+            pos, style, n, mend, line_start = cands[i]
+            i += 1
+            if headings and pos < headings[-1].body:
+                continue
+            level = _accept(stack, style, n)
+            if level is None:
+                continue
+            nxt = [c[0] for c in cands[i:]]
+            stop = min([b] + nxt)
+            whole = line_start and stop == b and b - mend <= HEADING_MAX and not _END_PUNCT.search(text, mend, b - 1)
+            t_stop, body = _heading_end(text, mend, stop, whole)
+            h = _Heading(pos, body, style, n, text[pos:mend].strip(), _clip_title(text[mend:t_stop]), level)
+            headings.append(h)
+            stack[-1].section = len(headings) - 1
+            if body < b and (hm := heading_marker(text, body)) and not any(c[0] == body for c in cands[i:]):
+                cands.insert(i, (body, hm[0], hm[1], hm[2], False))
+    return _drop_empty_leaves(text, headings), t_end
+
+
+def _accept(stack: list[_Open], style: str, n: int) -> int | None:
+    """Fit a marker into the open numbering sequences; its depth, or None."""
+    if style.startswith("md"):
+        depth = int(style[2:])
+        while stack and not (stack[-1].style.startswith("md") and int(stack[-1].style[2:]) < depth):
+            if stack[-1].style == "plain":
+                break
+            stack.pop()
+        stack.append(_Open(style, n, -1))
+        return len(stack) - 1
+    for depth in range(len(stack) - 1, -1, -1):
+        op = stack[depth]
+        if op.style == style and op.last < n <= op.last + 2:
+            del stack[depth + 1 :]
+            op.last = n
+            return depth
+    if n != 1:
+        return None
+    # A new sequence nests under the innermost open one of equal or higher
+    # rank (a reused 一、 nests under 一、); lower-ranked ones are closed.
+    rank = MARKER_RANK[style]
+    while stack and MARKER_RANK.get(stack[-1].style, -1) > rank:
+        stack.pop()
+    stack.append(_Open(style, 1, -1))
+    return len(stack) - 1
+
+
+def _drop_empty_leaves(text: str, headings: list[_Heading]) -> list[_Heading]:
+    """Turn list items and signatures that head no text back into text.
+
+    A low-level marker (1. / (1) / ①) or an unmarked line that is followed
+    directly by another heading, and has no sub-headings, is an item of a
+    list, not a section; keeping it as a heading would hide it from search.
+    """
+    keep = []
+    for i, h in enumerate(headings):
+        nxt = headings[i + 1] if i + 1 < len(headings) else None
+        end = nxt.start if nxt else len(text)
+        has_child = nxt is not None and nxt.level > h.level
+        empty = not text[h.body : end].strip()
+        if empty and not has_child and h.style in ("num", "pnum", "circ", "plain"):
+            continue
+        keep.append(h)
+    return keep
+
+
+def _units(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Sentence-ish units of [a, b): cut after sentence ends and before 二是/三是."""
+    cuts = {a, b}
+    for m in _SENT_SPLIT.finditer(text, a, b):
+        cuts.add(m.end())
+    for m in _ENUM_SPLIT.finditer(text, a, b):
+        cuts.add(m.start())
+    points = sorted(c for c in cuts if a <= c <= b)
+    units = []
+    for s, e in zip(points, points[1:]):
+        while e - s > MAX_CHARS:
+            cut = text.rfind("，", s + MIN_CHARS, s + MAX_CHARS)
+            cut = cut + 1 if cut > 0 else s + MAX_CHARS
+            units.append((s, cut))
+            s = cut
+        if e > s:
+            units.append((s, e))
+    return units
+
+
+def _balanced(units: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Group consecutive units into about-equal chunks of at most MAX_CHARS."""
+    total = units[-1][1] - units[0][0]
+    k = max(1, math.ceil(total / MAX_CHARS))
+    while True:
+        target = total / k
+        chunks: list[tuple[int, int]] = []
+        cur_start, cur_end = units[0]
+        for s, e in units[1:]:
+            over = e - cur_start > MAX_CHARS
+            closer = (e - cur_start) - target > target - (cur_end - cur_start)
+            if over or (closer and len(chunks) < k - 1):
+                chunks.append((cur_start, cur_end))
+                cur_start = s
+            cur_end = e
+        chunks.append((cur_start, cur_end))
+        if all(e - s <= MAX_CHARS for s, e in chunks) or k >= len(units):
+            return chunks
+        k += 1
+
+
+def _chunk(text: str, blocks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Passages for the text blocks of one section body."""
+    pieces: list[tuple[int, int]] = []
+    for a, b in blocks:
+        if b - a > MAX_CHARS:
+            pieces.extend(_balanced(_units(text, a, b)))
+        else:
+            pieces.append((a, b))
+    merged: list[tuple[int, int]] = []
+    for a, b in pieces:
+        if merged and (b - merged[-1][0] <= MAX_CHARS) and (
+            merged[-1][1] - merged[-1][0] < MIN_CHARS or b - a < MIN_CHARS
+        ):
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _strip(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def segment(text: str, doc_id: str, title: str = "") -> tuple[list[Section], list[Passage]]:
+    """Sections and passages of one cleaned report.
+
+    Each passage keeps the heading path above it and its offsets into `text`.
+    """
+    headings, t_end = outline(text, title)
+    sections: list[Section] = []
+    parents: list[int] = []
+    for i, h in enumerate(headings):
+        end = len(text)
+        for later in headings[i + 1 :]:
+            if later.level <= h.level:
+                end = later.start
+                break
+        while parents and headings[parents[-1]].level >= h.level:
+            parents.pop()
+        parent = parents[-1] if parents else -1
+        sections.append(Section(i, h.level, h.marker, h.title, h.start, end, parent))
+        parents.append(i)
+
+    def path(i: int) -> tuple[str, ...]:
+        out = []
+        while i >= 0:
+            h = headings[i]
+            out.append(f"{h.marker}{h.title}" if h.style not in ("plain",) and not h.style.startswith("md") else h.title)
+            i = sections[i].parent
+        return tuple(reversed(out))
+
+    # The body of each section is the text between its heading and the next heading.
+    spans = [(-1, t_end, headings[0].start if headings else len(text))]
+    for i, h in enumerate(headings):
+        nxt = headings[i + 1].start if i + 1 < len(headings) else len(text)
+        spans.append((i, h.body, nxt))
+    passages: list[Passage] = []
+    for sec, a, b in spans:
+        blocks = []
+        for pa, pb in _paragraphs(text):
+            s, e = _strip(text, max(pa, a), min(pb, b))
+            if e > s:
+                blocks.append((s, e))
+        heading = path(sec) if sec >= 0 else ()
+        for s, e in _chunk(text, blocks):
+            k = len(passages)
+            passages.append(Passage(f"{doc_id}.p{k:03d}", k, heading, s, e, text[s:e], sec))
+    return sections, passages
