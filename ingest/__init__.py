@@ -12,6 +12,7 @@ _EXPORTS = {
     "SUPPORTED_SUFFIXES": "ingest.pipeline",
     "iter_files": "ingest.pipeline",
     "process_file": "ingest.pipeline",
+    "process_text": "ingest.pipeline",
     "IngestError": "ingest.errors",
     "Document": "ingest.types",
     "Passage": "ingest.types",

@@ -1,0 +1,121 @@
+"""Ingest files into the store: skip unchanged files, replace changed ones.
+
+Each file is processed completely before anything is written, then its
+reports are swapped in one transaction; a bad file is reported and skipped
+and never touches what is already stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.errors import IngestError
+from ingest.load import load
+from ingest.pipeline import INGEST_VERSION, iter_files, process_text
+from index.store import Store
+
+
+@dataclass
+class FileResult:
+    source: str
+    status: str  # added | updated | unchanged | duplicate | skipped
+    reports: int = 0
+    passages: int = 0
+    reason: str = ""
+
+
+@dataclass
+class Summary:
+    results: list[FileResult] = field(default_factory=list)
+    pruned: list[str] = field(default_factory=list)
+
+    def count(self, *statuses: str) -> int:
+        return sum(1 for r in self.results if r.status in statuses)
+
+    @property
+    def reports(self) -> int:
+        return sum(r.reports for r in self.results)
+
+    @property
+    def passages(self) -> int:
+        return sum(r.passages for r in self.results)
+
+    @property
+    def skipped(self) -> list[FileResult]:
+        return [r for r in self.results if r.status in ("skipped", "duplicate")]
+
+    def line(self) -> str:
+        return (
+            f"{len(self.results)} file(s): {self.count('added')} added, {self.count('updated')} updated, "
+            f"{self.count('unchanged')} unchanged, {len(self.skipped)} skipped; "
+            f"{self.reports} report(s), {self.passages} passage(s) written"
+            + (f"; {len(self.pruned)} pruned" if self.pruned else "")
+        )
+
+
+def ingest_file(store: Store, path: Path, source: str) -> FileResult:
+    """Bring one file's reports up to date in the store."""
+    resolved = str(path.resolve())
+    try:
+        data = path.read_bytes()
+        stat = path.stat()
+    except OSError as exc:
+        return FileResult(source, "skipped", reason=f"{source}: cannot read ({exc.strerror or exc})")
+    sha = hashlib.sha256(data).hexdigest()
+    known = store.file(resolved)
+    if known and known["sha256"] == sha and known["ingest_version"] == INGEST_VERSION and known["status"] == "ok":
+        return FileResult(source, "unchanged")
+    if other := store.same_content(sha, resolved):
+        store.put_file(resolved, source, sha, stat.st_size, stat.st_mtime, INGEST_VERSION, [],
+                       status="duplicate", detail=other)
+        return FileResult(source, "duplicate", reason=f"{source}: same content as {other}, stored once")
+    try:
+        raw = load(path, source)
+        docs = process_text(raw, path.stem)
+    except IngestError as exc:
+        return FileResult(source, "skipped", reason=str(exc))
+    except Exception as exc:  # a defect must not stop a folder ingest; name it and go on
+        return FileResult(source, "skipped", reason=f"{source}: failed to process ({type(exc).__name__}: {exc})")
+    kept, dropped = [], []
+    for doc in docs:
+        twin = store.report_with_text(doc.text_sha256, resolved)
+        (dropped if twin else kept).append((doc, twin))
+    reason = "; ".join(f"report {d.part} duplicates {t['doc_id']} from {t['source']}" for d, t in dropped)
+    if not kept:
+        store.put_file(resolved, source, sha, stat.st_size, stat.st_mtime, INGEST_VERSION, [],
+                       status="duplicate", detail=reason)
+        return FileResult(source, "duplicate", reason=f"{source}: {reason}")
+    store.put_file(
+        resolved, source, sha, stat.st_size, stat.st_mtime, INGEST_VERSION, [d for d, _ in kept],
+        original=(raw.fmt.value, raw.encoding, raw.text),
+    )
+    status = "updated" if known else "added"
+    return FileResult(source, status, len(kept), sum(len(d.passages) for d, _ in kept),
+                      reason=f"{source}: {reason}" if reason else "")
+
+
+def prune(store: Store) -> list[str]:
+    """Remove the reports of files that no longer exist."""
+    gone = [row for row in store.files() if not Path(row["path"]).exists()]
+    for row in gone:
+        store.remove_file(row["path"])
+    return [row["source"] for row in gone]
+
+
+def ingest_paths(
+    store: Store,
+    paths: Iterable[str],
+    prune_missing: bool = False,
+    progress: Callable[[Iterable], Iterable] | None = None,
+) -> Summary:
+    """Ingest files and folders (recursively); `progress` wraps the file list."""
+    files = list(iter_files(paths))
+    summary = Summary()
+    for path, source in (progress(files) if progress else files):
+        summary.results.append(ingest_file(store, path, source))
+    if prune_missing:
+        summary.pruned = prune(store)
+    return summary

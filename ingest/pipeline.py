@@ -1,0 +1,91 @@
+"""The ingest facade: one file in, its reports out as `Document`s."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ingest.clean import clean, split_raw
+from ingest.errors import NoReport
+from ingest.load import SUFFIXES, load
+from ingest.meta import extract
+from ingest.patterns import looks_like_title
+from ingest.segment import segment
+from ingest.split import split_reports
+from ingest.types import Document, RawText
+
+# Bump when cleaning, splitting or segmentation change, so that an unchanged
+# file is processed again by `edureports ingest`.
+INGEST_VERSION = 1
+SUPPORTED_SUFFIXES = tuple(sorted(SUFFIXES))
+
+
+def iter_files(paths: Iterable[str]) -> Iterator[tuple[Path, str]]:
+    """(path, source) for each file given or found below a folder, in order.
+
+    `source` keeps the path as the user wrote it; hidden files and folders
+    are passed over.
+    """
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        yield Path(root) / name, os.path.join(root, name)
+        else:
+            yield path, given
+
+
+def process_file(path: str | Path, source: str | None = None) -> list[Document]:
+    """Load, clean, split, describe and segment one file.
+
+    >>> [d.region.display for d in process_file("corpus/000_d7ed74de268168c1.txt")]
+    ['山东省济南市市中区']
+    """
+    path = Path(path)
+    return process_text(load(path, source or str(path)), path.stem)
+
+
+def process_text(raw: RawText, stem: str = "") -> list[Document]:
+    """Clean, split, describe and segment the text a loader read."""
+    source = raw.source
+    cleaned = clean(raw.text)
+    if not cleaned.lines:
+        raise NoReport(f"{source}: no report text found (only site chrome or short lines)")
+    raw_lines = split_raw(raw.text)
+    parts = split_reports(cleaned.lines)
+    docs = []
+    for k, part in enumerate(parts, 1):
+        text = "\n".join(line.text for line in part.lines)
+        head_titles = [ln.text for ln in part.lines[:3] if looks_like_title(ln.text)]
+        candidates = [part.title, *cleaned.title_hints, raw.title_hint, *head_titles, stem, source]
+        title = next(t for t in candidates if t)
+        doc_id = raw.sha256[:12] + (f"-{k}" if len(parts) > 1 else "")
+        sections, passages = segment(text, doc_id, title)
+        meta = extract(title, text, [s.title for s in sections if s.level <= 1])
+        raw_text = "\n".join(raw_lines[part.lines[0].first : part.lines[-1].last + 1])
+        docs.append(
+            Document(
+                doc_id=doc_id,
+                source=source,
+                file_sha256=raw.sha256,
+                part=k,
+                title=meta.title,
+                doc_type=meta.doc_type,
+                doc_types=meta.doc_types,
+                years=meta.years,
+                region=meta.region,
+                issuer=meta.issuer,
+                level=meta.level,
+                text=text,
+                raw_text=raw_text,
+                text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                sections=tuple(sections),
+                passages=tuple(passages),
+            )
+        )
+    return docs
