@@ -35,8 +35,15 @@ def split_raw(text: str) -> list[str]:
 
 
 def is_content(line: str) -> bool:
-    """A line of running report text rather than a label, title or heading."""
-    return len(line) >= 40 and bool(_SENTENCE.search(line))
+    """A line of running report text rather than a label, title or heading.
+
+    Long lines with sentence punctuation qualify, and so do shorter lines
+    that end inside or at the end of a sentence (PDF text wraps at ~35
+    characters).
+    """
+    if not _SENTENCE.search(line):
+        return False
+    return len(line) >= 40 or (len(line) >= 12 and line[-1] in "，、。；！？")
 
 
 def _keep_outside_body(line: str, head: bool) -> bool:

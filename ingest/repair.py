@@ -102,7 +102,7 @@ def rejoin_broken(lines: list[Line]) -> list[Line]:
             glue = bool(_CONTINUES.match(ln.text))
             if not glue and not ln.after_blank:
                 glue = (
-                    len(prev.text) >= JOIN_MIN
+                    (len(prev.text) >= JOIN_MIN or prev.text[-1] in "，、“《（(")
                     and _ends_open(prev.text)
                     and not prev.text.startswith("#")
                     and not ln.text.startswith("#")

@@ -1,0 +1,102 @@
+"""Shared fixtures: the shipped seeds, a tmp data dir, and file builders."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SEEDS = sorted(CORPUS.glob("*.txt"))
+
+# How many reports each seed file holds.
+REPORTS_PER_SEED = {
+    "000_d7ed74de268168c1.txt": 1,
+    "001_f75cf3d12588e79c.txt": 1,
+    "002_cb78348201e86ec4.txt": 1,
+    "003_2cb70922c35a3e1f.txt": 1,
+    "004_151cab1d8e703d3d.txt": 5,
+}
+
+
+@pytest.fixture(scope="session")
+def seed_docs():
+    """Every seed file processed once: {file name: [Document, ...]}."""
+    from ingest.pipeline import process_file
+
+    return {p.name: process_file(p) for p in SEEDS}
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def cli():
+    """Run the command line in-process; returns click's Result (stdout/stderr apart)."""
+    from click.testing import CliRunner
+
+    from edureports.cli import main
+
+    def run(*args: str, env: dict | None = None):
+        return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+    return run
+
+
+REPORT_TEXT = (
+    "2022年教育局工作总结\n"
+    "一、落实“双减”政策\n"
+    "今年以来，我区全面落实“双减”政策，校外培训机构由120家压减到35家，课后服务覆盖率达100%。"
+    "建立作业公示制度，学生书面作业时间明显减少，家长满意度达到96.5%。\n"
+    "二、推进集团化办学\n"
+    "全区组建教育集团12个，覆盖中小学56所，新增优质学位3000个。名校带弱校，城乡学校结对帮扶实现全覆盖。\n"
+)
+
+
+def make_docx(path: Path, numbered: bool = False) -> Path:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("2022年教育局工作总结", 0)
+    document.add_heading("一、落实“双减”政策", 1)
+    document.add_paragraph(
+        "今年以来，我区全面落实“双减”政策，校外培训机构由120家压减到35家，课后服务覆盖率达100%。"
+        "建立作业公示制度，学生书面作业时间明显减少，家长满意度达到96.5%。"
+    )
+    document.add_heading("推进集团化办学", 1)
+    document.add_paragraph("全区组建教育集团12个，覆盖中小学56所，新增优质学位3000个。名校带弱校，城乡学校结对帮扶实现全覆盖。")
+    if numbered:
+        document.add_paragraph("加强课后服务管理，建立弹性离校制度。", style="List Number")
+        document.add_paragraph("规范校外培训机构收费，建立资金监管账户。", style="List Number")
+    table = document.add_table(rows=2, cols=3)
+    for i, value in enumerate(["指标", "2021年", "2022年"]):
+        table.cell(0, i).text = value
+    for i, value in enumerate(["课后服务覆盖率", "85%", "100%"]):
+        table.cell(1, i).text = value
+    document.save(path)
+    return path
+
+
+def make_pdf(path: Path, lines: list[str]) -> Path:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path))
+    c.setFont("STSong-Light", 11)
+    y = 800
+    for line in lines:
+        c.drawString(40, y, line)
+        y -= 18
+    if not lines:
+        c.rect(100, 100, 300, 500, fill=1)  # a page with only an image-like shape
+    c.save()
+    return path
+
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -1,0 +1,89 @@
+"""The command line as users run it: exit codes, JSON on stdout, messages on stderr."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import CORPUS, REPORT_TEXT
+
+from edureports.cli import main
+
+DOC_FIELDS = {"doc_id", "source", "title", "doc_type", "region", "years", "n_passages", "themes"}
+PASSAGE_FIELDS = {"passage_id", "heading", "text", "char_start", "char_end", "themes"}
+
+
+@pytest.mark.parametrize("name", sorted(main.commands))
+def test_every_subcommand_has_help_with_an_example(cli, name):
+    result = cli(name, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.stdout and "--data" in result.stdout
+
+
+def test_ingest_docs_show_on_the_corpus(cli, data_dir):
+    result = cli("ingest", str(CORPUS), "--data", str(data_dir))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert "5 file(s): 5 added" in result.stderr and "9 report(s)" in result.stderr
+
+    listing = cli("docs", "--json", "--data", str(data_dir))
+    rows = json.loads(listing.stdout)
+    assert len(rows) == 9 and all(DOC_FIELDS <= set(r) for r in rows)
+    assert {r["region"] for r in rows} >= {"山东省济南市市中区", "广东省东莞市", "上海市金山区"}
+
+    doc_id = next(r["doc_id"] for r in rows if r["region"] == "广东省东莞市")
+    shown = json.loads(cli("show", doc_id, "--json", "--data", str(data_dir)).stdout)
+    assert DOC_FIELDS - {"n_passages"} <= set(shown)
+    assert shown["passages"] and all(PASSAGE_FIELDS <= set(p) for p in shown["passages"])
+    assert shown["outline"][0]["title"] == "2016年工作回顾"
+
+    text = cli("show", doc_id, "--data", str(data_dir))
+    assert text.exit_code == 0 and "2016年工作回顾" in text.stdout and "[" + doc_id + ".p000]" in text.stdout
+    # A unique prefix is enough; an ambiguous one (five parts of one file) is not.
+    jinan = next(r["doc_id"] for r in rows if r["region"] == "山东省济南市市中区")
+    assert "山东省济南市市中区" in cli("show", jinan[:6], "--data", str(data_dir)).stdout
+    assert cli("show", doc_id[:12], "--data", str(data_dir)).exit_code == 2
+
+
+def test_unknown_report_id_is_a_one_line_error(cli, data_dir):
+    result = cli("show", "nope", "--data", str(data_dir))
+    assert result.exit_code == 2
+    assert result.stderr == "Error: no report with id 'nope'; list the ids with: edureports docs\n"
+
+
+def test_folder_with_bad_files_exits_0_and_lists_them(cli, data_dir, tmp_path):
+    (tmp_path / "good.txt").write_text(REPORT_TEXT, encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = cli("ingest", str(tmp_path), "--data", str(data_dir))
+    assert result.exit_code == 0
+    assert f"skipped: {tmp_path / 'empty.txt'}: empty file, nothing to ingest" in result.stderr
+
+
+def test_a_single_bad_file_exits_2(cli, data_dir, tmp_path):
+    (tmp_path / "scan.doc").write_bytes(b"\xd0\xcf\x11\xe0")
+    result = cli("ingest", str(tmp_path / "scan.doc"), "--data", str(data_dir))
+    assert result.exit_code == 2
+    assert "Word 97-2003 .doc files are not supported; save it as .docx" in result.stderr
+
+
+def test_missing_path_exits_2(cli, data_dir, tmp_path):
+    result = cli("ingest", str(tmp_path / "nowhere"), "--data", str(data_dir))
+    assert result.exit_code == 2 and "no such file or folder" in result.stderr
+
+
+def test_data_dir_from_the_environment(cli, tmp_path):
+    env_dir = tmp_path / "envdata"
+    (tmp_path / "r.txt").write_text(REPORT_TEXT, encoding="utf-8")
+    assert cli("ingest", str(tmp_path / "r.txt"), env={"EDUREPORTS_DATA": str(env_dir)}).exit_code == 0
+    assert (env_dir / "edureports.sqlite").exists()
+    assert len(json.loads(cli("docs", "--json", env={"EDUREPORTS_DATA": str(env_dir)}).stdout)) == 1
+
+
+def test_console_script_runs(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "edureports.cli", "docs", "--json", "--data", str(tmp_path / "d")],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0 and json.loads(result.stdout) == []
