@@ -8,6 +8,7 @@ success and 2 on bad usage or bad input, with a one-line reason.
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -108,6 +109,8 @@ def ingest(paths: tuple[str, ...], prune: bool, data: Path) -> None:
     except KeyboardInterrupt:
         click.echo("interrupted: files ingested so far are kept, the file in progress was not written", err=True)
         sys.exit(130)
+    except sqlite3.Error as exc:
+        raise CLIError(f"the store in {data} cannot be written ({exc}); is another ingest running?") from None
     finally:
         store.close()
     for result in summary.results:

@@ -79,10 +79,13 @@ def ingest_file(store: Store, path: Path, source: str) -> FileResult:
         return FileResult(source, "skipped", reason=str(exc))
     except Exception as exc:  # a defect must not stop a folder ingest; name it and go on
         return FileResult(source, "skipped", reason=f"{source}: failed to process ({type(exc).__name__}: {exc})")
-    kept, dropped = [], []
+    kept, dropped, seen = [], [], {}
     for doc in docs:
         twin = store.report_with_text(doc.text_sha256, resolved)
+        if twin is None and doc.text_sha256 in seen:  # the same report twice in one compilation
+            twin = {"doc_id": seen[doc.text_sha256], "source": source}
         (dropped if twin else kept).append((doc, twin))
+        seen.setdefault(doc.text_sha256, doc.doc_id)
     reason = "; ".join(f"report {d.part} duplicates {t['doc_id']} from {t['source']}" for d, t in dropped)
     if not kept:
         store.put_file(resolved, source, sha, stat.st_size, stat.st_mtime, INGEST_VERSION, [],

@@ -22,6 +22,16 @@ INGEST_VERSION = 1
 SUPPORTED_SUFFIXES = tuple(sorted(SUFFIXES))
 
 
+def _content_hash(text: str, passages) -> str:
+    """Hash of what a report says, not of its title line or chrome.
+
+    Two copies of one report from different sites, or twice in one
+    compilation under different ordinals, hash the same.
+    """
+    body = "\n".join(p.text for p in passages) or text
+    return hashlib.sha256("".join(body.split()).encode("utf-8")).hexdigest()
+
+
 def iter_files(paths: Iterable[str]) -> Iterator[tuple[Path, str]]:
     """(path, source) for each file given or found below a folder, in order.
 
@@ -83,7 +93,7 @@ def process_text(raw: RawText, stem: str = "") -> list[Document]:
                 level=meta.level,
                 text=text,
                 raw_text=raw_text,
-                text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                text_sha256=_content_hash(text, passages),
                 sections=tuple(sections),
                 passages=tuple(passages),
             )

@@ -148,3 +148,12 @@ def test_a_store_of_another_format_is_refused(data_dir):
 
     with pytest.raises(StoreError, match="has store format 99, this version reads 1"):
         Store(data_dir)
+
+
+def test_the_same_report_twice_in_one_compilation_is_stored_once(store, tmp_path):
+    body = REPORT_TEXT.split("\n", 1)[1]
+    path = tmp_path / "compilation.txt"
+    path.write_text(f"工作总结范文(一)\n{body}工作总结范文(二)\n{body}", encoding="utf-8")
+    summary = ingest_paths(store, [str(path)])
+    assert summary.results[0].status == "added" and summary.reports == 1
+    assert "report 2 duplicates" in summary.results[0].reason
