@@ -216,7 +216,7 @@ def issuer(title: str, text: str, region: Region) -> str:
         best = (leveled or counts).most_common(1)
         org = best[0][0] if best else ""
     org = re.sub(r"^(?:xx|XX|x|X)+", "", org)
-    if org[:1] in "市区县" and region.display:
+    if org and org[0] in "市区县" and region.display:
         place = {"市": region.city, "区": region.county, "县": region.county}[org[0]]
         if place:
             org = place + org[1:]

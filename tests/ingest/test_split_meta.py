@@ -89,3 +89,10 @@ def test_subject_years_skip_compilation_and_cited_years():
     assert subject_years("2020精选教育局工作报告(一)", ["一、2017年工作情况", "二、2018年工作打算"], "") == (2017, 2018)
     assert subject_years("", [], "根据《2019年教育工作要点》要求，2015年7月17日至8月16日开展巡察。") == (2015,)
     assert subject_years("2020-2021学年第一学期工作总结", [], "") == (2020, 2021)
+
+
+def test_a_report_that_names_no_office_has_an_empty_issuer():
+    from ingest.meta import extract
+
+    meta = extract("2021年工作总结", "山东省青岛市今年新建学校15所，新增学位1.2万个，全市教学质量稳步提升。", [])
+    assert meta.issuer == "" and meta.region.display == "山东省青岛市"
