@@ -20,7 +20,8 @@ _SITE = re.compile(
             r"上传人[:：]", r"上传者[:：]", r"上传时间[:：]", r"文档编号[:：]", r"审核编辑[:：]",
             r"本站", r"网站客服", r"在线客服", r"客服QQ", r"QQ[:：]?\s*\d{5,}", r"客服[:：]\s*\d",
             r"转载请(保留|注明)", r"链接地址[:：]", r"原文(链接|地址)[:：]", r"本文(链接|地址)[:：]",
-            r"范文网", r"文库", r"文秘网", r"好范文", r"为你整理", r"由会员分享", r"的会员“",
+            r"范文网", r"百度文库", r"淘文库", r"人人文库", r"文库网", r"原创力文档", r"道客巴巴", r"豆丁网",
+            r"文档网", r"文秘网", r"好范文", r"为你整理", r"由会员分享", r"的会员“",
             r"下载该", r"下载Word", r"下载文档", r"立即下载", r"免费下载", r"点击下载", r"下载本文",
             r"收藏本文", r"下载收益", r"放心下载", r"下载前请", r"下载后(无|即|可)",
             r"全部预览完了", r"预览时可能", r"展开阅读全文", r"阅读全文", r"可在线阅读", r"可阅读全部",
@@ -79,6 +80,8 @@ def is_chrome(line: str) -> bool:
         return True
     if any(p.search(line) for p in _SHORT):
         return True
+    if "|" in line or sum(any(ch.isdigit() for ch in token) for token in line.split()) > 1:
+        return False  # a table row, not a keyword list
     return bool(_TAGS.match(line) and not _SENTENCE_PUNCT.search(line))
 
 

@@ -34,6 +34,11 @@ def split_raw(text: str) -> list[str]:
     return _NEWLINES.split(text)
 
 
+def is_table_row(line: str) -> bool:
+    """A row of a table as the .docx/.html loaders write it: 'cell | cell | cell'."""
+    return line.count(" | ") >= 1 and len(line) <= 400
+
+
 def is_content(line: str) -> bool:
     """A line of running report text rather than a label, title or heading.
 
@@ -41,9 +46,11 @@ def is_content(line: str) -> bool:
     that end inside or at the end of a sentence (PDF text wraps at ~35
     characters).
     """
+    if is_table_row(line):
+        return True
     if not _SENTENCE.search(line):
         return False
-    return len(line) >= 40 or (len(line) >= 12 and line[-1] in "，、。；！？")
+    return len(line) >= 40 or (len(line) >= 12 and ("，" in line or line[-1] in "、。；！？"))
 
 
 def _keep_outside_body(line: str, head: bool) -> bool:
@@ -72,7 +79,6 @@ def clean(text: str) -> Cleaned:
                 hints.append(title)
             if chrome.LIST_HEADER.match(norm):
                 in_list = True
-            blank = True
             continue
         norm = chrome.strip_inline(norm)
         if not norm:
@@ -83,6 +89,7 @@ def clean(text: str) -> Cleaned:
         lines.append(Line(norm, i, i, blank))
         blank = False
 
+    lines = rejoin_broken(join_page_markers(lines))
     body = [i for i, ln in enumerate(lines) if is_content(ln.text)]
     if not body:
         return Cleaned([], hints)
@@ -98,7 +105,5 @@ def clean(text: str) -> Cleaned:
             continue
         kept.append(ln)
 
-    kept = join_page_markers(kept)
     kept = [Line(repair_damage(ln.text), ln.first, ln.last, ln.after_blank) for ln in kept]
-    kept = rejoin_broken(kept)
     return Cleaned(kept, hints)

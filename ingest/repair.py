@@ -102,9 +102,12 @@ def rejoin_broken(lines: list[Line]) -> list[Line]:
             glue = bool(_CONTINUES.match(ln.text))
             if not glue and not ln.after_blank:
                 glue = (
-                    (len(prev.text) >= JOIN_MIN or prev.text[-1] in "，、“《（(")
+                    (len(prev.text) >= JOIN_MIN or "，" in prev.text or prev.text[-1] in "、“《（(")
+                    and not looks_like_title(prev.text)
                     and _ends_open(prev.text)
                     and not prev.text.startswith("#")
+                    and " | " not in prev.text
+                    and " | " not in ln.text
                     and not ln.text.startswith("#")
                     and heading_marker(ln.text) is None
                     and not looks_like_title(ln.text)

@@ -103,3 +103,22 @@ def test_legacy_and_unknown_types(tmp_path):
     (tmp_path / "data.xyz").write_text("x")
     with pytest.raises(UnsupportedFormat, match=r"unsupported file type '\.xyz' \(supported: .*\.docx"):
         load(tmp_path / "data.xyz")
+
+
+def test_a_table_at_the_end_of_a_docx_is_kept_as_rows(tmp_path):
+    doc = process_file(make_docx(tmp_path / "report.docx"))[0]
+    assert doc.text.endswith("指标 | 2021年 | 2022年\n课后服务覆盖率 | 85% | 100%")
+    assert "课后服务覆盖率 | 85% | 100%" in doc.passages[-1].text
+
+
+def test_pdf_page_numbers_and_wrapped_lines(tmp_path):
+    lines = [
+        "2022年教育工作总结", "一、义务教育", "全市义务教育阶段学校共有312所，在校学生",
+        "28.6万人，比上年增加1.2万人。", "- 1 -", "二、学前教育", "全市新建幼儿园20所，普惠性幼儿园覆盖",
+        "率达到90%。", "第 2 页",
+    ]
+    doc = process_file(make_pdf(tmp_path / "report.pdf", lines))[0]
+    assert [p.text for p in doc.passages] == [
+        "全市义务教育阶段学校共有312所，在校学生28.6万人，比上年增加1.2万人。",
+        "全市新建幼儿园20所，普惠性幼儿园覆盖率达到90%。",
+    ]
