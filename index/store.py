@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ingest.types import Document
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 DB_NAME = "edureports.sqlite"
 CONFIG_NAME = "config.json"
 
@@ -74,7 +74,8 @@ CREATE TABLE IF NOT EXISTS sections (
     PRIMARY KEY (doc_id, ord)
 );
 CREATE TABLE IF NOT EXISTS passages (
-    passage_id TEXT PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: the key of the vector and keyword indexes
+    passage_id TEXT NOT NULL UNIQUE,
     doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
     ord INTEGER NOT NULL,
     section INTEGER NOT NULL,
@@ -133,6 +134,17 @@ class Store:
                 )
             return
         path.write_text(_json({"format_version": FORMAT_VERSION}) + "\n", "utf-8")
+
+    def config(self) -> dict:
+        return json.loads((self.dir / CONFIG_NAME).read_text("utf-8"))
+
+    def update_config(self, **values) -> None:
+        """Merge `values` into config.json (written atomically); None removes a key."""
+        config = {**self.config(), **values}
+        config = {k: v for k, v in config.items() if v is not None}
+        tmp = self.dir / (CONFIG_NAME + ".tmp")
+        tmp.write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        tmp.replace(self.dir / CONFIG_NAME)
 
     def close(self) -> None:
         self.db.close()
@@ -207,7 +219,8 @@ class Store:
                      for s in d.sections],
                 )
                 db.executemany(
-                    "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?)",
+                    "INSERT INTO passages (passage_id, doc_id, ord, section, heading, char_start, char_end, text) "
+                    "VALUES (?,?,?,?,?,?,?,?)",
                     [(p.passage_id, d.doc_id, p.ord, p.section, _json(list(p.heading)), p.char_start,
                       p.char_end, p.text) for p in d.passages],
                 )

@@ -146,7 +146,9 @@ def test_a_store_of_another_format_is_refused(data_dir):
     (data_dir / "config.json").write_text('{"format_version": 99}')
     from index.store import StoreError
 
-    with pytest.raises(StoreError, match="has store format 99, this version reads 1"):
+    from index.store import FORMAT_VERSION
+
+    with pytest.raises(StoreError, match=f"has store format 99, this version reads {FORMAT_VERSION}; ingest into a new --data dir"):
         Store(data_dir)
 
 

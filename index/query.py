@@ -1,0 +1,113 @@
+"""Query understanding: tokens, thesaurus expansion, and match spans.
+
+The thesaurus (`data/thesaurus.txt`, or the file named by
+$EDUREPORTS_THESAURUS) groups terms an analyst treats as one topic:
+减负 ~ 双减 ~ 课业负担, 随迁子女 ~ 新市民子女. A query containing any term of
+a group also searches the rest, at a lower weight, so keyword search finds
+passages that say the same thing in other words.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from ingest.words import search_tokens
+
+THESAURUS_ENV = "EDUREPORTS_THESAURUS"
+EXPANSION_WEIGHT = 0.4  # the most one expansion token weighs
+EXPANSION_BUDGET = 2.0  # all expansion tokens together weigh at most this
+FILLER_WEIGHT = 0.2
+BIGRAM_WEIGHT = 0.5
+# Words that ask for a figure or frame a question but say nothing of the topic.
+FILLER = frozenset(
+    "多少 多少个 几 几个 怎么 怎么办 怎样 如何 什么 哪些 哪里 情况 问题 数量 人数 金额 比例 变化 规模 总数 "
+    "有关 相关 关于 方面 做法 措施 经验".split()
+)
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_FILLER_RE = re.compile("|".join(sorted(FILLER, key=len, reverse=True)))
+
+
+def keyword_tokens(text: str) -> list[str]:
+    """Words (jieba, search mode) plus character bigrams of every Chinese run.
+
+    jieba segments an unknown word differently with different neighbours
+    (水韵园 in a query is not 水韵园 in the passage); bigrams match it anyway.
+    Bigrams carry a `~` so they never collide with a word.
+    """
+    tokens = search_tokens(text)
+    for run in _CJK_RUN.findall(text):
+        tokens.extend("~" + run[i : i + 2] for i in range(len(run) - 1))
+    return tokens
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    terms: dict[str, float]  # token -> weight, original tokens at 1.0
+    expansions: tuple[str, ...]  # thesaurus terms added
+
+
+@lru_cache(maxsize=4)
+def thesaurus(path: str | None = None) -> tuple[tuple[str, ...], ...]:
+    """Groups of interchangeable terms."""
+    path = path or os.environ.get(THESAURUS_ENV)
+    if path:
+        text = Path(path).read_text("utf-8")
+    else:
+        text = resources.files("index").joinpath("data/thesaurus.txt").read_text("utf-8")
+    groups = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            groups.append(tuple(dict.fromkeys(line.split())))
+    return tuple(groups)
+
+
+def parse(text: str, expand: bool = True) -> Query:
+    """Tokens of a query with their weights, thesaurus expansions included.
+
+    >>> q = parse("减少孩子课外补习")
+    >>> "双减" in q.terms and q.terms["课外"] == 1.0
+    True
+    """
+    terms: dict[str, float] = {}
+    for tok in search_tokens(text):
+        terms[tok] = FILLER_WEIGHT if tok in FILLER else 1.0
+    # Bigrams back the words up at half weight; question words get none.
+    topical = _FILLER_RE.sub(" ", text)
+    for tok in keyword_tokens(topical):
+        if tok.startswith("~"):
+            terms.setdefault(tok, BIGRAM_WEIGHT)
+    added: list[str] = []
+    if expand:
+        for group in thesaurus():
+            if any(term in text for term in group):
+                added += [term for term in group if term not in text and term not in added]
+        extra = {tok for term in added for tok in search_tokens(term)} - set(terms)
+        if extra:
+            weight = min(EXPANSION_WEIGHT, EXPANSION_BUDGET / len(extra))
+            terms.update((tok, weight) for tok in extra)
+    return Query(text, terms, tuple(added))
+
+
+def spans(text: str, query: Query) -> list[tuple[int, int]]:
+    """Offsets in `text` of the query's words and expansions, merged, for highlighting."""
+    words = {t for t in query.terms if len(t) >= 2 and not t.startswith("~") and t not in FILLER}
+    needles = words | {t for t in query.expansions if len(t) >= 2}
+    found = []
+    for needle in sorted(needles, key=len, reverse=True):
+        for m in re.finditer(re.escape(needle), text):
+            found.append((m.start(), m.end()))
+    found.sort()
+    merged: list[tuple[int, int]] = []
+    for a, b in found:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged

