@@ -65,11 +65,16 @@ def main() -> None:
         print(f"indexed {store.counts()['passages']} passages with {engine.embedder.name} in {time.perf_counter() - t:.1f} s")
         print(f"{len(dev)} queries: " + ", ".join(f"{k} {sum(1 for d in dev if d[0] == k)}" for k in ("topic", "practice", "metric", "paraphrase")))
         print(f"{'mode':<9} {'kind':<11} {'r@1':>6} {'r@5':>6} {'mrr@10':>7}")
-        for mode in ("keyword", "dense", "hybrid"):
-            result = evaluate(engine, dev, mode)
+        runs = [
+            ("keyword", "keyword", {}), ("dense", "dense", {}), ("hybrid", "hybrid", {}),
+            # ablations: fusion by score instead of rank; no thesaurus expansion
+            ("convex", "hybrid", {"fusion": "convex"}), ("no-thes", "hybrid", {"expand": False}),
+        ]
+        for label, mode, kwargs in runs:
+            result = evaluate(engine, dev, mode, **kwargs)
             for kind in ("topic", "practice", "metric", "paraphrase", "all"):
                 r = result[kind]
-                print(f"{mode:<9} {kind:<11} {r['r@1']:6.3f} {r['r@5']:6.3f} {r['mrr@10']:7.3f}")
+                print(f"{label:<9} {kind:<11} {r['r@1']:6.3f} {r['r@5']:6.3f} {r['mrr@10']:7.3f}")
         store.close()
 
 

