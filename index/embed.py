@@ -77,7 +77,8 @@ class SentenceTransformerEmbedder:
                 f"or fetch it once with: edureports download-model {model}"
             ) from None
         self.name = f"st:{model}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dim())
         lower = model.lower()
         self._query_prefix = self._passage_prefix = ""
         if "bge" in lower and "zh" in lower:

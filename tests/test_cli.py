@@ -23,7 +23,7 @@ def test_every_subcommand_has_help_with_an_example(cli, name):
 
 
 def test_ingest_docs_show_on_the_corpus(cli, data_dir):
-    result = cli("ingest", str(CORPUS), "--data", str(data_dir))
+    result = cli("ingest", str(CORPUS), "--no-index", "--data", str(data_dir))
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
     assert "5 file(s): 5 added" in result.stderr and "9 report(s)" in result.stderr
@@ -87,3 +87,41 @@ def test_console_script_runs(tmp_path):
         capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0 and json.loads(result.stdout) == []
+
+
+def test_search_similar_compare_json(cli, indexed_copy):
+    data = str(indexed_copy)
+    hits = json.loads(cli("search", "减少孩子课外补习", "--top-k", "3", "--json", "--data", data).stdout)
+    assert len(hits) == 3
+    for h in hits:
+        assert {"passage_id", "doc_id", "source", "title", "region", "years", "heading", "text", "score",
+                "themes", "spans"} <= set(h)
+    narrowed = json.loads(cli("search", "督导", "--region", "东莞", "--json", "--data", data).stdout)
+    assert narrowed and all("东莞" in h["region"] for h in narrowed)
+    similar = json.loads(cli("similar", hits[0]["passage_id"], "--top-k", "3", "--json", "--data", data).stdout)
+    assert similar and all(h["doc_id"] != hits[0]["doc_id"] for h in similar)
+    rows = json.loads(cli("compare", "学生资助", "--json", "--data", data).stdout)
+    assert {"region", "doc_id", "title", "years", "passages"} <= set(rows[0])
+    assert len({r["region"] for r in rows if r["region"]}) >= 2
+
+
+def test_search_errors_are_one_line(cli, indexed_copy):
+    data = str(indexed_copy)
+    result = cli("search", "督导", "--year", "去年", "--data", data)
+    assert result.exit_code == 2
+    assert result.stderr == "Error: --year takes a year or a range such as 2019-2021, not '去年'\n"
+    result = cli("search", "督导", "--model", "BAAI/bge-small-zh-v1.5", "--data", data)
+    assert result.exit_code == 2 and "rebuild it with: edureports reindex --model BAAI/bge-small-zh-v1.5" in result.stderr
+    result = cli("similar", "nope", "--data", data)
+    assert result.exit_code == 2 and "no passage with id 'nope'" in result.stderr
+
+
+def test_ingest_no_index_then_reindex(cli, data_dir, tmp_path):
+    (tmp_path / "r.txt").write_text(REPORT_TEXT, encoding="utf-8")
+    assert cli("ingest", str(tmp_path / "r.txt"), "--no-index", "--data", str(data_dir)).exit_code == 0
+    stale = cli("search", "双减", "--data", str(data_dir))
+    assert stale.exit_code == 2 and "edureports reindex" in stale.stderr
+    done = cli("reindex", "--data", str(data_dir))
+    assert done.exit_code == 0 and "index: 2 passage(s) added" in done.stderr
+    hits = json.loads(cli("search", "双减", "--json", "--data", str(data_dir)).stdout)
+    assert "双减" in hits[0]["text"]
