@@ -197,6 +197,7 @@ class Engine:
 
     def sync(self, progress: Callable[[Iterable], Iterable] | None = None) -> tuple[int, int]:
         """Index passages added to the store and drop removed ones; (added, removed)."""
+        generation = self.store.generation()
         stored = np.fromiter((r[0] for r in self.store.db.execute("SELECT id FROM passages")), dtype=np.int64)
         if not len(stored) and not self.store.config().get("encoder"):
             return 0, 0
@@ -222,18 +223,20 @@ class Engine:
                     for j, chunk in enumerate(vector_chunks(heading, text)):
                         ids.append(pid * CHUNK_SLOTS + j)
                         texts.append(chunk)
-                vec.add(np.asarray(ids, dtype=np.int64), embedder.passages(texts))
+                vec.add(np.asarray(ids, dtype=np.int64), embedder.passages(texts), replace=False)
                 if n % 16 == 0:
                     self._save_vectors()  # an interrupted run keeps what it embedded
-        self._save_vectors()
+        self._save_vectors(generation)
         return len(missing), removed
 
-    def _save_vectors(self) -> None:
+    def _save_vectors(self, generation: int | None = None) -> None:
+        """Write the vectors; with `generation`, record that the index matches the store at it."""
         vec = self.vectors
         vec.save(self.dir / "vectors.faiss")
         built = self.store.config().get("encoder")
         name = self._embedder.name if self._embedder else (built["name"] if built else self.embedder.name)
-        self.store.update_config(encoder={"name": name, "dim": vec.dim, "kind": vec.kind})
+        self.store.update_config(encoder={"name": name, "dim": vec.dim, "kind": vec.kind},
+                                 indexed_generation=generation)
 
     def rebuild(self, progress: Callable[[Iterable], Iterable] | None = None) -> tuple[int, int]:
         """Drop both indexes and build them again from the store (and the chosen encoder)."""
@@ -275,6 +278,8 @@ class Engine:
         return bool(self.store.db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone())
 
     def _check_fresh(self) -> None:
+        if self.store.config().get("indexed_generation") == self.store.generation():
+            return  # the cheap check: nothing changed since the last sync
         added, removed = self.stale()
         if added or removed:
             raise SearchError(

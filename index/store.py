@@ -85,6 +85,11 @@ CREATE TABLE IF NOT EXISTS passages (
     text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id, ord);
+CREATE TABLE IF NOT EXISTS state (
+    key TEXT PRIMARY KEY,
+    value INTEGER NOT NULL          -- generation: bumped by every change to the passages
+);
+INSERT OR IGNORE INTO state VALUES ('generation', 0);
 CREATE TABLE IF NOT EXISTS passage_themes (
     passage_id TEXT NOT NULL REFERENCES passages(passage_id) ON DELETE CASCADE,
     theme TEXT NOT NULL,
@@ -225,11 +230,21 @@ class Store:
                       p.char_end, p.text) for p in d.passages],
                 )
             self._drop_orphan_originals(db)
+            self._bump(db)
 
     def remove_file(self, path: str) -> None:
         with self.transaction() as db:
             db.execute("DELETE FROM files WHERE path = ?", (path,))
             self._drop_orphan_originals(db)
+            self._bump(db)
+
+    @staticmethod
+    def _bump(db: sqlite3.Connection) -> None:
+        db.execute("UPDATE state SET value = value + 1 WHERE key = 'generation'")
+
+    def generation(self) -> int:
+        """A counter that changes whenever passages are added or removed."""
+        return self.db.execute("SELECT value FROM state WHERE key = 'generation'").fetchone()[0]
 
     @staticmethod
     def _drop_orphan_originals(db: sqlite3.Connection) -> None:

@@ -21,7 +21,7 @@ def test_add_search_remove_save_load(tmp_path, kind):
     index = VectorIndex(32, kind)
     index.add(ids, vecs)
     found, scores = index.search(vecs[42], 5)
-    assert found[0] == 42 * 7 and scores[0] == pytest.approx(1.0, abs=1e-4)
+    assert found[0] == 42 * 7 and scores[0] == pytest.approx(1.0, abs=1e-4 if kind == "flat" else 0.02)
     index.remove(np.array([42 * 7]))
     assert 42 * 7 not in index.search(vecs[42], 5)[0].tolist()
     assert len(index) == 1999
@@ -29,7 +29,7 @@ def test_add_search_remove_save_load(tmp_path, kind):
     again = VectorIndex.load(tmp_path / "v.faiss", 32, kind)
     assert len(again) == 1999
     assert again.search(vecs[7], 1)[0].tolist() == [49]
-    np.testing.assert_allclose(again.vector(49), vecs[7], atol=1e-5)
+    np.testing.assert_allclose(again.vector(49), vecs[7], atol=1e-5 if kind == "flat" else 0.02)  # ivf: 8-bit codes
     allowed = np.array([7 * 100, 7 * 200])
     assert set(again.search(vecs[7], 5, allowed)[0].tolist()) <= set(allowed.tolist())
 
