@@ -173,6 +173,7 @@ def _sync(data: Path, model: str | None, rebuild: bool = False) -> None:
             added, removed = engine.rebuild(progress=_progress("embed", "batch"))
         else:
             added, removed = engine.sync(progress=_progress("embed", "batch"))
+        outgrown = engine.outgrown()
     except EmbedderError as exc:
         raise CLIError(str(exc)) from None
     except KeyboardInterrupt:
@@ -181,6 +182,8 @@ def _sync(data: Path, model: str | None, rebuild: bool = False) -> None:
     finally:
         engine.close()
     click.echo(f"index: {added} passage(s) added, {removed} removed", err=True)
+    if outgrown:
+        click.echo("the store has outgrown exact vector search; switch to IVF with: edureports reindex", err=True)
 
 
 @main.command()

@@ -25,7 +25,9 @@ import numpy as np
 
 K1 = 1.5
 B = 0.75
-MAX_SEGMENTS = 8
+MAX_SEGMENTS = 16
+MERGE_MAX_POSTINGS = 20_000_000  # an automatic merge stays under ~1 GB of working memory
+PRUNE = 0.1  # query terms worth less than this share of the best term are skipped
 FORMAT = 1
 
 
@@ -43,24 +45,36 @@ class _Segment:
         return len(self.indptr) - 1
 
 
-def _build_segment(name: str, ids: np.ndarray, docs: list[list[int]]) -> _Segment:
-    pairs: list[tuple[int, int, int]] = []
-    for row, term_ids in enumerate(docs):
-        for term, count in Counter(term_ids).items():
-            pairs.append((term, row, count))
-    pairs.sort()
-    terms = np.fromiter((p[0] for p in pairs), dtype=np.int64, count=len(pairs))
-    n_terms = int(terms.max()) + 1 if len(pairs) else 0
+def _build_segment(name: str, ids: np.ndarray, docs: list[np.ndarray]) -> _Segment:
+    """A segment from the term-id array of each document (vectorised)."""
+    lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
+    terms = np.concatenate(docs).astype(np.int64) if len(docs) else np.zeros(0, dtype=np.int64)
+    rows = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+    return _from_triples(name, ids, lengths.astype(np.float32), terms, rows, np.ones(len(terms), np.float32))
+
+
+def _from_triples(name: str, ids: np.ndarray, dl: np.ndarray, terms: np.ndarray, rows: np.ndarray,
+                  tf: np.ndarray) -> _Segment:
+    """CSC columns from (term, row, tf) triples; repeated (term, row) pairs add up."""
+    n_rows = max(1, len(ids))
+    key = terms * n_rows + rows
+    order = np.argsort(key, kind="stable")
+    key, tf = key[order], tf[order]
+    unique, start = np.unique(key, return_index=True)
+    counts = np.add.reduceat(tf, start) if len(tf) else tf
+    u_terms, u_rows = unique // n_rows, unique % n_rows
+    n_terms = int(u_terms.max()) + 1 if len(u_terms) else 0
     indptr = np.zeros(n_terms + 1, dtype=np.int64)
-    np.add.at(indptr, terms + 1, 1)
-    return _Segment(
-        name,
-        np.cumsum(indptr),
-        np.fromiter((p[1] for p in pairs), dtype=np.int32, count=len(pairs)),
-        np.fromiter((p[2] for p in pairs), dtype=np.float32, count=len(pairs)),
-        np.asarray(ids, dtype=np.int64),
-        np.asarray([len(d) for d in docs], dtype=np.float32),
-    )
+    np.add.at(indptr, u_terms + 1, 1)
+    return _Segment(name, np.cumsum(indptr), u_rows.astype(np.int32), counts.astype(np.float32),
+                    np.asarray(ids, dtype=np.int64), np.asarray(dl, dtype=np.float32))
+
+
+def _triples(seg: _Segment) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(term, row, tf) of every entry of a segment."""
+    counts = np.diff(np.asarray(seg.indptr))
+    terms = np.repeat(np.arange(seg.n_terms, dtype=np.int64), counts)
+    return terms, np.asarray(seg.rows, dtype=np.int64), np.asarray(seg.tf, dtype=np.float32)
 
 
 class KeywordIndex:
@@ -113,18 +127,22 @@ class KeywordIndex:
         again = ids[np.isin(ids, present)] if len(present) else ids[:0]
         if len(again):
             self.remove(again)
-        docs = [self._term_ids(tokens, grow=True) for tokens in token_lists]
+        docs = [np.asarray(self._term_ids(tokens, grow=True), dtype=np.int64) for tokens in token_lists]
+        self.add_term_ids(ids, docs)
+
+    def add_term_ids(self, ids: np.ndarray, docs: list[np.ndarray]) -> None:
+        """Index documents given as arrays of term ids (ids from `vocab`)."""
+        ids = np.asarray(ids, dtype=np.int64)
         if len(self.df) < len(self.vocab):
             self.df = np.concatenate([self.df, np.zeros(len(self.vocab) - len(self.df), dtype=np.int64)])
-        for doc in docs:
-            for tid in set(doc):
-                self.df[tid] += 1
-        self.total_len += sum(len(d) for d in docs)
-        self.segments.append(_build_segment(f"seg{self._next:06d}", ids, docs))
+        seg = _build_segment(f"seg{self._next:06d}", ids, docs)
         self._next += 1
+        self.df[: seg.n_terms] += np.diff(seg.indptr)  # one entry per (term, document)
+        self.total_len += float(seg.dl.sum())
+        self.segments.append(seg)
         self.deleted -= set(ids.tolist())
         if len(self.segments) > MAX_SEGMENTS:
-            self.merge()
+            self._merge_small()
 
     def remove(self, ids: list[int] | np.ndarray) -> None:
         """Forget passages (tombstones until the next merge)."""
@@ -139,31 +157,50 @@ class KeywordIndex:
         if len(self.deleted) > 0.2 * max(1, self.n_docs):
             self.merge()
 
-    def merge(self) -> None:
-        """Merge all segments into one and drop removed passages."""
-        if not self.segments:
+    def merge(self, segments: list[_Segment] | None = None) -> None:
+        """Merge segments (all by default) into one, dropping removed passages."""
+        chosen = self.segments if segments is None else segments
+        if not chosen:
             return
         dead = np.fromiter(self.deleted, dtype=np.int64) if self.deleted else np.zeros(0, dtype=np.int64)
-        docs: list[list[int]] = []
-        ids: list[int] = []
-        for seg in self.segments:
+        terms, rows, tfs, ids, dls = [], [], [], [], []
+        offset = 0
+        for seg in chosen:
             keep = ~np.isin(seg.ids, dead)
-            per_row: list[list[int]] = [[] for _ in range(len(seg.ids))]
-            for term in range(seg.n_terms):
-                a, b = seg.indptr[term], seg.indptr[term + 1]
-                for row, count in zip(seg.rows[a:b], seg.tf[a:b]):
-                    per_row[row].extend([term] * int(count))
-            for row in np.flatnonzero(keep):
-                docs.append(per_row[row])
-                ids.append(int(seg.ids[row]))
-        self.df = np.zeros(len(self.vocab), dtype=np.int64)
-        for doc in docs:
-            for tid in set(doc):
-                self.df[tid] += 1
-        self.total_len = float(sum(len(d) for d in docs))
-        self.deleted = set()
-        self.segments = [_build_segment(f"seg{self._next:06d}", np.asarray(ids, dtype=np.int64), docs)]
+            new_row = np.cumsum(keep) - 1 + offset
+            t, r, f = _triples(seg)
+            live = keep[r]
+            self.df[: seg.n_terms] -= np.bincount(t[~live], minlength=seg.n_terms)[: seg.n_terms] if (~live).any() else 0
+            terms.append(t[live])
+            rows.append(new_row[r[live]])
+            tfs.append(f[live])
+            ids.append(np.asarray(seg.ids)[keep])
+            dls.append(np.asarray(seg.dl)[keep])
+            offset += int(keep.sum())
+            gone = set(np.asarray(seg.ids)[~keep].tolist())
+            self.deleted -= gone
+        merged = _from_triples(f"seg{self._next:06d}", np.concatenate(ids), np.concatenate(dls),
+                               np.concatenate(terms), np.concatenate(rows), np.concatenate(tfs))
         self._next += 1
+        names = {s.name for s in chosen}
+        position = next(i for i, s in enumerate(self.segments) if s.name in names)
+        rest = [s for s in self.segments if s.name not in names]
+        self.segments = rest[:position] + [merged] + rest[position:]
+
+    def _merge_small(self) -> None:
+        """Fold the smallest segments into one, within a memory bound (tiered, like an LSM tree).
+
+        Large segments are left as they are: a query over a few dozen segments
+        costs little, while merging them would need memory in proportion.
+        """
+        chosen, postings = [], 0
+        for seg in sorted(self.segments, key=lambda s: len(s.rows)):
+            if postings + len(seg.rows) > MERGE_MAX_POSTINGS and len(chosen) >= 2:
+                break
+            chosen.append(seg)
+            postings += len(seg.rows)
+        if len(chosen) >= 2 and postings <= MERGE_MAX_POSTINGS:
+            self.merge(chosen)
 
     # -- search --------------------------------------------------------------
 
@@ -176,6 +213,11 @@ class KeywordIndex:
         terms = [(self.vocab[t], w) for t, w in weighted.items() if t in self.vocab]
         if not terms or not self.segments:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        # Terms in nearly every passage (idf ~ 0) move no ranking but cost a full
+        # posting scan each: skip those worth under PRUNE of the best term.
+        worth = [w * self.idf(tid) for tid, w in terms]
+        best = max(worth)
+        terms = [t for t, v in zip(terms, worth) if v >= PRUNE * best]
         avgdl = self.total_len / max(1, self.n_docs)
         out_ids, out_scores = [], []
         for seg in self.segments:

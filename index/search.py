@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ from ingest.words import search_tokens
 
 INDEX_DIR = "index"
 EMBED_BATCH = 32
+KEYWORD_BATCH = 50_000
 CANDIDATES = 100
 HEADING_BOOST = 0.5  # at full cover, half of a first-rank RRF contribution
 COVER_MIN = 0.8
@@ -133,6 +135,7 @@ class Engine:
         self._embedder: Embedder | None = None
         self._keyword: KeywordIndex | None = None
         self._vectors: VectorIndex | None = None
+        self._pool = ThreadPoolExecutor(max_workers=1)
         built = self.store.config().get("encoder")
         if built and model and embedder_name(model) != built["name"]:
             raise EncoderMismatch(
@@ -143,6 +146,7 @@ class Engine:
             self.model = built["name"]
 
     def close(self) -> None:
+        self._pool.shutdown(wait=False)
         self.store.close()
 
     # -- components ----------------------------------------------------------
@@ -205,8 +209,8 @@ class Engine:
         kw_gone = kw.ids()[~np.isin(kw.ids(), stored)]
         kw.remove(kw_gone)
         new_kw = stored[~np.isin(stored, kw.ids())]
-        if len(new_kw):
-            rows = self._passages(new_kw)
+        for start in range(0, len(new_kw), KEYWORD_BATCH):  # one segment a batch bounds memory
+            rows = self._passages(new_kw[start : start + KEYWORD_BATCH])
             kw.add([r[0] for r in rows], [keyword_tokens(" ".join(r[1]) + " " + r[2]) for r in rows])
         kw.save()
         chunk_ids = vec.ids()
@@ -228,6 +232,13 @@ class Engine:
                     self._save_vectors()  # an interrupted run keeps what it embedded
         self._save_vectors(generation)
         return len(missing), removed
+
+    def outgrown(self) -> bool:
+        """True when the store has outgrown an exact (flat) vector index: reindex to switch to IVF."""
+        from index.vectors import IVF_MIN
+
+        built = self.store.config().get("encoder")
+        return bool(built) and built.get("kind") == "flat" and self.store.counts()["passages"] >= IVF_MIN
 
     def _save_vectors(self, generation: int | None = None) -> None:
         """Write the vectors; with `generation`, record that the index matches the store at it."""
@@ -288,7 +299,7 @@ class Engine:
             )
 
     def _rank(
-        self, query: Query, vector: np.ndarray | None, k: int, allowed: np.ndarray | None, mode: str,
+        self, query: Query, vector: np.ndarray | Future | None, k: int, allowed: np.ndarray | None, mode: str,
         exclude_doc: str = "", fusion: str = "rrf",
     ) -> list[tuple[int, float, int | None, int | None]]:
         """[(id, fused score, keyword rank, dense rank)] best first."""
@@ -299,6 +310,8 @@ class Engine:
         n = max(CANDIDATES, k * 5)
         empty = (np.zeros(0, np.int64), np.zeros(0, np.float32))
         kw = self.keyword.search(query.terms, n, allowed) if mode != "dense" else empty
+        if isinstance(vector, Future):
+            vector = vector.result()
         dn = self._dense(vector, n, allowed) if mode != "keyword" and vector is not None else empty
         kw_ids, dn_ids = kw[0], dn[0]
         fused = rrf([kw_ids, dn_ids]) if fusion == "rrf" else convex([kw, dn], [1.0, 1.0])
@@ -398,9 +411,11 @@ class Engine:
         if top_k < 1:
             raise SearchError(f"--top-k must be at least 1, not {top_k}")
         self._check_fresh()
+        # The query vector is computed while the keyword side works (both release the GIL).
+        pending = self._pool.submit(self.embedder.query, text) if mode != "keyword" else None
         query = parse(text, expand=expand)
-        vector = self.embedder.query(text) if mode != "keyword" else None
-        ranked = self._rank(query, vector, top_k, self._allowed(filters), mode, fusion=fusion)
+        allowed = self._allowed(filters)
+        ranked = self._rank(query, pending, top_k, allowed, mode, fusion=fusion)
         return self._hits(ranked, query)
 
     def passage_row(self, passage_id: str):

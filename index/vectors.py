@@ -15,8 +15,13 @@ from pathlib import Path
 
 import numpy as np
 
-IVF_MIN = 200_000
-NPROBE = 32
+IVF_MIN = 50_000  # passages; exact search over their ~140k windows costs ~17 ms (bench)
+NPROBE_MIN = 32
+
+
+def nprobe(nlist: int) -> int:
+    """Lists scanned per query: a sixteenth of them, at least NPROBE_MIN."""
+    return min(nlist, max(NPROBE_MIN, nlist // 16))
 
 
 def _faiss():
@@ -64,7 +69,7 @@ class VectorIndex:
         )
         sample = vecs if len(vecs) <= 100_000 else vecs[np.random.default_rng(0).choice(len(vecs), 100_000, replace=False)]
         index.train(sample)
-        index.nprobe = NPROBE
+        index.nprobe = nprobe(nlist)
         index.set_direct_map_type(faiss.DirectMap.Hashtable)
         self.index = index
 
@@ -110,7 +115,8 @@ class VectorIndex:
             if not len(allowed):
                 return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
             sel = faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64))
-            params = faiss.SearchParametersIVF(sel=sel, nprobe=NPROBE) if self.kind == "ivf" else faiss.SearchParameters(sel=sel)
+            params = (faiss.SearchParametersIVF(sel=sel, nprobe=self.index.nprobe) if self.kind == "ivf"
+                      else faiss.SearchParameters(sel=sel))
         scores, ids = self.index.search(q, k, params=params)
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]
@@ -133,6 +139,6 @@ class VectorIndex:
             faiss = _faiss()
             out.index = faiss.read_index(str(path))
             if kind == "ivf":
-                out.index.nprobe = NPROBE
+                out.index.nprobe = nprobe(out.index.nlist)
             out._ids = np.load(path.with_suffix(".ids.npy"))
         return out

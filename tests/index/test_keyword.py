@@ -79,3 +79,20 @@ def test_allowed_ids_restrict_the_results(tmp_path, corpus_tokens):
     query = {t: 1.0 for t in keyword_tokens("校外培训机构")}
     ids, _ = index.search(query, 5, allowed=np.array([5]))
     assert ids.tolist() == [5]
+
+
+def test_many_small_adds_and_removes_score_like_a_fresh_build(tmp_path, corpus_tokens):
+    """Tiered merges and tombstones leave exactly the statistics of the live passages."""
+    index = KeywordIndex(tmp_path / "a")
+    for round_ in range(5):
+        for i, tokens in enumerate(corpus_tokens):
+            index.add([round_ * 100 + i], [tokens])
+    index.remove([100 + i for i in range(len(DOCS))] + [0, 1])
+    index.merge()
+    live = sorted(index.ids().tolist())
+    fresh = KeywordIndex(tmp_path / "b")
+    fresh.add(live, [corpus_tokens[i % 100] for i in live])
+    query = {t: 1.0 for t in keyword_tokens("校外培训机构课后服务")}
+    a_ids, a_scores = index.scores(query)
+    b_ids, b_scores = fresh.scores(query)
+    assert dict(zip(a_ids.tolist(), np.round(a_scores, 5))) == dict(zip(b_ids.tolist(), np.round(b_scores, 5)))

