@@ -400,6 +400,75 @@ def reindex(model, data) -> None:
     _sync(data, model, rebuild=True)
 
 
+def themes_option(func):
+    return click.option(
+        "--themes", "taxonomy", envvar="EDUREPORTS_THEMES", default=None,
+        type=click.Path(dir_okay=False, exists=True),
+        help="Taxonomy TOML file (default: the packaged one, or $EDUREPORTS_THEMES).",
+    )(func)
+
+
+@main.command()
+@click.option("--suggest", is_flag=True, help="List key phrases of passages no theme covers.")
+@click.option("--top", default=30, show_default=True, type=int, help="How many phrases --suggest lists.")
+@json_option
+@data_option
+def themes(suggest, top, as_json, data) -> None:
+    """List the theme taxonomy with passage and report counts.
+
+    A parent theme counts the passages of its children too.
+
+    \b
+    Example:
+      edureports themes
+      edureports themes --suggest --top 20
+    """
+    from index.coverage import suggest as suggest_phrases
+
+    store = _open_store(data)
+    try:
+        rows = suggest_phrases(store, top) if suggest else store.theme_counts()
+    finally:
+        store.close()
+    if as_json:
+        _print_json(rows)
+        return
+    if suggest:
+        if not rows:
+            click.echo("every passage has a theme", err=True)
+        for r in rows:
+            click.echo(f"{r['phrase']:<12} weight {r['weight']:.3f}  in {r['n_passages']} untagged passage(s)")
+        return
+    if not rows:
+        click.echo("no taxonomy yet; ingest some reports or run: edureports retag", err=True)
+    for r in rows:
+        indent = "    " if r["parent"] else ""
+        click.echo(f"{indent}{r['theme']:<16} {r['n_passages']:>5} passages {r['n_docs']:>4} reports  {r['description']}")
+
+
+@main.command()
+@themes_option
+@data_option
+def retag(taxonomy, data) -> None:
+    """Re-apply the taxonomy to every stored passage (no re-ingest, no re-embedding).
+
+    \b
+    Example:
+      edureports retag --themes my_themes.toml
+    """
+    from index.build import retag as run
+    from ingest.themes import TaxonomyError
+
+    store = _open_store(data)
+    try:
+        n, tags = run(store, taxonomy)
+    except TaxonomyError as exc:
+        raise CLIError(str(exc)) from None
+    finally:
+        store.close()
+    click.echo(f"retagged {n} passage(s): {tags} theme tag(s)", err=True)
+
+
 @main.command("download-model")
 @click.argument("name")
 @data_option

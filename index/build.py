@@ -8,6 +8,7 @@ and never touches what is already stored.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 from ingest.errors import IngestError
 from ingest.load import load
 from ingest.pipeline import INGEST_VERSION, iter_files, process_text
+from ingest.themes import tagger
 from index.store import Store
 
 
@@ -117,8 +119,27 @@ def ingest_paths(
     """Ingest files and folders (recursively); `progress` wraps the file list."""
     files = list(iter_files(paths))
     summary = Summary()
+    if not store.db.execute("SELECT 1 FROM themes LIMIT 1").fetchone():
+        store.set_taxonomy(tagger().themes)
     for path, source in (progress(files) if progress else files):
         summary.results.append(ingest_file(store, path, source))
     if prune_missing:
         summary.pruned = prune(store)
     return summary
+
+
+def retag(store: Store, taxonomy: str | None = None) -> tuple[int, int]:
+    """Re-apply a (possibly edited) taxonomy to every stored passage; (passages, tags).
+
+    Nothing is re-ingested or re-embedded: only the theme tables change.
+    """
+    from ingest.themes import Tagger, load_taxonomy
+
+    themer = Tagger(load_taxonomy(taxonomy))
+    tags = []
+    rows = store.db.execute("SELECT passage_id, heading, text FROM passages").fetchall()
+    for row in rows:
+        for tag in themer.tag(row["text"], json.loads(row["heading"])):
+            tags.append((row["passage_id"], tag.theme, tag.score, list(tag.evidence)))
+    store.set_taxonomy(themer.themes, tags)
+    return len(rows), len(tags)

@@ -473,5 +473,5 @@ class Engine:
         return out
 
     def _theme_name(self, text: str) -> str:
-        row = self.store.db.execute("SELECT 1 FROM passage_themes WHERE theme = ? LIMIT 1", (text.strip(),)).fetchone()
+        row = self.store.db.execute("SELECT 1 FROM themes WHERE name = ?", (text.strip(),)).fetchone()
         return text.strip() if row else ""

@@ -90,6 +90,11 @@ CREATE TABLE IF NOT EXISTS state (
     value INTEGER NOT NULL          -- generation: bumped by every change to the passages
 );
 INSERT OR IGNORE INTO state VALUES ('generation', 0);
+CREATE TABLE IF NOT EXISTS themes (
+    name TEXT PRIMARY KEY,
+    parent TEXT NOT NULL,
+    description TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS passage_themes (
     passage_id TEXT NOT NULL REFERENCES passages(passage_id) ON DELETE CASCADE,
     theme TEXT NOT NULL,
@@ -229,6 +234,11 @@ class Store:
                     [(p.passage_id, d.doc_id, p.ord, p.section, _json(list(p.heading)), p.char_start,
                       p.char_end, p.text) for p in d.passages],
                 )
+                db.executemany(
+                    "INSERT INTO passage_themes VALUES (?,?,?,?)",
+                    [(p.passage_id, tag.theme, tag.score, _json(list(tag.evidence)))
+                     for p in d.passages for tag in p.themes],
+                )
             self._drop_orphan_originals(db)
             self._bump(db)
 
@@ -237,6 +247,34 @@ class Store:
             db.execute("DELETE FROM files WHERE path = ?", (path,))
             self._drop_orphan_originals(db)
             self._bump(db)
+
+    def set_taxonomy(self, themes, tags: list[tuple[str, str, float, list[str]]] | None = None) -> None:
+        """Record the taxonomy; with `tags` (passage_id, theme, score, evidence), replace every tag."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM themes")
+            db.executemany("INSERT INTO themes VALUES (?,?,?)", [(t.name, t.parent, t.description) for t in themes])
+            if tags is not None:
+                db.execute("DELETE FROM passage_themes")
+                db.executemany("INSERT INTO passage_themes VALUES (?,?,?,?)",
+                               [(pid, theme, score, _json(ev)) for pid, theme, score, ev in tags])
+
+    def theme_counts(self) -> list[dict]:
+        """Each theme of the taxonomy with its passage and report counts (a parent counts its children's)."""
+        rows = self.db.execute(
+            """
+            WITH tagged AS (
+                SELECT t.name AS theme, pt.passage_id FROM themes t
+                JOIN passage_themes pt ON pt.theme = t.name OR pt.theme IN (SELECT name FROM themes WHERE parent = t.name)
+            )
+            SELECT th.name, th.parent, th.description,
+                   COUNT(DISTINCT tagged.passage_id) AS n_passages, COUNT(DISTINCT p.doc_id) AS n_docs
+            FROM themes th LEFT JOIN tagged ON tagged.theme = th.name
+            LEFT JOIN passages p ON p.passage_id = tagged.passage_id
+            GROUP BY th.name ORDER BY th.rowid
+            """
+        ).fetchall()
+        return [{"theme": r["name"], "parent": r["parent"], "description": r["description"],
+                 "n_passages": r["n_passages"], "n_docs": r["n_docs"]} for r in rows]
 
     @staticmethod
     def _bump(db: sqlite3.Connection) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import replace
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from ingest.meta import extract
 from ingest.patterns import looks_like_title
 from ingest.segment import segment
 from ingest.split import split_reports
+from ingest.themes import tagger
 from ingest.types import Document, RawText
 
 # Bump when cleaning, splitting or segmentation change, so that an unchanged
@@ -76,6 +78,8 @@ def process_text(raw: RawText, stem: str = "") -> list[Document]:
         title = next(t for t in candidates if t)
         doc_id = raw.sha256[:12] + (f"-{k}" if len(parts) > 1 else "")
         sections, passages = segment(text, doc_id, title)
+        themer = tagger()
+        passages = [replace(p, themes=tuple(themer.tag(p.text, p.heading))) for p in passages]
         meta = extract(title, text, [s.title for s in sections if s.level <= 1])
         raw_text = "\n".join(raw_lines[part.lines[0].first : part.lines[-1].last + 1])
         docs.append(

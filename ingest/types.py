@@ -89,6 +89,7 @@ class Passage:
     char_end: int
     text: str
     section: int = -1
+    themes: tuple = ()  # ThemeTag, best first
 
 
 @dataclass(frozen=True)

@@ -125,3 +125,17 @@ def test_ingest_no_index_then_reindex(cli, data_dir, tmp_path):
     assert done.exit_code == 0 and "index: 2 passage(s) added" in done.stderr
     hits = json.loads(cli("search", "双减", "--json", "--data", str(data_dir)).stdout)
     assert "双减" in hits[0]["text"]
+
+
+def test_themes_and_retag_commands(cli, indexed_copy, tmp_path):
+    data = str(indexed_copy)
+    rows = json.loads(cli("themes", "--json", "--data", data).stdout)
+    assert len(rows) >= 30 and {"theme", "parent", "n_passages", "n_docs"} <= set(rows[0])
+    suggestions = json.loads(cli("themes", "--suggest", "--json", "--data", data).stdout)
+    assert all({"phrase", "weight", "n_passages"} <= set(s) for s in suggestions)
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[theme]]\nname = "甲"\nparent = "乙"\nkey = ["甲"]\n', "utf-8")
+    result = cli("retag", "--themes", str(bad), "--data", data)
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {bad}:2: theme '甲' has unknown parent '乙'\n"
+    assert "retagged 130 passage(s)" in cli("retag", "--data", data).stderr

@@ -1,0 +1,220 @@
+"""Theme taxonomy (TOML data) and the tagger that marks passages with themes.
+
+A passage is scored per theme from the terms it contains, found in one pass
+with an Aho-Corasick automaton (pyahocorasick). Terms of two characters or
+fewer count only on jieba word boundaries (体育 is not in 教育体育局), and an
+occurrence inside one of the theme's exclusion terms does not count. The
+headings above a passage add their themes to it, so a section titled
+坚持教育精准扶贫 tags every passage under it, unless the passage itself names
+an exclusion term of that theme.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import ahocorasick
+
+THEMES_ENV = "EDUREPORTS_THEMES"
+THRESHOLD = 2.0  # one key term
+KEY = 2.0
+STRONG = 1.0
+WEAK = 0.5
+RELATIVE = 0.3  # a theme must reach this share of the passage's strongest theme
+LEAD = 1.5
+REPEAT = 0.2  # each further occurrence of a term already counted
+REPEAT_CAP = 0.6
+HEADING = THRESHOLD  # a heading's theme alone tags the passages below it
+SHORT = 2  # terms this short must sit on word boundaries
+
+
+_LEAD_END = re.compile(r"[。！？；\n]")
+
+
+class TaxonomyError(Exception):
+    """The taxonomy file cannot be used; the message names the line and the reason."""
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    parent: str = ""
+    description: str = ""
+    key: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ThemeTag:
+    theme: str
+    score: float
+    evidence: tuple[str, ...] = field(default=())
+
+
+def default_path() -> Path:
+    env = os.environ.get(THEMES_ENV)
+    if env:
+        return Path(env)
+    return Path(str(resources.files("ingest").joinpath("data/themes.toml")))
+
+
+def _name_lines(text: str) -> list[int]:
+    """Line number of each `name = ...` in file order (tomllib keeps [[theme]] order)."""
+    return [text[: m.start()].count("\n") + 1 for m in re.finditer(r"^\s*name\s*=", text, re.M)]
+
+
+def load_taxonomy(path: str | Path | None = None) -> tuple[Theme, ...]:
+    """The themes of a taxonomy file, validated.
+
+    >>> len(load_taxonomy()) >= 30
+    True
+    """
+    path = Path(path) if path else default_path()
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise TaxonomyError(f"{path}: cannot read the taxonomy ({exc.strerror or exc})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise TaxonomyError(f"{path}: not valid TOML: {exc}") from None
+    raw = data.get("theme")
+    if not isinstance(raw, list) or not raw:
+        raise TaxonomyError(f"{path}: no [[theme]] tables found")
+    themes: list[Theme] = []
+    seen: dict[str, int] = {}
+    lines = _name_lines(text)
+    for i, entry in enumerate(raw, 1):
+        name = str(entry.get("name", "")).strip()
+        if not name:
+            raise TaxonomyError(f"{path}: theme #{i} has no name")
+        line = lines[i - 1] if i - 1 < len(lines) else 0
+        if name in seen:
+            raise TaxonomyError(f"{path}:{line}: duplicate theme name {name!r} (first at line {seen[name]})")
+        seen[name] = line
+        unknown = set(entry) - {"name", "parent", "description", "key", "terms", "weak", "exclude", "aliases"}
+        if unknown:
+            raise TaxonomyError(f"{path}:{line}: theme {name!r} has unknown key(s) {', '.join(sorted(unknown))}")
+        key = tuple(dict.fromkeys([*entry.get("aliases", []), *entry.get("key", [])]))
+        terms = tuple(entry.get("terms", []))
+        if not key and not terms:
+            raise TaxonomyError(f"{path}:{line}: theme {name!r} has no key terms or terms")
+        themes.append(Theme(name, str(entry.get("parent", "")).strip(), str(entry.get("description", "")).strip(),
+                            key, terms, tuple(entry.get("weak", [])), tuple(entry.get("exclude", []))))
+    names = {t.name for t in themes}
+    for t in themes:
+        if t.parent and t.parent not in names:
+            raise TaxonomyError(f"{path}:{seen[t.name]}: theme {t.name!r} has unknown parent {t.parent!r}")
+        if t.parent == t.name:
+            raise TaxonomyError(f"{path}:{seen[t.name]}: theme {t.name!r} is its own parent")
+        if t.parent and next(p for p in themes if p.name == t.parent).parent:
+            raise TaxonomyError(f"{path}:{seen[t.name]}: theme {t.name!r} is nested deeper than two levels")
+    return tuple(themes)
+
+
+class Tagger:
+    """Scores text against a taxonomy; one automaton for all terms."""
+
+    def __init__(self, themes: tuple[Theme, ...]):
+        self.themes = themes
+        self.by_name = {t.name: t for t in themes}
+        self._automaton = ahocorasick.Automaton()
+        entries: dict[str, list[tuple[str, float]]] = {}
+        for t in themes:
+            for term in t.key:
+                entries.setdefault(term, []).append((t.name, KEY))
+            for term in t.terms:
+                entries.setdefault(term, []).append((t.name, STRONG))
+            for term in t.weak:
+                entries.setdefault(term, []).append((t.name, WEAK))
+            for term in t.exclude:
+                entries.setdefault(term, []).append((t.name, -1.0))
+        for term, owners in entries.items():
+            self._automaton.add_word(term, (term, tuple(owners)))
+        self._automaton.make_automaton()
+
+    def scores(self, text: str) -> dict[str, tuple[float, tuple[str, ...]]]:
+        """{theme: (score, evidence terms)} for every theme with any evidence.
+
+        A term in the lead sentence (the topic sentence: 一是加强…) weighs LEAD
+        times as much as one further on.
+        """
+        lead = _LEAD_END.search(text)
+        lead_end = lead.end() if lead else len(text)
+        matches = []
+        for end, (term, owners) in self._automaton.iter(text):
+            matches.append((end - len(term) + 1, end + 1, term, owners))
+        if not matches:
+            return {}
+        excluded: dict[str, list[tuple[int, int]]] = {}
+        for start, end, _, owners in matches:
+            for theme, weight in owners:
+                if weight < 0:
+                    excluded.setdefault(theme, []).append((start, end))
+        bounds = None
+        found: dict[str, dict[str, tuple[float, int]]] = {}
+        for start, end, term, owners in matches:
+            if end - start <= SHORT:
+                if bounds is None:
+                    bounds = _word_bounds(text)
+                if start not in bounds[0] or end not in bounds[1]:
+                    continue
+            for theme, weight in owners:
+                if weight < 0:
+                    continue
+                if any(a <= start and end <= b for a, b in excluded.get(theme, ())):
+                    continue
+                terms = found.setdefault(theme, {})
+                w, n = terms.get(term, (weight * (LEAD if start < lead_end else 1.0), 0))
+                terms[term] = (w, n + 1)
+        out = {}
+        for theme, terms in found.items():
+            score = sum(w + min(REPEAT_CAP, REPEAT * (n - 1)) for w, n in terms.values())
+            ranked = sorted(terms, key=lambda t: (-terms[t][0] * terms[t][1], t))
+            out[theme] = (round(score, 3), tuple(ranked))
+        return out
+
+    def tag(self, text: str, headings: list[str] | tuple[str, ...] = ()) -> list[ThemeTag]:
+        """Themes of a passage (its own words plus its headings'), best first."""
+        own = self.scores(text)
+        combined = {k: [v[0], list(v[1])] for k, v in own.items()}
+        vetoed = {t.name for t in self.themes if t.exclude and any(x in text for x in t.exclude)}
+        for heading in headings:
+            for theme, (score, evidence) in self.scores(heading).items():
+                if score < THRESHOLD or theme in vetoed:
+                    continue
+                entry = combined.setdefault(theme, [0.0, []])
+                entry[0] += HEADING
+                entry[1] += [e for e in evidence if e not in entry[1]]
+        top = max((s for s, _ in combined.values()), default=0.0)
+        floor = max(THRESHOLD, RELATIVE * top)
+        tags = [ThemeTag(name, round(s, 3), tuple(ev)) for name, (s, ev) in combined.items() if s >= floor]
+        return sorted(tags, key=lambda t: (-t.score, t.theme))
+
+
+def _word_bounds(text: str) -> tuple[set[int], set[int]]:
+    from ingest.words import words
+
+    starts, ends, pos = set(), set(), 0
+    for w in words(text):
+        i = text.find(w, pos)
+        if i < 0:
+            continue
+        starts.add(i)
+        ends.add(i + len(w))
+        pos = i + len(w)
+    return starts, ends
+
+
+@lru_cache(maxsize=4)
+def tagger(path: str | None = None) -> Tagger:
+    """The tagger for a taxonomy file (default: $EDUREPORTS_THEMES or the packaged one)."""
+    return Tagger(load_taxonomy(path))
