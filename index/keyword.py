@@ -90,6 +90,16 @@ class KeywordIndex:
         self._next = 0
         if (self.folder / "manifest.json").exists():
             self._load()
+        self._drop_orphans()
+
+    def _drop_orphans(self) -> None:
+        """Delete segment folders no manifest names (left by a run that stopped before save)."""
+        if not self.folder.exists():
+            return
+        live = {s.name for s in self.segments}
+        for path in self.folder.iterdir():
+            if path.is_dir() and path.name.startswith("seg") and path.name not in live:
+                shutil.rmtree(path, ignore_errors=True)
 
     # -- state ---------------------------------------------------------------
 
@@ -139,7 +149,7 @@ class KeywordIndex:
         self._next += 1
         self.df[: seg.n_terms] += np.diff(seg.indptr)  # one entry per (term, document)
         self.total_len += float(seg.dl.sum())
-        self.segments.append(seg)
+        self.segments.append(self._spill(seg))
         self.deleted -= set(ids.tolist())
         if len(self.segments) > MAX_SEGMENTS:
             self._merge_small()
@@ -185,7 +195,7 @@ class KeywordIndex:
         names = {s.name for s in chosen}
         position = next(i for i, s in enumerate(self.segments) if s.name in names)
         rest = [s for s in self.segments if s.name not in names]
-        self.segments = rest[:position] + [merged] + rest[position:]
+        self.segments = rest[:position] + [self._spill(merged)] + rest[position:]
 
     def _merge_small(self) -> None:
         """Fold the smallest segments into one, within a memory bound (tiered, like an LSM tree).
@@ -262,20 +272,34 @@ class KeywordIndex:
 
     # -- persistence ---------------------------------------------------------
 
+    def _write_segment(self, seg: _Segment) -> Path:
+        path = self.folder / seg.name
+        if not path.exists():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = self.folder / (seg.name + ".tmp")
+            tmp.mkdir(exist_ok=True)
+            for field in ("indptr", "rows", "tf", "ids", "dl"):
+                np.save(tmp / f"{field}.npy", np.asarray(getattr(seg, field)))
+            tmp.rename(path)
+        return path
+
+    def _spill(self, seg: _Segment) -> _Segment:
+        """Write a new segment now and keep only its memory-mapped copy.
+
+        A segment file without a manifest naming it is ignored (and later
+        deleted), so a crash before `save` leaves the index as it was.
+        """
+        path = self._write_segment(seg)
+        return _Segment(seg.name, **{f: np.load(path / f"{f}.npy", mmap_mode="r")
+                                     for f in ("indptr", "rows", "tf", "ids", "dl")})
+
     def save(self) -> None:
         """Write segments and manifest; the manifest is replaced last."""
         self.folder.mkdir(parents=True, exist_ok=True)
         names = set()
         for seg in self.segments:
             names.add(seg.name)
-            path = self.folder / seg.name
-            if path.exists():
-                continue
-            tmp = self.folder / (seg.name + ".tmp")
-            tmp.mkdir(exist_ok=True)
-            for field in ("indptr", "rows", "tf", "ids", "dl"):
-                np.save(tmp / f"{field}.npy", np.asarray(getattr(seg, field)))
-            tmp.rename(path)
+            self._write_segment(seg)
         np.save(self.folder / "df.npy.tmp.npy", self.df)
         (self.folder / "df.npy.tmp.npy").replace(self.folder / "df.npy")
         (self.folder / "vocab.json.tmp").write_text(json.dumps(list(self.vocab), ensure_ascii=False), "utf-8")

@@ -96,3 +96,14 @@ def test_many_small_adds_and_removes_score_like_a_fresh_build(tmp_path, corpus_t
     a_ids, a_scores = index.scores(query)
     b_ids, b_scores = fresh.scores(query)
     assert dict(zip(a_ids.tolist(), np.round(a_scores, 5))) == dict(zip(b_ids.tolist(), np.round(b_scores, 5)))
+
+
+def test_segments_written_before_a_crash_are_ignored(tmp_path, corpus_tokens):
+    index = KeywordIndex(tmp_path)
+    index.add([0, 1], corpus_tokens[:2])
+    index.save()
+    index.add([2, 3], corpus_tokens[2:4])  # written to disk, but never saved into the manifest
+    again = KeywordIndex(tmp_path)
+    assert sorted(again.ids().tolist()) == [0, 1]
+    again.add([4], [corpus_tokens[4]])  # reuses the orphan's segment name: must hold the new data
+    assert sorted(again.ids().tolist()) == [0, 1, 4]
