@@ -448,21 +448,27 @@ def themes(suggest, top, as_json, data) -> None:
 
 @main.command()
 @themes_option
+@click.option("--similarity-model", default=None,
+              help="Also score passages by similarity to the theme descriptions with this "
+              "sentence-transformers model (name or path); off by default.")
 @data_option
-def retag(taxonomy, data) -> None:
+def retag(taxonomy, similarity_model, data) -> None:
     """Re-apply the taxonomy to every stored passage (no re-ingest, no re-embedding).
 
     \b
     Example:
       edureports retag --themes my_themes.toml
+      edureports retag --similarity-model BAAI/bge-small-zh-v1.5
     """
     from index.build import retag as run
+    from index.embed import EmbedderError, SentenceTransformerEmbedder
     from ingest.themes import TaxonomyError
 
     store = _open_store(data)
     try:
-        n, tags = run(store, taxonomy)
-    except TaxonomyError as exc:
+        encoder = SentenceTransformerEmbedder(similarity_model) if similarity_model else None
+        n, tags = run(store, taxonomy, encoder)
+    except (TaxonomyError, EmbedderError) as exc:
         raise CLIError(str(exc)) from None
     finally:
         store.close()

@@ -128,18 +128,22 @@ def ingest_paths(
     return summary
 
 
-def retag(store: Store, taxonomy: str | None = None) -> tuple[int, int]:
+def retag(store: Store, taxonomy: str | None = None, encoder=None, batch: int = 64) -> tuple[int, int]:
     """Re-apply a (possibly edited) taxonomy to every stored passage; (passages, tags).
 
-    Nothing is re-ingested or re-embedded: only the theme tables change.
+    Nothing is re-ingested or re-embedded: only the theme tables change. With
+    an `encoder` (a sentence-transformers embedder), passage-to-description
+    similarity adds to the term evidence.
     """
     from ingest.themes import Tagger, load_taxonomy
 
-    themer = Tagger(load_taxonomy(taxonomy))
+    themer = Tagger(load_taxonomy(taxonomy), encoder)
     tags = []
     rows = store.db.execute("SELECT passage_id, heading, text FROM passages").fetchall()
-    for row in rows:
-        for tag in themer.tag(row["text"], json.loads(row["heading"])):
-            tags.append((row["passage_id"], tag.theme, tag.score, list(tag.evidence)))
+    for start in range(0, len(rows), batch):
+        chunk = rows[start : start + batch]
+        results = themer.tag_many([(r["text"], tuple(json.loads(r["heading"]))) for r in chunk])
+        for row, found in zip(chunk, results):
+            tags += [(row["passage_id"], tag.theme, tag.score, list(tag.evidence)) for tag in found]
     store.set_taxonomy(themer.themes, tags)
     return len(rows), len(tags)

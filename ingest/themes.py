@@ -28,6 +28,8 @@ STRONG = 1.0
 WEAK = 0.5
 RELATIVE = 0.3  # a theme must reach this share of the passage's strongest theme
 LEAD = 1.5
+SIM_WEIGHT = 2.0
+SIM_FLOOR = 0.6
 REPEAT = 0.2  # each further occurrence of a term already counted
 REPEAT_CAP = 0.6
 HEADING = THRESHOLD  # a heading's theme alone tags the passages below it
@@ -121,10 +123,20 @@ def load_taxonomy(path: str | Path | None = None) -> tuple[Theme, ...]:
 
 
 class Tagger:
-    """Scores text against a taxonomy; one automaton for all terms."""
+    """Scores text against a taxonomy; one automaton for all terms.
 
-    def __init__(self, themes: tuple[Theme, ...]):
+    With an `encoder` (anything with `passages(texts) -> unit vectors`, such as
+    a sentence-transformers embedder from `index.embed`), the similarity of a
+    passage to each theme's name and description adds to the term evidence:
+    up to SIM_WEIGHT for a cosine of 1, nothing below SIM_FLOOR.
+    """
+
+    def __init__(self, themes: tuple[Theme, ...], encoder=None):
         self.themes = themes
+        self.encoder = encoder
+        self._theme_vecs = None
+        if encoder is not None:
+            self._theme_vecs = encoder.passages([f"{t.name}：{t.description}" for t in themes])
         self.by_name = {t.name: t for t in themes}
         self._automaton = ahocorasick.Automaton()
         entries: dict[str, list[tuple[str, float]]] = {}
@@ -182,10 +194,30 @@ class Tagger:
             out[theme] = (round(score, 3), tuple(ranked))
         return out
 
-    def tag(self, text: str, headings: list[str] | tuple[str, ...] = ()) -> list[ThemeTag]:
+    def similarities(self, texts: list[str]) -> list[dict[str, float]]:
+        """Per text, the similarity bonus of each theme (empty without an encoder)."""
+        if self._theme_vecs is None:
+            return [{} for _ in texts]
+        sims = self.encoder.passages(list(texts)) @ self._theme_vecs.T
+        bonus = SIM_WEIGHT * (sims - SIM_FLOOR).clip(min=0) / (1 - SIM_FLOOR)
+        return [{t.name: float(b) for t, b in zip(self.themes, row) if b > 0} for row in bonus]
+
+    def tag_many(self, items: list[tuple[str, tuple[str, ...]]]) -> list[list[ThemeTag]]:
+        """Tags of many (text, headings) at once, encoding them in one batch."""
+        bonuses = self.similarities([text for text, _ in items])
+        return [self.tag(text, headings, bonus) for (text, headings), bonus in zip(items, bonuses)]
+
+    def tag(self, text: str, headings: list[str] | tuple[str, ...] = (),
+            similarity: dict[str, float] | None = None) -> list[ThemeTag]:
         """Themes of a passage (its own words plus its headings'), best first."""
         own = self.scores(text)
         combined = {k: [v[0], list(v[1])] for k, v in own.items()}
+        if similarity is None and self._theme_vecs is not None:
+            similarity = self.similarities([text])[0]
+        for theme, bonus in (similarity or {}).items():
+            entry = combined.setdefault(theme, [0.0, []])
+            entry[0] += bonus
+            entry[1].append(f"~{theme}")  # evidence by meaning, not by a word
         vetoed = {t.name for t in self.themes if t.exclude and any(x in text for x in t.exclude)}
         for heading in headings:
             for theme, (score, evidence) in self.scores(heading).items():

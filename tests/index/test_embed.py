@@ -7,6 +7,7 @@ Chinese quality. The hub stays off (HF_HUB_OFFLINE=1).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 
@@ -64,3 +65,18 @@ def test_default_is_the_offline_e5():
     q = embedder.query("减少课外补习")
     p = embedder.passages(["规范校外培训机构，治理有偿补课", "新建幼儿园20所"])
     assert p[0] @ q > p[1] @ q
+
+
+def test_retag_with_a_similarity_model_adds_meaning_evidence(minilm_path, tmp_path):
+    from index.build import retag
+    from index.embed import SentenceTransformerEmbedder
+
+    data = tmp_path / "data"
+    store = Store(data)
+    ingest_paths(store, [str(CORPUS / "000_d7ed74de268168c1.txt")])
+    plain = retag(store)
+    with_model = retag(store, encoder=SentenceTransformerEmbedder(minilm_path))
+    assert with_model[0] == plain[0]
+    evidence = [json.loads(r[0]) for r in store.db.execute("SELECT evidence FROM passage_themes")]
+    assert any(e.startswith("~") for ev in evidence for e in ev)
+    store.close()
