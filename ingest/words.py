@@ -32,7 +32,7 @@ def _jieba():
     jieba.setLogLevel(60)
     tokenizer = jieba.Tokenizer()
     for term in domain_terms():
-        tokenizer.add_word(term, freq=max(tokenizer.suggest_freq(term, tune=False), 2000))
+        tokenizer.add_word(term, freq=max(tokenizer.suggest_freq(term, tune=False), 2000), tag="n")
     return tokenizer
 
 

@@ -1,0 +1,253 @@
+"""Figures in report prose as rows: value, unit, qualifier, indicator, role.
+
+A figure is a number (Arabic, or Chinese via cn2an) followed by a unit: a
+measure word (所, 名, 人次 …), money (元, 万元, 亿元), a percentage or
+个百分点. 万/亿 multiply into base units (34.48万元 -> 344800 元). Qualifiers
+(近, 约, 超过, 余, 以上 …) are kept apart from the value. Changes are marked
+with their role: 由25人增加到29人 gives a `from` and a `to` row,
+较上年提高1.3个百分点 a `change` row with its direction.
+
+Not figures: years, dates, times, document numbers (〔2020〕26号), ordinals
+(第15届, 1.), numbers inside cited titles 《…》 or slogans “…”, bare
+digit strings (phones, QQ). Template placeholders (xx名, x所) become rows
+with masked=True and no value; a count equal to a plausible year in damaged
+text (由8个增加到2023个) is kept and flagged suspect.
+
+No library does this for policy prose (jionlp's money/number parsers handle
+one span given to them, not finding them in running text with indicators),
+so the patterns are written here; cn2an converts the Chinese numerals.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+# Measure words and units, longest first so 人次 wins over 人.
+COUNT_UNITS = (
+    "平方米 万平方米 人次 场次 个百分点 学时 课时 小时 周岁 余次 "
+    "所 名 人 个 项 场 次 盏 间 台 套 册 亩 节 篇 件 条 家 辆 本 份 支 批 届 天 岁 户 校 园 班 组 期 门 处 座 宗 张 位 幅 "
+    "元 万元 亿元 千元 G 兆 篇次 课 部 对 层 米 公里 吨"
+).split()
+_UNITS = sorted(set(COUNT_UNITS), key=len, reverse=True)
+_CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
+_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_CN_NUM = rf"[{_CN_DIGITS}]{{2,}}|[二两三四五六七八九十]"
+_MASK = r"[xX]+(?:\.[xX]+)?"
+_QUAL_BEFORE = "近|约|超过|突破|逾|多达|高达|不少于|不低于|不到|不足|达到|达|共计|共|累计|合计|总计"
+_QUAL_AFTER = "余|多|以上|左右|以内|以下"
+
+FIGURE = re.compile(
+    rf"(?P<qb>{_QUAL_BEFORE})?"
+    rf"(?P<num>{_NUM}|{_MASK}|{_CN_NUM})"
+    rf"(?P<qa1>{_QUAL_AFTER})?"
+    rf"(?P<mult>千万|百万|万|亿)?"
+    rf"(?P<qa2>{_QUAL_AFTER})?"
+    rf"(?P<unit>%|％|‰|{'|'.join(map(re.escape, _UNITS))})"
+    rf"(?P<qa3>{_QUAL_AFTER})?"
+)
+_MULT = {"千万": 1e7, "百万": 1e6, "万": 1e4, "亿": 1e8, "": 1.0}
+_UNIT_MULT = {"万元": ("元", 1e4), "亿元": ("元", 1e8), "千元": ("元", 1e3), "万平方米": ("平方米", 1e4),
+              "％": ("%", 1.0), "余次": ("次", 1.0)}
+_QUALIFIER = {"达到": "达", "共计": "共", "累计": "累计", "合计": "共", "总计": "共", "多达": "达", "高达": "达",
+              "逾": "超过", "多": "余", "不低于": "以上", "不少于": "以上"}
+
+_SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
+_QUOTED = re.compile(r"《[^》]{0,80}》|“[^”]{0,24}”|〔[^〕]{0,12}〕|\[[^\]]{0,12}\]")
+_NOT_FIGURE_BEFORE = re.compile(r"(第|周|星期|每|前|后)$")
+_CHANGE_UP = "增加|增长|提高|提升|上升|增至|增加到|提高到|扩大|多出"
+_CHANGE_DOWN = "减少|下降|降低|缩小|压减|降至|减少到|下降到|缩减"
+_FROM_TO = re.compile(
+    rf"(?:由|从)(?P<a>[^，。；由从]{{1,20}}?)(?:{_CHANGE_UP}|{_CHANGE_DOWN}|变为|调整为|到)(?:到|至|为)?(?P<b>[^，。；]{{1,20}})"
+)
+_CHANGE = re.compile(rf"(?:较上年|比上年|同比|较去年|比去年|环比|较\d{{4}}年|比\d{{4}}年)[^，。；\d]{{0,6}}?(?P<dir>{_CHANGE_UP}|{_CHANGE_DOWN})了?$")
+_BARE_CHANGE = re.compile(rf"(?P<dir>{_CHANGE_UP}|{_CHANGE_DOWN})了?$")
+INDICATOR_MAX = 16
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure found in a text."""
+
+    value: float | None
+    unit: str
+    qualifier: str
+    raw: str
+    start: int
+    end: int
+    sentence: str
+    indicator: str = ""
+    masked: bool = False
+    suspect: bool = False
+    role: str = ""  # '' | from | to | change
+    direction: int = 0  # +1 up, -1 down, for changes
+
+
+def _cn_value(token: str) -> float | None:
+    import cn2an
+
+    try:
+        return float(cn2an.cn2an(token, "smart"))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _blocked(text: str, a: int, b: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= a and b <= e for s, e in spans)
+
+
+def _not_a_figure(text: str, m: re.Match[str]) -> bool:
+    a, b = m.start("num"), m.end()
+    num, unit = m.group("num"), m.group("unit")
+    if _NOT_FIGURE_BEFORE.search(text[max(0, a - 2) : a]):
+        return True  # 第15届, 每年, 前3名
+    after = text[b : b + 2]
+    if unit in ("个", "项") and re.match(r"[一二三四五六七八九十]", after):
+        return True  # 一个…一个
+    if re.fullmatch(r"\d{4}", num.replace(",", "")) and unit in ("年", "届"):
+        return True
+    if unit == "天" and text[b : b + 1] == "内":
+        return False
+    if num[0] in _CN_DIGITS and text[a - 1 : a] in "是一":  # 一是, 统一
+        return True
+    if num[0] in "十" and text[b - len(unit) - 1 : b].startswith("五"):
+        return True
+    return False
+
+
+def figures(text: str) -> list[Figure]:
+    """Every figure in `text`, in order.
+
+    >>> [(f.value, f.unit, f.qualifier) for f in figures("社会满意度达96.65%，新增学位近2万个。")]
+    [(96.65, '%', '达'), (20000.0, '个', '近')]
+    """
+    blocked = [m.span() for m in _QUOTED.finditer(text)]
+    blocked += [m.span() for m in re.finditer(r"\d{1,2}月\d{1,4}日|\d{1,2}[:：]\d{2}|\d+号|\d{4}年(?:度)?", text)]
+    sentences = [(s.start(), s.end()) for s in _SENTENCE.finditer(text)]
+    found: list[Figure] = []
+    for m in FIGURE.finditer(text):
+        a, b = m.start("num"), m.end()
+        if _blocked(text, a, b, blocked) or _not_a_figure(text, m):
+            continue
+        num = m.group("num")
+        unit = m.group("unit")
+        if unit in ("天", "岁", "周岁", "期", "层", "米", "对", "部", "课") and not num[0].isdigit():
+            continue  # 三天, 三期: phrases more often than figures
+        masked = bool(re.fullmatch(_MASK, num))
+        if masked:
+            value = None
+        elif num[0].isdigit():
+            value = float(num.replace(",", ""))
+        else:
+            value = _cn_value(num)
+            if value is None:
+                continue
+        mult = _MULT[m.group("mult") or ""]
+        base_unit, unit_mult = _UNIT_MULT.get(unit, (unit, 1.0))
+        if unit == "余次":
+            qa = "余"
+        else:
+            qa = m.group("qa1") or m.group("qa2") or m.group("qa3") or ""
+        qb = m.group("qb") or ""
+        qualifier = _QUALIFIER.get(qb, qb) if qb in ("近", "约", "超过", "突破", "逾", "不到", "不足", "不少于", "不低于") else ""
+        qualifier = qualifier or _QUALIFIER.get(qa, qa)
+        if value is not None:
+            value = round(value * mult * unit_mult, 6)
+        suspect = bool(
+            value is not None and base_unit not in ("%", "元", "平方米") and 1990 <= value <= 2100
+            and value == int(value) and re.search(r"(由|从|到|至|增加到|增至)\s*$", text[max(0, a - 6) : a])
+        )
+        s = next(((x, y) for x, y in sentences if x <= a < y), (0, len(text)))
+        start = m.start("qb") if m.group("qb") else a
+        found.append(Figure(value, base_unit, qualifier, text[start:b], start, b, text[s[0] : s[1]].strip(),
+                            masked=masked, suspect=suspect))
+    found = [replace(f, indicator=indicator(text, f)) for f in found]
+    return _inherit(_roles(text, found))
+
+
+def _inherit(found: list[Figure]) -> list[Figure]:
+    """A change or a `to` figure measures what the figure before it in the sentence measures."""
+    out = list(found)
+    for i in range(1, len(out)):
+        f, prev = out[i], out[i - 1]
+        if f.role in ("change", "to") and f.sentence == prev.sentence and prev.indicator:
+            if f.role == "to" or not f.indicator or f.indicator in ("上年", "去年"):
+                out[i] = replace(f, indicator=prev.indicator)
+    return out
+
+
+_NOUNISH = ("n", "vn", "j", "l", "b", "an", "nz", "ng", "nt", "nr", "ns", "a", "f", "eng")
+_SKIP_BEFORE = set("达 达到 为 共 共计 总计 累计 合计 增加 新增 增长 提高 提升 下降 减少 降低 增至 超过 突破 近 约 是 有 "
+                   "占 达成 了 到 至 由 从 投入 安排 发放 培训 组织 举办 开展 完成 建成 选派 接受 接收 覆盖 惠及".split())
+_CLAUSE_BREAK = re.compile(r"[，。；：、！？,;:（）()“”《》\n]")
+
+
+def _pos(text: str) -> list[tuple[str, str]]:
+    import jieba.posseg
+
+    from ingest.words import _jieba
+
+    global _POS
+    if _POS is None:
+        _POS = jieba.posseg.POSTokenizer(_jieba())
+    return [(w.word, w.flag) for w in _POS.cut(text)]
+
+
+_POS = None
+
+
+def _noun_run(tokens: list[tuple[str, str]]) -> str:
+    out = []
+    if len(tokens) >= 2 and tokens[0][1] == "v" and tokens[1][1].startswith(_NOUNISH):
+        out.append(tokens[0][0])  # a verb that modifies the noun: 受援学校
+        tokens = tokens[1:]
+    for word, flag in tokens:
+        if flag.startswith(_NOUNISH):
+            out.append(word)
+        else:
+            break
+    while out and (_pos(out[-1])[0][1] in ("a", "f") and len(out) > 1):
+        out.pop()
+    return "".join(out)[:INDICATOR_MAX]
+
+
+def indicator(text: str, f: Figure) -> str:
+    """What a figure measures: the noun phrase after a count, else the one before it.
+
+    >>> f = figures("共有39所中小学校参加。")[0]; indicator("共有39所中小学校参加。", f)
+    '中小学校'
+    """
+    after_text = _CLAUSE_BREAK.split(text[f.end : f.end + 24], 1)[0]
+    after = _noun_run(_pos(after_text)) if after_text else ""
+    clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, f.start)), default=0)
+    before_tokens = _pos(text[max(clause_start, f.start - 30) : f.start])
+    while before_tokens and (before_tokens[-1][0] in _SKIP_BEFORE or before_tokens[-1][1][:1] in ("d", "p", "u", "m", "c")):
+        before_tokens.pop()
+    run = []
+    for word, flag in reversed(before_tokens):
+        if flag.startswith(_NOUNISH) and word not in _SKIP_BEFORE:
+            run.insert(0, word)
+        else:
+            break
+    before = "".join(run)[-INDICATOR_MAX:]
+    counted = f.unit not in ("%", "个百分点", "元", "‰")
+    if counted and after:
+        return after
+    return before or after
+
+
+def _roles(text: str, found: list[Figure]) -> list[Figure]:
+    """Mark from/to pairs and changes against a previous period."""
+    out = list(found)
+    for i, f in enumerate(out):
+        before = text[max(0, f.start - 14) : f.start]
+        if _CHANGE.search(before):
+            d = _CHANGE.search(before).group("dir")
+            out[i] = replace(f, role="change", direction=1 if re.match(_CHANGE_UP, d) else -1)
+    for m in _FROM_TO.finditer(text):
+        inside = [i for i, f in enumerate(out) if m.start() <= f.start < m.end()]
+        if len(inside) >= 2:
+            a, b = inside[0], inside[1]
+            out[a] = replace(out[a], role="from")
+            out[b] = replace(out[b], role="to")
+    return out
