@@ -8,6 +8,7 @@ success and 2 on bad usage or bad input, with a one-line reason.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import sys
 from pathlib import Path
@@ -473,6 +474,112 @@ def retag(taxonomy, similarity_model, data) -> None:
     finally:
         store.close()
     click.echo(f"retagged {n} passage(s): {tags} theme tag(s)", err=True)
+
+
+METRIC_COLUMNS = [
+    ("doc_id", "报告ID"), ("source", "来源文件"), ("title", "报告标题"), ("region", "地区"), ("years", "年份"),
+    ("indicator", "指标"), ("value", "数值"), ("unit", "单位"), ("qualifier", "限定词"), ("raw", "原文"),
+    ("role", "角色"), ("masked", "已遮盖"), ("suspect", "存疑"), ("sentence", "所在句子"), ("passage_id", "段落ID"),
+    ("themes", "主题"),
+]
+
+
+def _metric_cell(row: dict, key: str):
+    value = row[key]
+    if key in ("years", "themes"):
+        return "、".join(str(v) for v in value)
+    if key in ("masked", "suspect"):
+        return "是" if value else ""
+    return value
+
+
+def _pivot(rows: list[dict]) -> list[dict]:
+    """One indicator across regions and years: the figures each report gives."""
+    cells: dict[tuple[str, str], list[str]] = {}
+    for r in rows:
+        if r["masked"] or r["role"] in ("from", "change"):
+            continue
+        key = (r["region"] or "地区不详", "、".join(map(str, r["years"])) or "-")
+        value = f"{r['qualifier']}{r['value']:g}{r['unit']}" if r["value"] is not None else r["raw"]
+        cells.setdefault(key, []).append(value)
+    return [{"region": region, "years": years, "values": values} for (region, years), values in sorted(cells.items())]
+
+
+@main.command()
+@click.option("--doc", "doc_id", default="", help="Only figures of this report.")
+@click.option("--indicator", default="", help="Only figures whose indicator contains this text (满意度, 学位 …).")
+@click.option("--theme", default="", help="Only figures in passages of this theme or its children.")
+@click.option("--region", default="", help="Only reports whose region contains this.")
+@click.option("--year", default="", help="Only reports about this year or range (2021, 2019-2021).")
+@click.option("--pivot", is_flag=True, help="With --indicator: its figures by region and year.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="Also write the rows to this CSV file.")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="Also write the rows to this Excel file.")
+@json_option
+@data_option
+def metrics(doc_id, indicator, theme, region, year, pivot, csv_path, xlsx_path, as_json, data) -> None:
+    """Figures found in the reports: value, unit, indicator and where each came from.
+
+    Values are in base units (34.48万元 -> 344800 元); masked template figures
+    (xx名) have no value; suspect ones (a count equal to a year in damaged
+    text) are flagged.
+
+    \b
+    Example:
+      edureports metrics --indicator 满意度
+      edureports metrics --region 东莞 --xlsx 东莞指标.xlsx
+      edureports metrics --indicator 学位 --pivot
+    """
+    if pivot and not indicator:
+        raise CLIError("--pivot needs --indicator (the figure to compare across regions and years)")
+    if year and not re.fullmatch(r"\d{4}(-\d{4})?", year):
+        raise CLIError(f"--year takes a year or a range such as 2019-2021, not {year!r}")
+    store = _open_store(data)
+    try:
+        full = store.resolve_doc_id(doc_id) if doc_id else ""
+        if doc_id and not full:
+            raise CLIError(f"no report with id {doc_id!r}; list the ids with: edureports docs")
+        rows = store.metrics(full, indicator, theme, region, year)
+    finally:
+        store.close()
+    if csv_path:
+        import csv
+
+        with open(csv_path, "w", newline="", encoding="utf-8-sig") as fh:
+            writer = csv.writer(fh)
+            writer.writerow([label for _, label in METRIC_COLUMNS])
+            writer.writerows([[_metric_cell(r, k) for k, _ in METRIC_COLUMNS] for r in rows])
+        click.echo(f"wrote {len(rows)} row(s) to {csv_path}", err=True)
+    if xlsx_path:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "指标"
+        sheet.append([label for _, label in METRIC_COLUMNS])
+        for r in rows:
+            sheet.append([_metric_cell(r, k) for k, _ in METRIC_COLUMNS])
+        sheet.freeze_panes = "A2"
+        book.save(xlsx_path)
+        click.echo(f"wrote {len(rows)} row(s) to {xlsx_path}", err=True)
+    if pivot:
+        table = _pivot(rows)
+        if as_json:
+            _print_json(table)
+        else:
+            for t in table:
+                click.echo(f"{t['region']:<12} {t['years']:<10} {'；'.join(t['values'])}")
+        return
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        click.echo("no figure matches", err=True)
+    for r in rows:
+        flags = " [遮盖]" if r["masked"] else (" [存疑]" if r["suspect"] else "")
+        value = "—" if r["value"] is None else f"{r['value']:g}"
+        role = f" ({r['role']})" if r["role"] else ""
+        click.echo(f"{r['region'] or '-':<12} {r['indicator'] or '?':<16} {r['qualifier']}{value} {r['unit']}"
+                   f"{role}{flags}  「{r['raw']}」 [{r['passage_id']}]")
 
 
 @main.command("download-model")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ingest.types import Document
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 DB_NAME = "edureports.sqlite"
 CONFIG_NAME = "config.json"
 
@@ -85,6 +85,25 @@ CREATE TABLE IF NOT EXISTS passages (
     text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id, ord);
+CREATE TABLE IF NOT EXISTS metrics (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    passage_id TEXT NOT NULL,
+    value REAL,                     -- base units (34.48万元 -> 344800, 元); NULL when masked
+    unit TEXT NOT NULL,
+    qualifier TEXT NOT NULL,        -- 近 约 余 以上 超过 … or ''
+    indicator TEXT NOT NULL,
+    raw TEXT NOT NULL,              -- the span as written
+    sentence TEXT NOT NULL,
+    char_start INTEGER NOT NULL,    -- into documents.text
+    char_end INTEGER NOT NULL,
+    masked INTEGER NOT NULL,
+    suspect INTEGER NOT NULL,
+    role TEXT NOT NULL,             -- '' | from | to | change
+    direction INTEGER NOT NULL      -- +1 / -1 for changes
+);
+CREATE INDEX IF NOT EXISTS metrics_doc ON metrics(doc_id);
+CREATE INDEX IF NOT EXISTS metrics_indicator ON metrics(indicator);
 CREATE TABLE IF NOT EXISTS state (
     key TEXT PRIMARY KEY,
     value INTEGER NOT NULL          -- generation: bumped by every change to the passages
@@ -235,6 +254,13 @@ class Store:
                       p.char_end, p.text) for p in d.passages],
                 )
                 db.executemany(
+                    "INSERT INTO metrics (doc_id, passage_id, value, unit, qualifier, indicator, raw, sentence, "
+                    "char_start, char_end, masked, suspect, role, direction) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    [(d.doc_id, m.passage_id, m.value, m.unit, m.qualifier, m.indicator, m.raw, m.sentence,
+                      m.char_start, m.char_end, int(m.masked), int(m.suspect), m.role, m.direction)
+                     for m in d.metrics],
+                )
+                db.executemany(
                     "INSERT INTO passage_themes VALUES (?,?,?,?)",
                     [(p.passage_id, tag.theme, tag.score, _json(list(tag.evidence)))
                      for p in d.passages for tag in p.themes],
@@ -257,6 +283,47 @@ class Store:
                 db.execute("DELETE FROM passage_themes")
                 db.executemany("INSERT INTO passage_themes VALUES (?,?,?,?)",
                                [(pid, theme, score, _json(ev)) for pid, theme, score, ev in tags])
+
+    def metrics(self, doc_id: str = "", indicator: str = "", theme: str = "", region: str = "",
+                year: str = "") -> list[dict]:
+        """Figure rows with their report's source, region, years and the passage's themes."""
+        where, args = [], []
+        if doc_id:
+            where.append("m.doc_id = ?")
+            args.append(doc_id)
+        if indicator:
+            where.append("m.indicator LIKE ?")
+            args.append(f"%{indicator}%")
+        if region:
+            where.append("d.region LIKE ?")
+            args.append(f"%{region}%")
+        if year:
+            lo, _, hi = year.partition("-")
+            where.append("EXISTS (SELECT 1 FROM json_each(d.years) WHERE value BETWEEN ? AND ?)")
+            args += [int(lo), int(hi or lo)]
+        if theme:
+            where.append(
+                "EXISTS (SELECT 1 FROM passage_themes t WHERE t.passage_id = m.passage_id AND "
+                "(t.theme = ? OR t.theme IN (SELECT name FROM themes WHERE parent = ?)))"
+            )
+            args += [theme, theme]
+        rows = self.db.execute(
+            "SELECT m.*, d.source, d.region, d.years, d.title FROM metrics m JOIN documents d USING (doc_id)"
+            + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY d.source, d.part, m.char_start",
+            args,
+        ).fetchall()
+        themes = self._themes(list(dict.fromkeys(r["passage_id"] for r in rows)))
+        return [
+            {
+                "doc_id": r["doc_id"], "source": r["source"], "title": r["title"], "region": r["region"],
+                "years": json.loads(r["years"]), "passage_id": r["passage_id"], "indicator": r["indicator"],
+                "value": r["value"], "unit": r["unit"], "qualifier": r["qualifier"], "raw": r["raw"],
+                "sentence": r["sentence"], "masked": bool(r["masked"]), "suspect": bool(r["suspect"]),
+                "role": r["role"], "direction": r["direction"], "char_start": r["char_start"],
+                "char_end": r["char_end"], "themes": themes.get(r["passage_id"], []),
+            }
+            for r in rows
+        ]
 
     def theme_counts(self) -> list[dict]:
         """Each theme of the taxonomy with its passage and report counts (a parent counts its children's)."""

@@ -52,6 +52,8 @@ _UNIT_MULT = {"万元": ("元", 1e4), "亿元": ("元", 1e8), "千元": ("元", 
 _QUALIFIER = {"达到": "达", "共计": "共", "累计": "累计", "合计": "共", "总计": "共", "多达": "达", "高达": "达",
               "逾": "超过", "多": "余", "不低于": "以上", "不少于": "以上"}
 
+# Words before a number that qualify it (共, 累计 only say it is a total).
+_QUALIFYING = {"近", "约", "超过", "突破", "逾", "不到", "不足", "不少于", "不低于", "达", "达到", "多达", "高达"}
 _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 _QUOTED = re.compile(r"《[^》]{0,80}》|“[^”]{0,24}”|〔[^〕]{0,12}〕|\[[^\]]{0,12}\]")
 _NOT_FIGURE_BEFORE = re.compile(r"(第|周|星期|每|前|后)$")
@@ -149,7 +151,7 @@ def figures(text: str) -> list[Figure]:
         else:
             qa = m.group("qa1") or m.group("qa2") or m.group("qa3") or ""
         qb = m.group("qb") or ""
-        qualifier = _QUALIFIER.get(qb, qb) if qb in ("近", "约", "超过", "突破", "逾", "不到", "不足", "不少于", "不低于") else ""
+        qualifier = _QUALIFIER.get(qb, qb) if qb in _QUALIFYING else ""
         qualifier = qualifier or _QUALIFIER.get(qa, qa)
         if value is not None:
             value = round(value * mult * unit_mult, 6)
@@ -166,19 +168,21 @@ def figures(text: str) -> list[Figure]:
 
 
 def _inherit(found: list[Figure]) -> list[Figure]:
-    """A change or a `to` figure measures what the figure before it in the sentence measures."""
+    """A `to` figure, or one with no indicator of its own, measures what the one before it in the sentence does."""
     out = list(found)
     for i in range(1, len(out)):
         f, prev = out[i], out[i - 1]
-        if f.role in ("change", "to") and f.sentence == prev.sentence and prev.indicator:
-            if f.role == "to" or not f.indicator or f.indicator in ("上年", "去年"):
-                out[i] = replace(f, indicator=prev.indicator)
+        if f.sentence != prev.sentence or not prev.indicator:
+            continue
+        if f.role == "to" or not f.indicator or f.indicator in ("上年", "去年"):
+            out[i] = replace(f, indicator=prev.indicator)  # 占比53.7%: the share of what came before
     return out
 
 
 _NOUNISH = ("n", "vn", "j", "l", "b", "an", "nz", "ng", "nt", "nr", "ns", "a", "f", "eng")
 _SKIP_BEFORE = set("达 达到 为 共 共计 总计 累计 合计 增加 新增 增长 提高 提升 下降 减少 降低 增至 超过 突破 近 约 是 有 "
-                   "占 达成 了 到 至 由 从 投入 安排 发放 培训 组织 举办 开展 完成 建成 选派 接受 接收 覆盖 惠及".split())
+                   "占 占比 达成 了 到 至 由 从 投入 安排 发放 培训 组织 举办 开展 完成 建成 选派 接受 接收 覆盖 惠及 "
+                   "比 较 上年 去年 同比 环比 分别 力争 确保 争取 实现 已 现 均".split())
 _CLAUSE_BREAK = re.compile(r"[，。；：、！？,;:（）()“”《》\n]")
 
 
@@ -217,23 +221,47 @@ def indicator(text: str, f: Figure) -> str:
     >>> f = figures("共有39所中小学校参加。")[0]; indicator("共有39所中小学校参加。", f)
     '中小学校'
     """
-    after_text = _CLAUSE_BREAK.split(text[f.end : f.end + 24], 1)[0]
+    tail = text[f.end : f.end + 40]
+    tail = re.sub(r"^[(（][^)）]{0,20}[)）]", "", tail)  # 8个(总计20个)专业: skip the aside
+    after_text = _CLAUSE_BREAK.split(tail, 1)[0]
+    if not after_text and tail.startswith("的"):
+        after_text = _CLAUSE_BREAK.split(tail[1:], 1)[0]
+    if after_text.startswith("的"):  # 32%的校长, 80%以上的中小学校: what the share is of
+        nouns = []
+        for word, flag in _pos(_CLAUSE_BREAK.split(after_text[1:], 1)[0]):
+            if not (flag.startswith("n") or flag in ("j", "b")):
+                break
+            nouns.append(word)
+        return "".join(nouns)[:INDICATOR_MAX]
     after = _noun_run(_pos(after_text)) if after_text else ""
+    quoted = re.search(r"“([^”]{2,16})”$", text[max(0, f.start - 18) : f.start])
+    if quoted:  # “平安校园”1516所: the quoted name is what is counted
+        return quoted.group(1)
     clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, f.start)), default=0)
     before_tokens = _pos(text[max(clause_start, f.start - 30) : f.start])
-    while before_tokens and (before_tokens[-1][0] in _SKIP_BEFORE or before_tokens[-1][1][:1] in ("d", "p", "u", "m", "c")):
-        before_tokens.pop()
-    run = []
-    for word, flag in reversed(before_tokens):
+    verb = ""
+    while before_tokens and (before_tokens[-1][0] in _SKIP_BEFORE or before_tokens[-1][1][:1] in ("d", "p", "u", "m", "c", "t")):
+        word, flag = before_tokens.pop()
+        if not verb and flag.startswith("v") and len(word) >= 2:
+            verb = word
+    run: list[str] = []
+    for i in range(len(before_tokens) - 1, -1, -1):
+        word, flag = before_tokens[i]
         if flag.startswith(_NOUNISH) and word not in _SKIP_BEFORE:
             run.insert(0, word)
+        elif run == [before_tokens[-1][0]] and len(run[0]) == 1:
+            run.insert(0, word)  # 点击量, 入学率: a one-character noun binds to the word before it
         else:
             break
     before = "".join(run)[-INDICATOR_MAX:]
+    if not run and before_tokens and before_tokens[-1][1].startswith("v") and len(before_tokens[-1][0]) >= 2:
+        verb = before_tokens[-1][0]  # 招生736人, 宣讲xxx场次
+    if re.fullmatch(rf"{_CHANGE_UP}|{_CHANGE_DOWN}|新增", verb):
+        verb = ""  # 增加44所 says how it changed, not what; the figure before tells
     counted = f.unit not in ("%", "个百分点", "元", "‰")
     if counted and after:
         return after
-    return before or after
+    return before or after or verb
 
 
 def _roles(text: str, found: list[Figure]) -> list[Figure]:

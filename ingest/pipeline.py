@@ -12,11 +12,12 @@ from ingest.clean import clean, split_raw
 from ingest.errors import NoReport
 from ingest.load import SUFFIXES, load
 from ingest.meta import extract
+from ingest.metrics import figures
 from ingest.patterns import looks_like_title
 from ingest.segment import segment
 from ingest.split import split_reports
 from ingest.themes import tagger
-from ingest.types import Document, RawText
+from ingest.types import Document, Metric, RawText
 
 # Bump when cleaning, splitting or segmentation change, so that an unchanged
 # file is processed again by `edureports ingest`.
@@ -81,6 +82,11 @@ def process_text(raw: RawText, stem: str = "") -> list[Document]:
         themer = tagger()
         passages = [replace(p, themes=tuple(themer.tag(p.text, p.heading))) for p in passages]
         meta = extract(title, text, [s.title for s in sections if s.level <= 1])
+        found = [
+            Metric(p.passage_id, f.value, f.unit, f.qualifier, f.indicator, f.raw, f.sentence,
+                   p.char_start + f.start, p.char_start + f.end, f.masked, f.suspect, f.role, f.direction)
+            for p in passages for f in figures(p.text)
+        ]
         raw_text = "\n".join(raw_lines[part.lines[0].first : part.lines[-1].last + 1])
         docs.append(
             Document(
@@ -100,6 +106,7 @@ def process_text(raw: RawText, stem: str = "") -> list[Document]:
                 text_sha256=_content_hash(text, passages),
                 sections=tuple(sections),
                 passages=tuple(passages),
+                metrics=tuple(found),
             )
         )
     return docs

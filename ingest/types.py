@@ -93,6 +93,25 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class Metric:
+    """A figure of a passage; offsets point into the report's cleaned text."""
+
+    passage_id: str
+    value: float | None
+    unit: str
+    qualifier: str
+    indicator: str
+    raw: str
+    sentence: str
+    char_start: int
+    char_end: int
+    masked: bool = False
+    suspect: bool = False
+    role: str = ""
+    direction: int = 0
+
+
+@dataclass(frozen=True)
 class Document:
     """One report: metadata, cleaned text, outline and passages."""
 
@@ -112,3 +131,4 @@ class Document:
     text_sha256: str
     sections: tuple[Section, ...] = field(default=())
     passages: tuple[Passage, ...] = field(default=())
+    metrics: tuple[Metric, ...] = field(default=())

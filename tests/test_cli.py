@@ -139,3 +139,31 @@ def test_themes_and_retag_commands(cli, indexed_copy, tmp_path):
     assert result.exit_code == 2
     assert result.stderr == f"Error: {bad}:2: theme '甲' has unknown parent '乙'\n"
     assert "retagged 130 passage(s)" in cli("retag", "--data", data).stderr
+
+
+def test_metrics_json_csv_xlsx_and_pivot(cli, indexed_copy, tmp_path):
+    import csv
+
+    from openpyxl import load_workbook
+
+    data = str(indexed_copy)
+    rows = json.loads(cli("metrics", "--indicator", "满意度", "--json", "--data", data).stdout)
+    assert rows and {"doc_id", "source", "region", "years", "indicator", "value", "unit", "qualifier", "raw",
+                     "sentence", "masked"} <= set(rows[0])
+    top = next(r for r in rows if r["raw"] == "达96.65%")
+    assert top["value"] == 96.65 and top["region"] == "山东省济南市市中区"
+    masked = json.loads(cli("metrics", "--doc", "bdea774b", "--json", "--data", data).stdout)
+    assert any(r["masked"] and r["value"] is None for r in masked)
+    out_csv, out_xlsx = tmp_path / "m.csv", tmp_path / "m.xlsx"
+    result = cli("metrics", "--region", "东莞", "--csv", str(out_csv), "--xlsx", str(out_xlsx), "--data", data)
+    assert result.exit_code == 0
+    with open(out_csv, encoding="utf-8-sig", newline="") as fh:
+        table = list(csv.reader(fh))
+    assert table[0][:8] == ["报告ID", "来源文件", "报告标题", "地区", "年份", "指标", "数值", "单位"]
+    assert len(table) > 50 and all("东莞" in r[3] for r in table[1:])
+    sheet = load_workbook(out_xlsx).active
+    assert sheet["F1"].value == "指标" and isinstance(sheet["G2"].value, (int, float))
+    pivot = json.loads(cli("metrics", "--indicator", "学位", "--pivot", "--json", "--data", data).stdout)
+    assert {p["region"] for p in pivot} >= {"山东省青岛市", "广东省东莞市"}
+    bad = cli("metrics", "--pivot", "--data", data)
+    assert bad.exit_code == 2 and "--pivot needs --indicator" in bad.stderr

@@ -1,0 +1,105 @@
+"""Figure extraction: each rule, the gold-set bar, and what must never be a figure."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import pytest
+from conftest import ROOT, SEEDS
+
+from ingest.metrics import figures
+
+sys.path.insert(0, str(ROOT / "bench"))
+import eval_metrics  # noqa: E402
+
+
+def one(text: str):
+    found = figures(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_gold_set_meets_the_bar():
+    result = eval_metrics.evaluate(eval_metrics.ours)
+    assert result["gold"] >= 80 and len(eval_metrics.load_gold()) >= 10
+    assert result["recall"] >= 0.95
+    assert result["indicator"] >= 0.85
+    assert result["precision"] >= 0.95
+
+
+@pytest.mark.parametrize(
+    "text,value,unit,qualifier,indicator",
+    [
+        ("社会满意度达96.65%。", 96.65, "%", "达", "社会满意度"),
+        ("增加优质学位近2万个。", 20000, "个", "近", "优质学位"),
+        ("捐赠物资价值34.48万元。", 344800, "元", "", "物资价值"),
+        ("各级财政投入近5亿元。", 5e8, "元", "近", "财政投入"),
+        ("组织15名干部教师赴龙山县支教。", 15, "名", "", "干部教师"),
+        ("先后对39所中小学校开展督导。", 39, "所", "", "中小学校"),
+        ("召开动员会，组织72名检查人员参加。", 72, "名", "", "检查人员"),
+        ("为三个贫困村安装路灯。", 3, "个", "", "贫困村"),
+        ("新建两所学校。", 2, "所", "", "学校"),
+        ("召开专题会议十余次。", 10, "次", "余", "专题会议"),
+        ("在全市80%以上的中小学校推进改革。", 80, "%", "以上", "中小学校"),
+        ("累计创建“平安校园”1516所。", 1516, "所", "", "平安校园"),
+        ("开展专题讲座5000余场次。", 5000, "场次", "余", "专题讲座"),
+        ("全民学习网点击量突破1000万人次。", 1e7, "人次", "突破", "全民学习网点击量"),
+        ("新增校舍面积310万平方米。", 3.1e6, "平方米", "", "校舍面积"),
+        ("免除各种费用7.77万元。", 77700, "元", "", "费用"),
+    ],
+)
+def test_values_units_qualifiers_indicators(text, value, unit, qualifier, indicator):
+    f = one(text)
+    assert f.value == pytest.approx(value) and f.unit == unit and f.qualifier == qualifier
+    assert f.indicator == indicator and f.raw in text and text[f.start : f.end] == f.raw
+
+
+def test_changes_and_from_to_pairs():
+    found = figures("社会满意度达96.65%，较上年提高了1.3个百分点。")
+    assert found[1].role == "change" and found[1].direction == 1 and found[1].indicator == "社会满意度"
+    drop = one("全市学生非正常死亡人数同比下降15%。")
+    assert (drop.role, drop.direction, drop.value) == ("change", -1, 15)
+    a, b = figures("专职督学由25人增加到29人。")
+    assert (a.role, a.value, b.role, b.value) == ("from", 25, "to", 29)
+    assert a.indicator == b.indicator == "专职督学"
+    assert one("全市公益普惠性幼儿园比上年增加44所。").role == "change"
+
+
+def test_placeholders_are_masked_and_never_a_number():
+    found = figures("公开招聘在职教师xx名，开展研修活动xxx余场次，公办园在园幼儿占比达xx.x%，新增x所学校。")
+    assert [f.unit for f in found] == ["名", "场次", "%", "所"]
+    assert all(f.masked and f.value is None for f in found)
+    assert found[0].indicator.endswith("教师")
+
+
+def test_a_count_equal_to_a_year_in_damaged_text_is_suspect():
+    a, b = figures("督学责任区由8个增加到2023个。")
+    assert not a.suspect and b.suspect and b.value == 2023
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2020年，全区教育工作稳步推进。",
+        "8月25日召开会议，8月30日开展视导。",
+        "培训时间不超过晚上21:30。",
+        "印发《关于公布事项清单的通告》(市中教体行〔2020〕26号)。",
+        "在第13届全国中等职业学校技能竞赛中获奖。",
+        "开展“三个百分百”和“一校一品”创建活动。",
+        "印发《关于加强2019年教育工作的12项措施》。",
+        "一是加强领导。二是完善制度。",
+        "咨询电话13057850505。",
+    ],
+)
+def test_not_figures(text):
+    assert figures(text) == []
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
+def test_no_year_date_or_document_number_rows_in_the_seeds(seed_docs, seed):
+    for doc in seed_docs[seed.name]:
+        for m in doc.metrics:
+            assert not re.fullmatch(r"(19|20)\d{2}", m.raw.strip("达近约共计总累")), m
+            assert not re.search(r"\d月\d|号$|〔", m.raw), m
+            assert doc.text[m.char_start : m.char_end] == m.raw
