@@ -248,6 +248,12 @@ def show(doc_id: str, as_json: bool, data: Path) -> None:
         click.echo("\noutline")
         for s in doc["outline"]:
             click.echo(f"  {'  ' * s['level']}{s['marker']}{s['title']}")
+    if doc["metrics"]:
+        shown = [m for m in doc["metrics"] if not m["masked"]][:12]
+        figures = "；".join(f"{m['indicator'] or '?'} {m['qualifier']}{m['value']:g}{m['unit']}" for m in shown)
+        masked = sum(m["masked"] for m in doc["metrics"])
+        click.echo(f"  figures  {len(doc['metrics'])} ({masked} masked): {figures}"
+                   + (" …" if len(doc["metrics"]) - masked > len(shown) else ""))
     click.echo("\npassages")
     for p in doc["passages"]:
         click.echo(f"\n[{p['passage_id']}] {p['heading'] or '(no heading)'}  @{p['char_start']}-{p['char_end']}")

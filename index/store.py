@@ -450,6 +450,10 @@ class Store:
             }
             for p in passages
         ]
+        doc["metrics"] = [
+            {k: m[k] for k in ("passage_id", "indicator", "value", "unit", "qualifier", "raw", "masked", "suspect", "role")}
+            for m in self.metrics(doc_id=doc_id)
+        ]
         if with_text:
             doc["text"] = row["text"]
             doc["raw_text"] = row["raw_text"]
