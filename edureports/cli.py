@@ -588,6 +588,32 @@ def metrics(doc_id, indicator, theme, region, year, pivot, csv_path, xlsx_path, 
                    f"{role}{flags}  「{r['raw']}」 [{r['passage_id']}]")
 
 
+@main.command()
+@click.option("--port", default=8501, show_default=True, type=int, help="Port to serve the app on.")
+@data_option
+def app(port, data) -> None:
+    """Start the Streamlit app (检索, 报告, 对比, 主题, 指标, 导入) on the data dir.
+
+    \b
+    Example:
+      edureports app --data ./data --port 8501
+    """
+    import os
+    import subprocess
+
+    script = Path(__file__).resolve().parent.parent / "app.py"
+    if not script.exists():
+        raise CLIError(f"app.py not found beside the package ({script}); install from a checkout with pip install -e .")
+    env = {**os.environ, "EDUREPORTS_DATA": str(Path(data).resolve())}
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    click.echo(f"serving on http://localhost:{port} (Ctrl-C stops)", err=True)
+    try:
+        sys.exit(subprocess.call(command, env=env))
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
 @main.command("download-model")
 @click.argument("name")
 @data_option

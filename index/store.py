@@ -104,6 +104,7 @@ CREATE TABLE IF NOT EXISTS metrics (
 );
 CREATE INDEX IF NOT EXISTS metrics_doc ON metrics(doc_id);
 CREATE INDEX IF NOT EXISTS metrics_indicator ON metrics(indicator);
+CREATE INDEX IF NOT EXISTS metrics_passage ON metrics(passage_id);
 CREATE TABLE IF NOT EXISTS state (
     key TEXT PRIMARY KEY,
     value INTEGER NOT NULL          -- generation: bumped by every change to the passages
@@ -142,7 +143,8 @@ class Store:
         except OSError as exc:
             raise StoreError(f"cannot create the data dir {self.dir}: {exc.strerror or exc}") from None
         self._check_config()
-        self.db = sqlite3.connect(self.dir / DB_NAME, timeout=30, isolation_level=None)
+        # The app answers reruns from several threads; SQLite serialises access itself.
+        self.db = sqlite3.connect(self.dir / DB_NAME, timeout=30, isolation_level=None, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA foreign_keys=ON")
@@ -285,9 +287,12 @@ class Store:
                                [(pid, theme, score, _json(ev)) for pid, theme, score, ev in tags])
 
     def metrics(self, doc_id: str = "", indicator: str = "", theme: str = "", region: str = "",
-                year: str = "") -> list[dict]:
+                year: str = "", passage_id: str = "") -> list[dict]:
         """Figure rows with their report's source, region, years and the passage's themes."""
         where, args = [], []
+        if passage_id:
+            where.append("m.passage_id = ?")
+            args.append(passage_id)
         if doc_id:
             where.append("m.doc_id = ?")
             args.append(doc_id)

@@ -1,0 +1,363 @@
+"""Streamlit front end: 检索, 报告, 对比, 主题, 指标, 导入 over one data dir.
+
+Run with `edureports app` or `streamlit run app.py` ($EDUREPORTS_DATA picks the
+data dir). Only public functions of `ingest` and `index` are used; the search
+engine is cached across reruns, and every error becomes a message.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+from pathlib import Path
+
+import streamlit as st
+
+from edureports.settings import data_dir
+from index.build import ingest_paths
+from index.search import Engine, Filters, SearchError
+
+ROOT = Path(__file__).resolve().parent
+PAGES = ("检索", "报告", "对比", "主题", "指标", "导入")
+UPLOAD_TYPES = ["txt", "md", "docx", "pdf", "html", "htm"]
+METRIC_LABELS = {"region": "地区", "years": "年份", "title": "报告", "indicator": "指标", "value": "数值",
+                 "unit": "单位", "qualifier": "限定词", "raw": "原文", "flag": "标记", "passage_id": "段落"}
+
+st.set_page_config(page_title="教育工作报告检索", layout="wide")
+
+
+@st.cache_resource(show_spinner="正在加载索引…")
+def engine(path: str) -> Engine:
+    eng = Engine(path)
+    if eng.store.config().get("encoder"):
+        eng.embedder.query("预热")  # load the encoder now, not on the first search
+    return eng
+
+
+def highlight(text: str, spans) -> str:
+    out, pos = [], 0
+    for a, b in spans:
+        out.append(html.escape(text[pos:a]))
+        out.append(f"<mark>{html.escape(text[a:b])}</mark>")
+        pos = b
+    out.append(html.escape(text[pos:]))
+    return "".join(out).replace("\n", "<br>")
+
+
+def figures_of(eng: Engine, passage_id: str) -> list[dict]:
+    return eng.store.metrics(passage_id=passage_id) if passage_id else []
+
+
+def figure_text(m: dict) -> str:
+    if m["masked"]:
+        return f"{m['indicator'] or '?'} {m['raw']}（遮盖）"
+    mark = "（存疑）" if m["suspect"] else ""
+    return f"{m['indicator'] or '?'} {m['qualifier']}{m['value']:g}{m['unit']}{mark}"
+
+
+def year_range(text: str) -> str:
+    text = text.strip()
+    if text and not re.fullmatch(r"\d{4}(-\d{4})?", text):
+        raise SearchError(f"年份请写成 2021 或 2019-2021，而不是 {text!r}")
+    return text
+
+
+def theme_names(eng: Engine) -> list[str]:
+    return [r["theme"] for r in eng.store.theme_counts()]
+
+
+def filter_widgets(eng: Engine, key: str) -> Filters:
+    c1, c2, c3, c4 = st.columns(4)
+    theme = c1.selectbox("主题", [""] + theme_names(eng), key=f"{key}_theme", format_func=lambda t: t or "全部主题")
+    region = c2.text_input("地区", key=f"{key}_region", placeholder="如 山东、东莞")
+    year = c3.text_input("年份", key=f"{key}_year", placeholder="2021 或 2019-2021")
+    doc_type = c4.selectbox("文种", ["", "工作总结", "工作要点", "工作计划", "工作报告", "督导报告", "工作汇报"],
+                            key=f"{key}_type", format_func=lambda t: t or "全部文种")
+    return Filters(theme, region.strip(), year_range(year), doc_type)
+
+
+def open_report(doc_id: str, passage_id: str) -> None:
+    """Button callback: runs before the next rerun, so it may switch the page widget."""
+    st.session_state["report"] = doc_id
+    st.session_state["r_doc"] = doc_id
+    st.session_state["passage"] = passage_id
+    st.session_state["page"] = "报告"
+
+
+def show_hit(eng: Engine, hit, n: int, similar: bool = True) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{n}. {html.escape(hit.title)}** · {hit.region or '地区不详'} · "
+                    f"{'、'.join(map(str, hit.years)) or '年份不详'} · 得分 {hit.score:.4f}")
+        st.caption(f"{hit.heading or '（无标题）'} ｜ {hit.source} @{hit.char_start}-{hit.char_end} ｜ {hit.passage_id}")
+        st.markdown(highlight(hit.text, hit.spans), unsafe_allow_html=True)
+        if hit.themes:
+            st.markdown(" ".join(f"`{t}`" for t in hit.themes))
+        figs = figures_of(eng, hit.passage_id)
+        if figs:
+            st.caption("数据：" + "；".join(figure_text(m) for m in figs[:8]))
+        c1, c2 = st.columns(2)
+        c1.button("打开报告", key=f"open_{hit.passage_id}_{n}", on_click=open_report, args=(hit.doc_id, hit.passage_id))
+        if similar and c2.toggle("其他地区的类似做法", key=f"sim_{hit.passage_id}_{n}"):
+            for i, other in enumerate(eng.similar(hit.passage_id, top_k=3), 1):
+                st.markdown(f"- **{html.escape(other.region or '地区不详')}** {html.escape(other.title)}："
+                            f"{html.escape(other.text[:120])}…")
+
+
+def page_search(eng: Engine) -> None:
+    st.header("检索")
+    query = st.text_input("检索词", key="q", placeholder="如：减少孩子课外补习、集团化办学、满意度")
+    filters = filter_widgets(eng, "s")
+    top_k = st.slider("显示条数", 5, 30, 10, key="s_k")
+    if st.button("检索", key="search", type="primary") or query:
+        if not query.strip():
+            st.warning("请输入检索词")
+            return
+        hits = eng.search(query, top_k=top_k, filters=filters)
+        st.caption(f"共 {len(hits)} 条结果")
+        if not hits:
+            st.info("没有符合条件的段落，请放宽筛选条件")
+        for i, hit in enumerate(hits, 1):
+            show_hit(eng, hit, i)
+
+
+def page_reports(eng: Engine) -> None:
+    st.header("报告")
+    docs = eng.store.documents()
+    st.dataframe(
+        [{"ID": d["doc_id"], "标题": d["title"], "地区": d["region"], "年份": "、".join(map(str, d["years"])),
+          "文种": "、".join(d["doc_types"]), "段落": d["n_passages"], "主题": "、".join(d["themes"][:5])}
+         for d in docs],
+        width="stretch", hide_index=True,
+    )
+    ids = [d["doc_id"] for d in docs]
+    current = st.session_state.get("report")
+    chosen = st.selectbox("阅读报告", ids, index=ids.index(current) if current in ids else 0, key="r_doc",
+                          format_func=lambda i: next(f"{d['title']}（{d['region'] or '地区不详'}）" for d in docs if d["doc_id"] == i))
+    doc = eng.store.document(chosen)
+    st.subheader(doc["title"])
+    st.caption(f"{doc['source']} ｜ {'、'.join(doc['doc_types'])} ｜ {doc['region'] or '地区不详'} ｜ "
+               f"{'、'.join(map(str, doc['years'])) or '年份不详'} ｜ {doc['issuer'] or ''}")
+    if doc["themes"]:
+        st.markdown(" ".join(f"`{t}`" for t in doc["themes"]))
+    left, right = st.columns([1, 2])
+    with left:
+        st.markdown("**目录**")
+        for s in doc["outline"]:
+            section_themes = {t for p in doc["passages"] if p["heading_path"][-1:] == [s["marker"] + s["title"]]
+                              for t in p["themes"]}
+            tags = f" `{'` `'.join(sorted(section_themes))}`" if section_themes else ""
+            st.markdown(f"{'　' * s['level']}{html.escape(s['marker'] + s['title'])}{tags}")
+        if doc["metrics"]:
+            st.markdown("**数据**")
+            st.dataframe([{"指标": m["indicator"], "数值": m["value"], "单位": m["unit"], "原文": m["raw"],
+                           "标记": "遮盖" if m["masked"] else ("存疑" if m["suspect"] else "")}
+                          for m in doc["metrics"]], hide_index=True, width="stretch")
+    with right:
+        if st.toggle("显示原文", key="r_raw"):
+            st.text(doc["raw_text"])
+        else:
+            focus = st.session_state.get("passage")
+            for p in doc["passages"]:
+                text = html.escape(p["text"]).replace("\n", "<br>")
+                style = "background:#fff3bf;" if p["passage_id"] == focus else ""
+                st.markdown(f"<div style='{style}'><small>{html.escape(p['heading'])}</small><br>{text}</div>",
+                            unsafe_allow_html=True)
+
+
+def page_compare(eng: Engine) -> None:
+    st.header("对比")
+    themes = theme_names(eng)
+    mode = st.radio("对比方式", ["按主题", "按做法"], horizontal=True, key="c_mode")
+    if mode == "按主题":
+        query = st.selectbox("主题", themes, key="c_theme", index=themes.index("学生资助") if "学生资助" in themes else 0)
+    else:
+        query = st.text_input("做法", key="c_query", placeholder="如：校外培训机构治理")
+    if not query:
+        return
+    rows = eng.compare(query, per_report=2, reports=8)
+    if not rows:
+        st.info("没有报告涉及这一主题或做法")
+        return
+    for start in range(0, len(rows), 3):
+        cols = st.columns(3)
+        for col, row in zip(cols, rows[start : start + 3]):
+            with col.container(border=True):
+                st.markdown(f"**{row['region'] or '地区不详'}**")
+                st.caption(f"{row['title']} ｜ {'、'.join(map(str, row['years'])) or '年份不详'}")
+                for p in row["passages"]:
+                    st.markdown(highlight(p["text"][:300], [s for s in p["spans"] if s[1] <= 300]), unsafe_allow_html=True)
+                    figs = figures_of(eng, p["passage_id"])
+                    if figs:
+                        st.caption("数据：" + "；".join(figure_text(m) for m in figs[:5]))
+
+
+def page_themes(eng: Engine) -> None:
+    import altair as alt
+
+    st.header("主题")
+    rows = eng.store.db.execute(
+        "SELECT t.theme, d.doc_id, d.title, d.region, d.years, COUNT(*) AS n FROM passage_themes t "
+        "JOIN passages p USING (passage_id) JOIN documents d ON d.doc_id = p.doc_id GROUP BY t.theme, d.doc_id"
+    ).fetchall()
+    if not rows:
+        st.info("还没有主题标注")
+        return
+    cells = [{"主题": r["theme"], "报告": f"{r['region'] or '地区不详'}·{r['doc_id'][:8]}", "段落数": r["n"]} for r in rows]
+    st.altair_chart(
+        alt.Chart(alt.Data(values=cells)).mark_rect().encode(
+            x=alt.X("报告:N"), y=alt.Y("主题:N"), color=alt.Color("段落数:Q", scale=alt.Scale(scheme="blues")),
+            tooltip=["主题:N", "报告:N", "段落数:Q"],
+        ).properties(height=max(300, 14 * len({c["主题"] for c in cells}))),
+        width="stretch",
+    )
+    by_year: dict[tuple[str, int], int] = {}
+    for r in rows:
+        for y in json.loads(r["years"]):
+            by_year[(r["theme"], y)] = by_year.get((r["theme"], y), 0) + r["n"]
+    if by_year:
+        st.altair_chart(
+            alt.Chart(alt.Data(values=[{"主题": t, "年份": str(y), "段落数": n} for (t, y), n in by_year.items()]))
+            .mark_bar().encode(x="年份:N", y="段落数:Q", color="主题:N", tooltip=["主题:N", "年份:N", "段落数:Q"]),
+            width="stretch",
+        )
+    theme = st.selectbox("查看主题下的段落", theme_names(eng), key="t_theme")
+    hits = eng.search(theme, top_k=20, filters=Filters(theme=theme))
+    st.caption(f"{len(hits)} 个段落")
+    for i, hit in enumerate(hits, 1):
+        show_hit(eng, hit, i, similar=False)
+
+
+def metrics_csv(rows: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(METRIC_LABELS.values())
+    for r in rows:
+        writer.writerow([r[k] for k in METRIC_LABELS])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def metrics_xlsx(rows: list[dict]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "指标"
+    sheet.append(list(METRIC_LABELS.values()))
+    for r in rows:
+        sheet.append([r[k] for k in METRIC_LABELS])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def page_metrics(eng: Engine) -> None:
+    import altair as alt
+
+    st.header("指标")
+    c1, c2, c3 = st.columns(3)
+    indicator = c1.text_input("指标", key="m_ind", placeholder="如 满意度、学位")
+    region = c2.text_input("地区", key="m_region")
+    theme = c3.selectbox("主题", [""] + theme_names(eng), key="m_theme", format_func=lambda t: t or "全部主题")
+    found = eng.store.metrics(indicator=indicator.strip(), theme=theme, region=region.strip())
+    rows = [{**m, "years": "、".join(map(str, m["years"])),
+             "flag": "遮盖" if m["masked"] else ("存疑" if m["suspect"] else "")} for m in found]
+    st.session_state["_metrics_rows"] = rows
+    st.caption(f"{len(rows)} 条数据；“遮盖”为模板占位（如 xx名），无数值；“存疑”为疑似转换错误")
+    st.dataframe([{METRIC_LABELS[k]: r[k] for k in METRIC_LABELS} for r in rows], hide_index=True,
+                 width="stretch")
+    d1, d2 = st.columns(2)
+    d1.download_button("下载 CSV", metrics_csv(rows), "指标.csv", "text/csv", key="m_csv")
+    d2.download_button("下载 Excel", metrics_xlsx(rows), "指标.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="m_xlsx")
+    if indicator.strip():
+        chart = [{"地区": r["region"] or "地区不详", "年份": r["years"] or "-", "数值": r["value"], "原文": r["raw"]}
+                 for r in rows if r["value"] is not None and r["role"] not in ("from", "change")]
+        if chart:
+            st.altair_chart(alt.Chart(alt.Data(values=chart)).mark_bar().encode(
+                x="地区:N", y="数值:Q", color="年份:N", tooltip=["地区:N", "年份:N", "数值:Q", "原文:N"]),
+                width="stretch")
+
+
+def safe_name(name: str) -> str:
+    """A file name that stays inside the upload folder: no path parts, no odd characters."""
+    base = Path(name.replace("\\", "/")).name
+    stem, suffix = Path(base).stem, Path(base).suffix.lower()
+    stem = re.sub(r"[^\w\u4e00-\u9fff.-]+", "_", stem).strip("._") or "upload"
+    return f"{stem[:80]}{suffix}"
+
+
+def save_uploads(root: Path, files) -> list[Path]:
+    folder = (root / "uploads").resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for f in files:
+        path = (folder / safe_name(f.name)).resolve()
+        if folder not in path.parents:
+            continue
+        path.write_bytes(f.getvalue())
+        saved.append(path)
+    return saved
+
+
+def run_ingest(eng: Engine, paths: list[str]) -> None:
+    bar = st.progress(0.0, text="导入中…")
+    files = []
+
+    def progress(items):
+        items = list(items)
+        for i, item in enumerate(items, 1):
+            files.append(item)
+            bar.progress(i / max(1, len(items)), text=f"导入 {Path(item[1]).name}（{i}/{len(items)}）")
+            yield item
+
+    summary = ingest_paths(eng.store, paths, progress=progress)
+    bar.progress(1.0, text="建立索引…")
+    eng.sync()
+    bar.empty()
+    st.success(f"导入完成：{summary.count('added', 'updated')} 个文件，{summary.reports} 篇报告，{summary.passages} 个段落")
+    for r in summary.results:
+        if r.reason:
+            st.warning(f"{Path(r.source).name}：{r.reason}")
+
+
+def page_import(eng: Engine, root: Path) -> None:
+    st.header("导入")
+    files = st.file_uploader("上传报告（.txt .md .docx .pdf .html）", type=UPLOAD_TYPES, accept_multiple_files=True,
+                             key="upload")
+    if files and st.button("导入上传的文件", key="do_upload", type="primary"):
+        run_ingest(eng, [str(p) for p in save_uploads(root, files)])
+
+
+def first_start(eng: Engine) -> None:
+    st.info("数据目录里还没有报告。可以先导入项目自带的示例语料（5 个文件、9 篇报告），或到“导入”页上传自己的报告。")
+    if st.button("导入示例语料", key="load_corpus", type="primary"):
+        run_ingest(eng, [str(ROOT / "corpus")])
+        st.rerun()
+
+
+def main() -> None:
+    root = data_dir()
+    try:
+        eng = engine(str(root))
+    except Exception as exc:  # noqa: BLE001 - any failure to open the data dir is shown, not raised
+        st.error(f"无法打开数据目录 {root}：{exc}")
+        return
+    st.sidebar.title("教育工作报告")
+    st.sidebar.caption(f"数据目录：{root}")
+    page = st.sidebar.radio("页面", PAGES, key="page")
+    try:
+        if not eng.store.counts()["documents"] and page != "导入":
+            first_start(eng)
+            return
+        {"检索": page_search, "报告": page_reports, "对比": page_compare, "主题": page_themes,
+         "指标": page_metrics, "导入": lambda e: page_import(e, root)}[page](eng)
+    except SearchError as exc:
+        st.warning(str(exc))
+    except Exception as exc:  # noqa: BLE001 - the page shows a message, never a traceback
+        st.error(f"出错了：{type(exc).__name__}: {exc}")
+
+
+main()
