@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 
 # Measure words and units, longest first so 人次 wins over 人.
 COUNT_UNITS = (
-    "平方米 万平方米 人次 场次 个百分点 学时 课时 小时 周岁 余次 "
+    "平方米 万平方米 人次 场次 个百分点 个月 个小时 学时 课时 小时 周岁 余次 "
     "所 名 人 个 项 场 次 盏 间 台 套 册 亩 节 篇 件 条 家 辆 本 份 支 批 届 天 岁 户 校 园 班 组 期 门 处 座 宗 张 位 幅 "
     "元 万元 亿元 千元 G 兆 篇次 课 部 对 层 米 公里 吨"
 ).split()

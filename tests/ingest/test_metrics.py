@@ -103,3 +103,8 @@ def test_no_year_date_or_document_number_rows_in_the_seeds(seed_docs, seed):
             assert not re.fullmatch(r"(19|20)\d{2}", m.raw.strip("达近约共计总累")), m
             assert not re.search(r"\d月\d|号$|〔", m.raw), m
             assert doc.text[m.char_start : m.char_end] == m.raw
+
+
+def test_durations_are_not_counts():
+    f = one("收费不超过三个月。")
+    assert (f.value, f.unit) == (3, "个月")
