@@ -7,9 +7,7 @@ engine is cached across reruns, and every error becomes a message.
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import json
 import re
 from pathlib import Path
@@ -18,6 +16,7 @@ import streamlit as st
 
 from edureports.settings import data_dir
 from index.build import ingest_paths
+from index.export import to_csv, to_xlsx
 from index.search import Engine, Filters, SearchError
 
 ROOT = Path(__file__).resolve().parent
@@ -230,29 +229,6 @@ def page_themes(eng: Engine) -> None:
         show_hit(eng, hit, i, similar=False)
 
 
-def metrics_csv(rows: list[dict]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(METRIC_LABELS.values())
-    for r in rows:
-        writer.writerow([r[k] for k in METRIC_LABELS])
-    return out.getvalue().encode("utf-8-sig")
-
-
-def metrics_xlsx(rows: list[dict]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "指标"
-    sheet.append(list(METRIC_LABELS.values()))
-    for r in rows:
-        sheet.append([r[k] for k in METRIC_LABELS])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def page_metrics(eng: Engine) -> None:
     import altair as alt
 
@@ -264,13 +240,13 @@ def page_metrics(eng: Engine) -> None:
     found = eng.store.metrics(indicator=indicator.strip(), theme=theme, region=region.strip())
     rows = [{**m, "years": "、".join(map(str, m["years"])),
              "flag": "遮盖" if m["masked"] else ("存疑" if m["suspect"] else "")} for m in found]
-    st.session_state["_metrics_rows"] = rows
+    st.session_state["_metrics_rows"] = found
     st.caption(f"{len(rows)} 条数据；“遮盖”为模板占位（如 xx名），无数值；“存疑”为疑似转换错误")
     st.dataframe([{METRIC_LABELS[k]: r[k] for k in METRIC_LABELS} for r in rows], hide_index=True,
                  width="stretch")
     d1, d2 = st.columns(2)
-    d1.download_button("下载 CSV", metrics_csv(rows), "指标.csv", "text/csv", key="m_csv")
-    d2.download_button("下载 Excel", metrics_xlsx(rows), "指标.xlsx",
+    d1.download_button("下载 CSV", to_csv(found), "指标.csv", "text/csv", key="m_csv")
+    d2.download_button("下载 Excel", to_xlsx(found), "指标.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="m_xlsx")
     if indicator.strip():
         chart = [{"地区": r["region"] or "地区不详", "年份": r["years"] or "-", "数值": r["value"], "原文": r["raw"]}

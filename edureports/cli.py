@@ -482,23 +482,6 @@ def retag(taxonomy, similarity_model, data) -> None:
     click.echo(f"retagged {n} passage(s): {tags} theme tag(s)", err=True)
 
 
-METRIC_COLUMNS = [
-    ("doc_id", "报告ID"), ("source", "来源文件"), ("title", "报告标题"), ("region", "地区"), ("years", "年份"),
-    ("indicator", "指标"), ("value", "数值"), ("unit", "单位"), ("qualifier", "限定词"), ("raw", "原文"),
-    ("role", "角色"), ("masked", "已遮盖"), ("suspect", "存疑"), ("sentence", "所在句子"), ("passage_id", "段落ID"),
-    ("themes", "主题"),
-]
-
-
-def _metric_cell(row: dict, key: str):
-    value = row[key]
-    if key in ("years", "themes"):
-        return "、".join(str(v) for v in value)
-    if key in ("masked", "suspect"):
-        return "是" if value else ""
-    return value
-
-
 def _pivot(rows: list[dict]) -> list[dict]:
     """One indicator across regions and years: the figures each report gives."""
     cells: dict[tuple[str, str], list[str]] = {}
@@ -547,26 +530,13 @@ def metrics(doc_id, indicator, theme, region, year, pivot, csv_path, xlsx_path, 
         rows = store.metrics(full, indicator, theme, region, year)
     finally:
         store.close()
-    if csv_path:
-        import csv
+    if csv_path or xlsx_path:
+        from index.export import to_csv, to_xlsx
 
-        with open(csv_path, "w", newline="", encoding="utf-8-sig") as fh:
-            writer = csv.writer(fh)
-            writer.writerow([label for _, label in METRIC_COLUMNS])
-            writer.writerows([[_metric_cell(r, k) for k, _ in METRIC_COLUMNS] for r in rows])
-        click.echo(f"wrote {len(rows)} row(s) to {csv_path}", err=True)
-    if xlsx_path:
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "指标"
-        sheet.append([label for _, label in METRIC_COLUMNS])
-        for r in rows:
-            sheet.append([_metric_cell(r, k) for k, _ in METRIC_COLUMNS])
-        sheet.freeze_panes = "A2"
-        book.save(xlsx_path)
-        click.echo(f"wrote {len(rows)} row(s) to {xlsx_path}", err=True)
+        for path, write in ((csv_path, to_csv), (xlsx_path, to_xlsx)):
+            if path:
+                Path(path).write_bytes(write(rows))
+                click.echo(f"wrote {len(rows)} row(s) to {path}", err=True)
     if pivot:
         table = _pivot(rows)
         if as_json:

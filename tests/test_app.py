@@ -89,11 +89,11 @@ def test_metrics_page_filters_and_downloads_a_valid_csv(app):
     app.text_input(key="m_ind").input("满意度").run()
     button = next(b for b in app.get("download_button") if "CSV" in b.proto.label)
     assert button.proto.label == "下载 CSV"
-    from app import metrics_csv  # the function the button serves
+    from index.export import to_csv  # what the button serves
 
-    rows = list(csv.reader(io.StringIO(metrics_csv(app.session_state["_metrics_rows"]).decode("utf-8-sig"))))
-    assert rows[0][:4] == ["地区", "年份", "报告", "指标"]
-    assert any("96.65" in r[4] for r in rows[1:])
+    rows = list(csv.reader(io.StringIO(to_csv(app.session_state["_metrics_rows"]).decode("utf-8-sig"))))
+    assert rows[0][3:7] == ["地区", "年份", "指标", "数值"]
+    assert all("满意度" in r[5] for r in rows[1:]) and any(r[6] == "96.65" for r in rows[1:])
 
 
 def test_upload_of_a_docx_makes_it_searchable(app, tmp_path):
