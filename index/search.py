@@ -278,15 +278,10 @@ class Engine:
             where.append(
                 "EXISTS (SELECT 1 FROM passage_themes t WHERE t.passage_id = p.passage_id AND "
                 "(t.theme = ? OR t.theme IN (SELECT name FROM themes WHERE parent = ?)))"
-                if self._has_table("themes")
-                else "EXISTS (SELECT 1 FROM passage_themes t WHERE t.passage_id = p.passage_id AND t.theme = ?)"
             )
-            args += [filters.theme, filters.theme] if self._has_table("themes") else [filters.theme]
+            args += [filters.theme, filters.theme]
         sql = "SELECT p.id FROM passages p JOIN documents d USING (doc_id) WHERE " + " AND ".join(where)
         return np.fromiter((r[0] for r in self.store.db.execute(sql, args)), dtype=np.int64)
-
-    def _has_table(self, name: str) -> bool:
-        return bool(self.store.db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone())
 
     def _check_fresh(self) -> None:
         if self.store.config().get("indexed_generation") == self.store.generation():
