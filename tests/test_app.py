@@ -108,8 +108,20 @@ def test_upload_of_a_docx_makes_it_searchable(app, tmp_path):
     assert "作业公示制度" in _texts(app).replace("<mark>", "").replace("</mark>", "")
 
 
-def test_first_start_offers_the_sample_corpus(tmp_path, monkeypatch):
+def test_first_start_offers_and_imports_the_sample_corpus(tmp_path, monkeypatch):
     monkeypatch.setenv("EDUREPORTS_DATA", str(tmp_path / "empty"))
-    at = AppTest.from_file(APP, default_timeout=120).run()
+    at = AppTest.from_file(APP, default_timeout=300).run()
     assert any("示例语料" in i.value for i in at.info)
-    assert any(b.label == "导入示例语料" for b in at.button)
+    at.button(key="load_corpus").click().run()
+    assert not at.exception and not at.error
+    at.text_input(key="q").input("集团化办学").run()
+    assert "集团化办学" in _texts(at)
+
+
+def test_similar_practices_of_other_regions(app):
+    app.text_input(key="q").input("随迁子女入学").run()
+    toggle = next(t for t in app.toggle if t.label == "其他地区的类似做法")
+    toggle.set_value(True).run()
+    assert not app.exception
+    similar = [m.value for m in app.markdown if m.value.startswith("- **")]
+    assert similar
