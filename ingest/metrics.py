@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 
 # Measure words and units, longest first so 人次 wins over 人.
 COUNT_UNITS = (
-    "平方米 万平方米 人次 场次 个百分点 个月 个小时 学时 课时 小时 周岁 余次 "
+    "平方米 万平方米 人次 场次 个百分点 个月 个小时 学时 课时 小时 周岁 "
     "所 名 人 个 项 场 次 盏 间 台 套 册 亩 节 篇 件 条 家 辆 本 份 支 批 届 天 岁 户 校 园 班 组 期 门 处 座 宗 张 位 幅 "
     "元 万元 亿元 千元 G 兆 篇次 课 部 对 层 米 公里 吨"
 ).split()
@@ -48,7 +48,7 @@ FIGURE = re.compile(
 )
 _MULT = {"千万": 1e7, "百万": 1e6, "万": 1e4, "亿": 1e8, "": 1.0}
 _UNIT_MULT = {"万元": ("元", 1e4), "亿元": ("元", 1e8), "千元": ("元", 1e3), "万平方米": ("平方米", 1e4),
-              "％": ("%", 1.0), "余次": ("次", 1.0)}
+              "％": ("%", 1.0)}
 _QUALIFIER = {"达到": "达", "共计": "共", "累计": "累计", "合计": "共", "总计": "共", "多达": "达", "高达": "达",
               "逾": "超过", "多": "余", "不低于": "以上", "不少于": "以上"}
 
@@ -108,8 +108,6 @@ def _not_a_figure(text: str, m: re.Match[str]) -> bool:
         return True  # 一个…一个
     if re.fullmatch(r"\d{4}", num.replace(",", "")) and unit in ("年", "届"):
         return True
-    if unit == "天" and text[b : b + 1] == "内":
-        return False
     if num[0] in _CN_DIGITS and text[a - 1 : a] in "是一":  # 一是, 统一
         return True
     if num[0] in "十" and text[b - len(unit) - 1 : b].startswith("五"):
@@ -146,10 +144,7 @@ def figures(text: str) -> list[Figure]:
                 continue
         mult = _MULT[m.group("mult") or ""]
         base_unit, unit_mult = _UNIT_MULT.get(unit, (unit, 1.0))
-        if unit == "余次":
-            qa = "余"
-        else:
-            qa = m.group("qa1") or m.group("qa2") or m.group("qa3") or ""
+        qa = m.group("qa1") or m.group("qa2") or m.group("qa3") or ""
         qb = m.group("qb") or ""
         qualifier = _QUALIFIER.get(qb, qb) if qb in _QUALIFYING else ""
         qualifier = qualifier or _QUALIFIER.get(qa, qa)
@@ -205,13 +200,16 @@ def _noun_run(tokens: list[tuple[str, str]]) -> str:
     if len(tokens) >= 2 and tokens[0][1] == "v" and tokens[1][1].startswith(_NOUNISH):
         out.append(tokens[0][0])  # a verb that modifies the noun: 受援学校
         tokens = tokens[1:]
+    flags = []
     for word, flag in tokens:
         if flag.startswith(_NOUNISH):
             out.append(word)
+            flags.append(flag)
         else:
             break
-    while out and (_pos(out[-1])[0][1] in ("a", "f") and len(out) > 1):
+    while len(out) > 1 and flags and flags[-1] in ("a", "f"):
         out.pop()
+        flags.pop()
     return "".join(out)[:INDICATOR_MAX]
 
 
