@@ -27,7 +27,9 @@ _TO_CHINESE = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 _ASCII_PUNCT = re.compile(r"\s*([,;:!?])\s*")
 _BULLET = re.compile(r"^(?:[•·●◆◇■□▪▫►▶※★☆]|[-*]\s)\s*")
 _SPACES = re.compile(r"[ \t]+")
-_CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0/C1 controls and invisible format characters (zero-width, bidi overrides,
+# soft hyphen): they never belong in report text and can disguise a title.
+_CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
 
 
 def _is_cjkish(ch: str) -> bool:
@@ -56,6 +58,16 @@ def normalize_line(line: str) -> str:
     line = _SPACES.sub(" ", line).strip()
     line = _BULLET.sub("", line)
     return _ASCII_PUNCT.sub(_punct, line)
+
+
+def printable(text: str) -> str:
+    """`text` on one line without control characters (file names, title hints).
+
+    >>> printable("工作\\n总结\\x07.txt")
+    '工作 总结.txt'
+    """
+    text = re.sub(r"[\r\n\t\u2028\u2029\x0b\x0c]+", " ", text)
+    return _SPACES.sub(" ", _CTRL.sub("", text)).strip()
 
 
 def has_cjk(text: str) -> bool:

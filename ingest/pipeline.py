@@ -13,11 +13,13 @@ from ingest.errors import NoReport
 from ingest.load import SUFFIXES, load
 from ingest.meta import extract
 from ingest.metrics import figures
+from ingest.normalize import printable
 from ingest.patterns import looks_like_title
+from ingest.script import analysable, to_simplified
 from ingest.segment import segment
 from ingest.split import split_reports
 from ingest.themes import tagger
-from ingest.types import Document, Metric, RawText
+from ingest.types import Document, Metric, RawText, Script
 
 # Bump when cleaning, splitting or segmentation change, so that an unchanged
 # file is processed again by `edureports ingest`.
@@ -64,12 +66,23 @@ def process_file(path: str | Path, source: str | None = None) -> list[Document]:
 
 
 def process_text(raw: RawText, stem: str = "") -> list[Document]:
-    """Clean, split, describe and segment the text a loader read."""
+    """Clean, split, describe and segment the text a loader read.
+
+    Traditional text is analysed in simplified characters; each Document's
+    `raw_text` keeps the original script and `script` names it.
+    """
     source = raw.source
+    original = raw.text
+    analysed, script = analysable(original)
+    stem = printable(stem)
+    hint = printable(raw.title_hint)
+    if script is Script.TRADITIONAL:
+        stem, hint = to_simplified(stem), to_simplified(hint)
+    raw = replace(raw, text=analysed, title_hint=hint)
     cleaned = clean(raw.text)
     if not cleaned.lines:
         raise NoReport(f"{source}: no report text found (only site chrome or short lines)")
-    raw_lines = split_raw(raw.text)
+    raw_lines = split_raw(original)
     parts = split_reports(cleaned.lines)
     docs = []
     for k, part in enumerate(parts, 1):
@@ -107,6 +120,7 @@ def process_text(raw: RawText, stem: str = "") -> list[Document]:
                 sections=tuple(sections),
                 passages=tuple(passages),
                 metrics=tuple(found),
+                script=script.value,
             )
         )
     return docs

@@ -14,6 +14,13 @@ class Format(str, Enum):
     PDF = "pdf"
 
 
+class Script(str, Enum):
+    """The script a report was written in; analysis always runs on simplified text."""
+
+    SIMPLIFIED = "简体"
+    TRADITIONAL = "繁体"
+
+
 class Level(str, Enum):
     """Administrative level of the issuing body."""
 
@@ -132,3 +139,4 @@ class Document:
     sections: tuple[Section, ...] = field(default=())
     passages: tuple[Passage, ...] = field(default=())
     metrics: tuple[Metric, ...] = field(default=())
+    script: str = "简体"  # a Script value: the script of the original (raw_text); text is simplified
