@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.patterns import (
+    ANY_MARKER,
     CN_NUM,
     INLINE_ENUM,
     MARKER_RANK,
@@ -32,7 +33,9 @@ MAX_CHARS = 500
 HEADING_MAX = 60  # a whole line up to this long may be a heading
 COLLAPSED_MIN = 300  # a paragraph this long with inline headings lost its breaks
 
-_BOUNDARY_BEFORE = set(SENTENCE_END + "：: ")
+_BOUNDARY_BEFORE = SENTENCE_END + "：: "
+# A marker right after a sentence end: where an inline heading may start.
+_INLINE_AT = re.compile(rf"(?<=[{_BOUNDARY_BEFORE}])(?:{ANY_MARKER.pattern})")
 _END_PUNCT = re.compile(r"[。！？；：]")
 _GLUED_START = re.compile(
     rf"\d{{1,2}}月\d{{1,2}}日|\d{{4}}年\d|(?:xx|XX|我|全)?(?:县|区|市|省)(?:委|政府|人民政府|教育|教体)"
@@ -71,16 +74,14 @@ def _clip_title(text: str) -> str:
 
 def _prep_boundary(text: str, start: int, limit: int) -> int | None:
     """Offset of a preposition that starts a sentence glued to a heading."""
-    import jieba
-    import jieba.posseg as pseg
+    from ingest.words import tagged
 
-    jieba.setLogLevel(60)
     pos, prev = start, ""
-    for token in pseg.cut(text[start:limit]):
-        if token.flag == "p" and pos - start >= 4 and prev[:1] in ("n", "v", "j", "l") and prev != "v":
+    for word, flag in tagged(text[start:limit]):
+        if flag == "p" and pos - start >= 4 and prev[:1] in ("n", "v", "j", "l") and prev != "v":
             return pos
-        prev = token.flag
-        pos += len(token.word)
+        prev = flag
+        pos += len(word)
     return None
 
 
@@ -141,12 +142,10 @@ def _candidates(text: str, a: int, b: int, title_end: int) -> list[tuple[int, st
     if b - a < COLLAPSED_MIN:
         return out
     inline = []
-    for pos in range(first + 1, b):
-        if text[pos - 1] not in _BOUNDARY_BEFORE:
-            continue
-        hm = heading_marker(text, pos)
+    for m in _INLINE_AT.finditer(text, first + 1, b):
+        hm = heading_marker(text, m.start())
         if hm and not text.startswith(("是", "点"), hm[2]):
-            inline.append((pos, hm[0], hm[1], hm[2], False))
+            inline.append((m.start(), hm[0], hm[1], hm[2], False))
     if sum(1 for c in inline if c[1] in ("cn", "pcn")) >= 2:
         out.extend(inline)
     return out
@@ -193,23 +192,29 @@ def outline(text: str, title: str = "") -> tuple[list[_Heading], int]:
             stack = [_Open("plain", 1, len(headings) - 1)]
             continue
         i = 0
-        while i < len(cands):
-            pos, style, n, mend, line_start = cands[i]
-            i += 1
+        injected = None
+        while injected or i < len(cands):
+            if injected:
+                pos, style, n, mend, line_start = injected
+                injected = None
+            else:
+                pos, style, n, mend, line_start = cands[i]
+                i += 1
             if headings and pos < headings[-1].body:
                 continue
             level = _accept(stack, style, n)
             if level is None:
                 continue
-            nxt = [c[0] for c in cands[i:]]
-            stop = min([b] + nxt)
+            while i < len(cands) and cands[i][0] <= pos:
+                i += 1
+            stop = cands[i][0] if i < len(cands) else b
             whole = line_start and stop == b and b - mend <= HEADING_MAX and not _END_PUNCT.search(text, mend, b - 1)
             t_stop, body = _heading_end(text, mend, stop, whole)
             h = _Heading(pos, body, style, n, text[pos:mend].strip(), _clip_title(text[mend:t_stop]), level)
             headings.append(h)
             stack[-1].section = len(headings) - 1
-            if body < b and (hm := heading_marker(text, body)) and not any(c[0] == body for c in cands[i:]):
-                cands.insert(i, (body, hm[0], hm[1], hm[2], False))
+            if body < b and (hm := heading_marker(text, body)) and not (i < len(cands) and cands[i][0] == body):
+                injected = (body, hm[0], hm[1], hm[2], False)
     return _drop_empty_leaves(text, headings), t_end
 
 
@@ -236,6 +241,12 @@ def _accept(stack: list[_Open], style: str, n: int) -> int | None:
     rank = MARKER_RANK[style]
     while stack and MARKER_RANK.get(stack[-1].style, -1) > rank:
         stack.pop()
+    # Nest a reuse once: a third open 一、 sequence replaces the second, so
+    # the depth stays bounded (a file of many reports each opening with 一、
+    # would otherwise nest ever deeper and make every lookup slower).
+    same = [d for d, op in enumerate(stack) if op.style == style]
+    if len(same) >= 2:
+        del stack[same[1] :]
     stack.append(_Open(style, 1, -1))
     return len(stack) - 1
 
@@ -335,16 +346,18 @@ def segment(text: str, doc_id: str, title: str = "") -> tuple[list[Section], lis
     headings, t_end = outline(text, title)
     sections: list[Section] = []
     parents: list[int] = []
+    ends = [len(text)] * len(headings)
     for i, h in enumerate(headings):
-        end = len(text)
-        for later in headings[i + 1 :]:
-            if later.level <= h.level:
-                end = later.start
-                break
+        # A section runs to the next heading at its level or above.
+        while parents and headings[parents[-1]].level >= h.level:
+            ends[parents.pop()] = h.start
+        parents.append(i)
+    parents = []
+    for i, h in enumerate(headings):
         while parents and headings[parents[-1]].level >= h.level:
             parents.pop()
         parent = parents[-1] if parents else -1
-        sections.append(Section(i, h.level, h.marker, h.title, h.start, end, parent))
+        sections.append(Section(i, h.level, h.marker, h.title, h.start, ends[i], parent))
         parents.append(i)
 
     def path(i: int) -> tuple[str, ...]:
@@ -360,13 +373,19 @@ def segment(text: str, doc_id: str, title: str = "") -> tuple[list[Section], lis
     for i, h in enumerate(headings):
         nxt = headings[i + 1].start if i + 1 < len(headings) else len(text)
         spans.append((i, h.body, nxt))
+    paras = _paragraphs(text)
     passages: list[Passage] = []
+    first = 0  # paragraphs before this one end before the current span
     for sec, a, b in spans:
         blocks = []
-        for pa, pb in _paragraphs(text):
-            s, e = _strip(text, max(pa, a), min(pb, b))
+        while first < len(paras) and paras[first][1] <= a:
+            first += 1
+        k = first
+        while k < len(paras) and paras[k][0] < b:
+            s, e = _strip(text, max(paras[k][0], a), min(paras[k][1], b))
             if e > s:
                 blocks.append((s, e))
+            k += 1
         heading = path(sec) if sec >= 0 else ()
         for s, e in _chunk(text, blocks):
             k = len(passages)
