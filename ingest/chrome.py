@@ -1,71 +1,223 @@
-"""Recognise site chrome in scraped reports: the page around the report.
+"""Recognise site chrome in scraped reports: what the site says, as opposed to the report.
 
-Document sites wrap a report in navigation, download prompts, upload metadata,
-copyright and ICP lines, contacts, word counts, page counters and lists of
-related documents. Two kinds of evidence are used: phrases that only a site
-writes (any line up to a few hundred characters), and generic UI words that
-count only on short lines, so that report sentences such as
-"下载量35.1万次" are never taken for chrome.
+Chrome is found by who is speaking, never by a list of sites. Three kinds:
+
+- **the site speaking to its reader** (小编为大家整理…供大家参考, 本文来源于网络
+  仅供参考如有侵权请联系删除, 喜欢就下载吧, 预览已结束): removed as spans, also
+  when a site inserted them inside a report sentence or word, so that the
+  sentence around them closes up again (`strip_speech`);
+- **page furniture** (breadcrumbs, bylines with a time stamp, upload and
+  view counters, labels such as 作者：/来源：, UI words, file names, page
+  numbers): whole short lines (`is_chrome`);
+- **page counters inside a line** (`第7页 共7页`) (`strip_inline`).
+
+Generic UI words count only on short lines, so report sentences such as
+"下载量35.1万次" or "推荐优秀教师3名" are never taken for chrome.
 """
 
 from __future__ import annotations
 
 import re
 
+# --- the site speaking to its reader ---------------------------------------
+
+# Phrases that are whole pieces of site speech: the span removed is the match.
+_CLOSED = [
+    r"(?:本文|本篇|文章|内容|资料|文档|此文)?(?:来源于|来源|来自|转自|源于|摘自)(?:网络|互联网|网友)(?:投稿|上传|分享|整理)?",
+    r"(?:本文|内容|以上内容|文章)?仅供(?:大家)?(?:参考|学习|交流|借鉴|阅读)(?:使用|之用|所用)?",
+    r"以?供(?:大家|您|你|读者|各位)(?:写作)?(?:参考|借鉴|学习|阅读)(?:使用|所用|之用)?",
+    r"请?勿(?:照抄|抄袭|转载|复制)",
+    r"(?:如有|若有|如涉及|涉及|如果有)侵权[^，。！？；\n]{0,16}?(?:删除|删|处理|告知)",
+    r"侵删",
+    r"不代表本站(?:的)?观点(?:和立场)?",
+    r"转载请(?:保留|注明)[^，。！？；]{0,20}",
+    r"欢迎(?:大家|您)?(?:阅读|借鉴|参考|下载|收藏|分享|访问|浏览|转发|来到)(?:与参考|和参考|与借鉴)?",
+    r"希望(?:本文|这些|以上|上述)?(?:内容|范文)?(?:对|能|可以|能够|会)?(?:对|给|为|帮助|帮到)?(?:大家|您|你|各位)[^，。！？]{0,16}?(?:帮助|参考|借鉴|有用|启发|作用|灵感|价值)",
+    r"(?:如果)?喜欢(?:就|的话)[^，。！？]{0,12}",
+    r"(?:点击|立即|免费|马上)(?:下载|阅读|查看|获取)[^，。！？]{0,8}",
+    r"下载(?:本文|该文档|此文档|本文档|文档|全文|完整版|Word文档|Word版|Word|源文件|到电脑)",
+    r"复制下载", r"下载吧",
+    r"(?:展开|查看|继续)?阅读全文", r"全文阅读", r"继续(?:免费)?阅读",
+    r"(?:免费)?预览(?:阅读)?已?结束", r"(?:已|到这儿已)?超出(?:免费)?预览(?:范围)?",
+    r"还剩\d+页(?:未读)?", r"已阅读\d+页", r"剩余\d+页", r"未完", r"全文共\d+字", r"当前显示\d+字",
+    r"请认真阅读下面的提示信息", r"亲[，,]?(?:该|本)文档总共\d+页", r"(?:该|本)文档(?:总)?共\d+页",
+    r"(?:精选优质文档|优质文档)[-—]*", r"倾情(?:为你|为您)?奉上", r"(?:微信)?扫一扫[^，。！？]{0,16}",
+    r"官方(?:抖音|快手|微信|视频)号[^，。！？；]*$",
+    # Bracketed tags a site puts before a title or a teaser: 【精选推荐】 【阅读指引】
+    r"【[^】\d一二三四五六七八九十]{0,8}(?:推荐|精选|热门|指引|导读|下载|必备|优选|荐|精品|原创|最新)[^】\d一二三四五六七八九十]{0,6}】",
+    r"[(（【\[]\s*(?:精选|通用|优秀|热门|推荐|模板|精品|最新|汇编|合集)?\s*\d{1,3}\s*篇\s*(?:精选|通用|范文|汇编|合集)?[)）】\]]",
+]
+# Speakers: the site names itself or its reader. The whole sentence is site speech.
+_SPEAKER = [
+    r"小编", r"本站", r"本网站", r"网友(?:投稿|上传|分享|整理|为您|为你)", r"范文网", r"文库",
+    r"为(?:大家|您|你|各位)(?:精心|特意|特别)?(?:整理|收集|搜集|准备|推荐|分享|带来|提供|奉上|精选|汇编)",
+    r"(?:特意|特地|精心)为(?:您|你)", r"写作(?:顾问|服务|平台)", r"我要投稿", r"客服老师",
+    r"(?:本|该)(?:文档|资料|文章)由(?:用户|网友|会员)",
+]
+_CLOSED_RE = re.compile("|".join(f"(?:{p})" for p in _CLOSED))
+_SPEAKER_RE = re.compile("|".join(f"(?:{p})" for p in _SPEAKER))
+_HINT = re.compile(
+    r"小编|本站|本网|网友|范文|文库|文档|参考|借鉴|照抄|抄袭|转载|侵权|侵删|观点|欢迎|希望|喜欢|下载|阅读|预览|"
+    r"未完|全文|当前显示|提示信息|扫一扫|奉上|官方|篇|写作|投稿|客服|来源|来自|转自|源于|摘自|【"
+)
+_SENTENCE_END = "。！？!?"
+_SEPARATORS = "，,、；;：: \t"
+_OPENERS = "-—–~～=*【[（("
+_CLOSERS = "-—–~～=*】]）)"
+# A lead-in that opens site speech inside a longer line: '下面是小编…', '以下是…'.
+_LEAD_IN = re.compile(r"(?:下面|以下|接下来|这里|这)(?:是|为|就是|就)|下面|以下|接下来|(?:导语|前言|引言|提示)[:：]|【[^】]{0,6}】")
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around a speaker; it starts at a lead-in when report text precedes it."""
+    a = start
+    while a > 0 and text[a - 1] not in _SENTENCE_END:
+        a -= 1
+    if lead := _LEAD_IN.search(text, a + 1, start):
+        a = lead.start()  # '…工作总结下面是小编整理的…': the title before stays
+    b = end
+    while b < len(text) and text[b] not in _SENTENCE_END:
+        b += 1
+    return a, min(b + 1, len(text))
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    spans = [m.span() for m in _CLOSED_RE.finditer(text) if m.end() > m.start()]
+    spans += [_sentence_bounds(text, *m.span()) for m in _SPEAKER_RE.finditer(text)]
+    spans.sort()
+    merged: list[list[int]] = []
+    for a, b in spans:
+        # Pieces of speech separated only by punctuation, spaces or dashes are one run.
+        if merged and (a <= merged[-1][1] or not text[merged[-1][1] : a].strip(_SEPARATORS + _SENTENCE_END + _OPENERS + _CLOSERS)):
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return [(a, b) for a, b in merged]
+
+
+def strip_speech(line: str) -> str:
+    """Remove what the site says to its reader; the report text around it closes up.
+
+    >>> strip_speech("坚持动态监测，本文来源于网络，仅供参考，如有侵权请联系删除。建立三级台账。")
+    '坚持动态监测。建立三级台账。'
+    >>> strip_speech("选派骨干教师跟岗研本文来源于网络，仅供参考，如有侵权请联系删除修，每期三个月。")
+    '选派骨干教师跟岗研修，每期三个月。'
+    >>> strip_speech("下面是小编为大家整理的工作总结，供大家参考。希望对大家有所帮助，喜欢就收藏一下吧！")
+    ''
+    """
+    if not _HINT.search(line):
+        return line
+    spans = _spans(line)
+    if not spans:
+        return line
+    out, pos = [], 0
+    for a, b in spans:
+        while a > pos and line[a - 1] in _OPENERS:
+            a -= 1
+        while b < len(line) and line[b] in _CLOSERS:
+            b += 1
+        out.append(line[pos:a])
+        pos = b
+        # What follows a removed run: separators and a sentence end that the
+        # run leaves dangling are dropped, so the sentence closes up cleanly.
+        while pos < len(line) and line[pos] in _SEPARATORS:
+            pos += 1
+        left = "".join(out).rstrip()
+        if pos < len(line) and line[pos] in _SENTENCE_END:
+            if not left or left[-1] in _SENTENCE_END:
+                pos += 1
+            else:
+                out = [left.rstrip(_SEPARATORS)]
+        elif left and left[-1] in "，,、；;" and (pos >= len(line)):
+            out = [left.rstrip(_SEPARATORS) + ("。" if left[-2:-1] and left[-2] not in _SENTENCE_END else "")]
+    out.append(line[pos:])
+    text = "".join(out)
+    text = re.sub(r"[(（\[【]\s*[)）\]】]", "", text)  # brackets emptied by a removal
+    return text.strip(" " + _SEPARATORS)
+
+
+# --- page furniture ---------------------------------------------------------
+
 # Phrases a report never contains but document sites always do.
 _SITE = re.compile(
     "|".join(
         [
-            r"ICP[备证]", r"[Cc]opyright", r"©", r"版权所有", r"All [Rr]ights",
-            r"上传人[:：]", r"上传者[:：]", r"上传时间[:：]", r"文档编号[:：]", r"审核编辑[:：]",
-            r"本站", r"网站客服", r"在线客服", r"客服QQ", r"QQ[:：]?\s*\d{5,}", r"客服[:：]\s*\d",
+            r"ICP[备证]", r"[Cc]opyright", r"©", r"版权所有", r"All [Rr]ights", r"版权(?:声明|说明|归属|争议)",
+            r"免责声明", r"侵权(?:投诉|举报)", r"举报投诉",
+            r"上传人[:：]", r"上传者[:：]", r"上传时间[:：]", r"上传日期[:：]", r"文档编号[:：]", r"审核编辑[:：]",
+            r"网站客服", r"在线客服", r"联系客服", r"客服QQ", r"QQ[:：]?\s*\d{5,}", r"QQ群", r"会员群", r"客服[:：]\s*\d",
             r"转载请(保留|注明)", r"链接地址[:：]", r"原文(链接|地址)[:：]", r"本文(链接|地址)[:：]",
-            r"范文网", r"百度文库", r"淘文库", r"人人文库", r"文库网", r"原创力文档", r"道客巴巴", r"豆丁网",
-            r"文档网", r"文秘网", r"好范文", r"为你整理", r"由会员分享", r"的会员“",
+            r"为你整理", r"由会员分享", r"的会员“", r"推荐度[:：]", r"加入我们", r"免费入口",
             r"下载该", r"下载Word", r"下载文档", r"立即下载", r"免费下载", r"点击下载", r"下载本文",
-            r"收藏本文", r"下载收益", r"放心下载", r"下载前请", r"下载后(无|即|可)",
-            r"全部预览完了", r"预览时可能", r"展开阅读全文", r"阅读全文", r"可在线阅读", r"可阅读全部",
-            r"(本|该)(文档|资料)由(用户|网友|会员)", r"用户上传", r"侵犯了?您的", r"版权归属",
-            r"版权争议", r"如有侵权", r"共有\d+个字", r"全文共\s*\d+\s*字", r"字数[:：]\s*\d+",
-            r"当前位置[:：]", r"您的位置[:：]", r"_第\d+页", r"第\s*\d+\s*页\s*[/／]\s*共\s*\d+\s*页",
+            r"收藏本文", r"下载收益", r"放心下载", r"下载前请", r"下载后(无|即|可)", r"VIP(?:文档|会员|专享|专免)",
+            r"全部预览完了", r"预览时可能", r"展开阅读全文", r"可在线阅读", r"可阅读全部", r"本文档共\d+页",
+            r"(本|该)(文档|资料)由(用户|网友|会员)", r"用户上传", r"侵犯了?您的",
+            r"如有侵权", r"共有\d+个字", r"全文共\s*\d+\s*字", r"字数[:：]\s*\d+", r"约\s*[\d.]+\s*千字",
+            r"(当前|您的|现在)位置[:：]", r"_第\d+页", r"第\s*\d+\s*页\s*[/／]\s*共\s*\d+\s*页",
             r"总共\d+页", r"搜索到更多", r"更多.{0,8}范文", r"整理发布", r"付费(完成|下载|之前)",
-            r"[Ww]ord文档", r"\.docx?》",
+            r"[Ww]ord文档", r"\.docx?》", r"求稿", r"\[详细\]", r"更多\s*>>", r"写作(服务|助手)",
         ]
     )
 )
 
 # UI words and metadata that mark a line as chrome only when the line is short.
 _UI_WORDS = (
-    "下载|收藏|分享|分享赚钱|举报|相关|推荐|展开|收起|打印|关闭|评论|点赞|返回|首页|目录|"
-    "上一篇|下一篇|猜你喜欢|相关资源|相关搜索|相关文档|相关推荐|相关阅读|延伸阅读|热门推荐|"
-    "你可能关注的文档|推荐专题|最近更新|资源描述|温馨提示|网站客服|在线客服|编辑推荐|星级推荐|"
-    "问题咨询|投诉建议|常见帮助|QQ|微信|扫一扫|手机版|登录|注册|会员|VIP|充值|客服"
+    "下载|收藏|分享|分享到|分享赚钱|举报|相关|推荐|展开|收起|打印|关闭|评论|点赞|返回|首页|目录|搜索|"
+    "上一篇|下一篇|猜你喜欢|相关资源|相关搜索|相关文档|相关推荐|相关阅读|延伸阅读|热门推荐|阅读模式|"
+    "你可能关注的文档|推荐专题|最近更新|资源描述|温馨提示|网站客服|在线客服|编辑推荐|星级推荐|海报|"
+    "问题咨询|投诉建议|常见帮助|QQ|微信|扫一扫|手机版|登录|注册|会员|VIP|充值|客服|我要投稿|投稿|正文|"
+    "字号|大|中|小|默认|护眼|恢复窄屏|打印本页|关闭窗口|【打印】|【关闭】"
 )
-_UI_ONLY = re.compile(rf"^(?:(?:{_UI_WORDS})[\s:：]*)+$")
+_UI_ONLY = re.compile(rf"^(?:(?:{_UI_WORDS})[\s:：|/]*)+$")
+_LABELS = (
+    "ID|大小|页数|格式|时间|日期|发布时间|发布日期|更新时间|上传时间|上传日期|来源|文章来源|信息来源|作者|文章作者|"
+    "编辑|责任编辑|审核|发布者|发布人|发布单位|浏览|浏览次数|浏览数|浏览量|阅读|阅读量|阅读数|阅读次数|点击|点击数|"
+    "点击次数|点击量|人气|栏目|所属栏目|分类|标签|关键词|热度|评论|下载次数|推荐度|供稿|字数|小编|今天是"
+)
+_LABEL_START = re.compile(rf"^(?:{_LABELS})\s*[:：]")
+_LABEL_ANY = re.compile(rf"(?:^|\s)(?:{_LABELS})\s*[:：]")
+_DATE = r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+_DATE_TIME = re.compile(rf"{_DATE}\s*\d{{1,2}}:\d{{2}}(?::\d{{2}})?")
+# One token of a byline or counter row: '2023-01-09', '阅读(1286)', '22KB', '999+', '约 7页'.
+_FURNITURE_TOKEN = re.compile(
+    rf"^(?:{_DATE}|\d{{1,2}}:\d{{2}}(?::\d{{2}})?|约?\s*[\d.,]+\+?\s*(?:[KMG]B|页|字|千字|次|人|阅读|浏览|赞)?|"
+    rf"(?:{_UI_WORDS}|{_LABELS})\s*[(（:：]?\s*[\d.,]*\+?\s*[)）]?|发布于\S{{1,8}}|星期.|周.)$",
+    re.I,
+)
 _SHORT = [
-    re.compile(r"^(ID|大小|页数|格式|时间|发布时间|更新时间|上传时间|来源|作者|浏览|浏览次数|阅读|阅读量|点击|人气|栏目|分类|标签|关键词|热度)\s*[:：]"),
+    _LABEL_START,
     re.compile(r"^\d+(\.\d+)?\s*[KMG]B$", re.I),
-    re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(\s+\d{1,2}:\d{2}(:\d{2})?)?\s*(发布|更新|上传)?$"),
+    re.compile(rf"^{_DATE}(\s+\d{{1,2}}:\d{{2}}(:\d{{2}})?)?\s*(发布|更新|上传)?$"),
     re.compile(r"^【(概述|正文|摘要|简介|导语|导读|内容|全文)】$"),
     re.compile(r"^(上一篇|下一篇|上一页|下一页|返回首页|返回列表|返回顶部|编辑推荐)"),
     re.compile(r"(下载|收藏)$"),
     re.compile(r"^下载"),
-    re.compile(r"\.(docx?|pdf|wps|pptx?|xlsx?|txt)$", re.I),
+    re.compile(r"\.(docx?|pdf|wps|pptx?|xlsx?|txt|jpe?g|png|gif|bmp)$", re.I),
     re.compile(r"^\+?\d[\d\- ]{6,14}\d$"),  # a bare phone or QQ number
     re.compile(r"^[-—–]?\s*\d{1,3}\s*[-—–]?$"),  # a bare page number
     re.compile(r"^第\s*\d+\s*页$"),
+    re.compile(r"^\d{1,3}\s*[/／]\s*\d{1,3}$"),  # a page counter '3/7'
     re.compile(r"QQ$"),
 ]
-_TAGS = re.compile(r"^(?:\S{1,6}\s+){3,}\S{1,6}$")  # "2023 教育 督导 月份 工作总结"
-_SENTENCE_PUNCT = re.compile(r"[，。；：！？]")
+_BREADCRUMB = re.compile(r"^(?:[^>＞»›]{1,30}\s*(?:>>?|＞|»|›)\s*){2,}[^>＞»›]{0,60}$")
+_SENTENCE_PUNCT = re.compile(r"[，。；！？]")
 
 # A header after which a site lists other documents.
 LIST_HEADER = re.compile(
-    r"^(猜你喜欢|相关资源|相关搜索|相关文档|相关推荐|相关阅读|延伸阅读|热门推荐|热门文档|"
-    r"你可能关注的文档|推荐专题|最近更新|更多相关|相关范文|精选范文|推荐阅读|热门文章|最新文章)"
+    r"^(猜你喜欢|相关资源|相关搜索|相关文档|相关推荐|相关阅读|延伸阅读|热门推荐|热门文档|相关文章|"
+    r"你可能关注的文档|推荐专题|最近更新|更多相关|相关范文|精选范文|推荐阅读|热门文章|最新文章|推荐文章|热门范文)"
 )
 
 SHORT_LINE = 60
+BYLINE_MAX = 120
+
+
+def _furniture_row(line: str) -> bool:
+    """A row made only of dates, counters, labels and UI words: '2023-01-09  阅读(1286)  收藏  下载Word'."""
+    tokens = [t for t in re.split(r"\s{2,}|[|•·]|\s(?=\S+[:：])", line) if t.strip()]
+    if len(tokens) < 2:
+        return False
+    return all(_FURNITURE_TOKEN.match(t.strip()) or _LABEL_START.match(t.strip()) for t in tokens)
 
 
 def is_chrome(line: str) -> bool:
@@ -74,15 +226,18 @@ def is_chrome(line: str) -> bool:
         return True
     if len(line) <= 300 and _SITE.search(line):
         return True
+    if len(line) <= BYLINE_MAX and not _SENTENCE_PUNCT.search(line):
+        # Bylines: a date with a clock time ('2023-11-24 11:54 某区教育督导室'),
+        # two or more metadata labels, a breadcrumb trail, a counter row.
+        if _DATE_TIME.search(line) or len(_LABEL_ANY.findall(line)) >= 2 or _BREADCRUMB.match(line):
+            return True
+        if _furniture_row(line):
+            return True
     if len(line) > SHORT_LINE:
         return False
     if _UI_ONLY.match(line) or LIST_HEADER.match(line):
         return True
-    if any(p.search(line) for p in _SHORT):
-        return True
-    if "|" in line or sum(any(ch.isdigit() for ch in token) for token in line.split()) > 1:
-        return False  # a table row, not a keyword list
-    return bool(_TAGS.match(line) and not _SENTENCE_PUNCT.search(line))
+    return any(p.search(line) for p in _SHORT)
 
 
 def file_title(line: str) -> str:
@@ -96,5 +251,5 @@ _INLINE = re.compile(r"\s*第\s*\d+\s*页\s*[/／]?\s*共\s*\d+\s*页\s*")
 
 
 def strip_inline(line: str) -> str:
-    """Remove page counters (`第7页 共7页`) from inside a line."""
-    return _INLINE.sub("", line).strip()
+    """Remove page counters (`第7页 共7页`) and site speech from inside a line."""
+    return strip_speech(_INLINE.sub("", line).strip())

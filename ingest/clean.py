@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from ingest import chrome
-from ingest.normalize import normalize_line
+from ingest.normalize import normalize_line, split_markup
 from ingest.patterns import heading_marker, looks_like_title
 from ingest.repair import join_page_markers, rejoin_broken, repair_damage
 from ingest.types import Line
@@ -70,24 +70,25 @@ def clean(text: str) -> Cleaned:
     blank = False
     in_list = False
     for i, raw in enumerate(split_raw(text)):
-        norm = normalize_line(raw)
-        if not norm:
-            blank = True
-            continue
-        if chrome.is_chrome(norm):
-            if title := chrome.file_title(norm):
-                hints.append(title)
-            if chrome.LIST_HEADER.match(norm):
-                in_list = True
-            continue
-        norm = chrome.strip_inline(norm)
-        if not norm:
-            continue
-        if in_list and not is_content(norm):
-            continue
-        in_list = False
-        lines.append(Line(norm, i, i, blank))
-        blank = False
+        for piece in split_markup(raw):
+            norm = normalize_line(piece)
+            if not norm:
+                blank = True
+                continue
+            # Site speech goes first, as spans, so that a report sentence a
+            # site wrote into is kept; furniture is judged on what remains.
+            spoken = chrome.strip_inline(norm)
+            if not spoken or chrome.is_chrome(spoken):
+                if title := chrome.file_title(spoken or norm):
+                    hints.append(title)
+                if chrome.LIST_HEADER.match(spoken or norm):
+                    in_list = True
+                continue
+            if in_list and not is_content(spoken):
+                continue
+            in_list = False
+            lines.append(Line(spoken, i, i, blank))
+            blank = False
 
     lines = rejoin_broken(join_page_markers(lines))
     body = [i for i, ln in enumerate(lines) if is_content(ln.text)]

@@ -1,14 +1,19 @@
-"""Character-level normalisation of one line: width, spaces and punctuation.
+"""Character-level normalisation of one line: markup, width, spaces, punctuation, glosses.
 
 Digits and Latin letters become half-width so figures parse; Chinese
 punctuation is kept, and ASCII , ; : ! ? written beside Chinese text (a
 common conversion artefact) become their Chinese forms so that sentence
-splitting sees one convention.
+splitting sees one convention. What a page's markup or a site's anti-copy
+tricks leave inside the text goes too: HTML tags and entities, Word field
+codes, pinyin glosses after characters (对(duì)), stray dots and symbols
+planted between two characters of a word, doubled quotes.
 """
 
 from __future__ import annotations
 
+import html
 import re
+import unicodedata
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RE = re.compile(f"[{CJK}]")
@@ -30,6 +35,66 @@ _SPACES = re.compile(r"[ \t]+")
 # C0/C1 controls and invisible format characters (zero-width, bidi overrides,
 # soft hyphen): they never belong in report text and can disguise a title.
 _CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
+
+
+# Block-level tags end a paragraph; any other tag is dropped where it stands.
+_BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|ul|ol|tr|table|h[1-6]|section|article|blockquote|hr)\b[^<>]{0,300}>", re.I)
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9:-]{0,20}(?:\s[^<>]{0,300})?/?>")
+_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,7}|#[xX][0-9a-fA-F]{2,6});")
+# Word field codes exported as text: 'HYPERLINK "/Article/" \t "_blank"'.
+_FIELD = re.compile(r"(?:HYPERLINK|PAGEREF|MERGEFORMAT)\b(?:\s+\\?[a-z*]?\s*\"?[A-Za-z0-9_/.:#?=&%-]*\"?){0,4}")
+# A pinyin syllable with a tone mark, in brackets after a character: 对(duì).
+_GLOSS = re.compile(rf"(?<=[{CJK}])[(（]\s*[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ][a-zü]*\s*[)）]")
+# A dot between two characters of a word (an anti-copy mark): '工作的.高效开展'.
+_PLANTED_DOT = re.compile(rf"(?<=[{CJK}])(?<![一二三四五六七八九十百零〇两第])[.．](?=[{CJK}])")
+_DOUBLED_QUOTE = re.compile(r"(“)“+|(”)”+")
+# Symbols, emoji and letters of unrelated scripts never belong inside a
+# Chinese word; some sites plant them to defeat copying ('思ꦜ政课').
+_KEEP_SYMBOLS = set("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳★☆●○■□▲△◆◇√×※→←↑↓℃㎡‰§№✓✔☑")
+
+
+def split_markup(line: str) -> list[str]:
+    """The pieces of a raw line once HTML left in the text is undone.
+
+    Entities are decoded (stdlib `html.unescape` knows all of them), block
+    tags (`<p class="ql-block">`, `<br/>`) cut the line into paragraphs,
+    other tags are dropped.
+
+    >>> split_markup('<p class="ql-block">一、总体情况</p> <p>全年新增学位&nbsp;300个&lt;计划&gt;</p>')
+    ['一、总体情况', ' ', '全年新增学位\xa0300个<计划>']
+    """
+    if "&" in line and _ENTITY.search(line):
+        line = html.unescape(line)
+    if "<" not in line:
+        return [line]
+    pieces = [_TAG.sub("", piece) for piece in _BLOCK_TAG.split(line)]
+    return [piece for piece in pieces if piece] or [""]
+
+
+def _planted(ch: str) -> bool:
+    if ch in _KEEP_SYMBOLS or ord(ch) < 0x2000 or _CJK_RE.match(ch):
+        return False
+    if 0x3000 <= ord(ch) <= 0x303F or 0xFF00 <= ord(ch) <= 0xFFEF or 0x2000 <= ord(ch) <= 0x206F:
+        return False  # CJK and general punctuation, full-width forms
+    return unicodedata.category(ch) in ("So", "Sk", "Lo", "Lm", "Mn", "Co", "Cn")
+
+
+def _drop_planted(line: str) -> str:
+    """Remove emoji and letters of unrelated scripts that sit inside Chinese text."""
+    if line.isascii():
+        return line
+    chars = list(line)
+    out = []
+    for i, ch in enumerate(chars):
+        if ord(ch) >= 0x2000 and _planted(ch):
+            if ord(ch) >= 0x1F000:
+                continue  # emoji: never report text
+            prev = next((c for c in reversed(out) if not c.isspace()), "")
+            nxt = next((c for c in chars[i + 1 :] if not _planted(c) and not c.isspace()), "")
+            if (not prev or _CJK_RE.match(prev)) or (not nxt or _CJK_RE.match(nxt)):
+                continue
+        out.append(ch)
+    return "".join(out)
 
 
 def _is_cjkish(ch: str) -> bool:
@@ -55,6 +120,11 @@ def normalize_line(line: str) -> str:
     '2020年，满意度达96.65%'
     """
     line = _CTRL.sub("", line.translate(_WIDTH))
+    if "(" in line or "（" in line:
+        line = _GLOSS.sub("", line)
+    if "HYPERLINK" in line or "PAGEREF" in line or "MERGEFORMAT" in line:
+        line = _FIELD.sub("", line)
+    line = _drop_planted(_PLANTED_DOT.sub("", _DOUBLED_QUOTE.sub(r"\1\2", line)))
     line = _SPACES.sub(" ", line).strip()
     line = _BULLET.sub("", line)
     return _ASCII_PUNCT.sub(_punct, line)
