@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from ingest.types import Role
+
 # Measure words and units, longest first so 人次 wins over 人.
 COUNT_UNITS = (
     "平方米 万平方米 人次 场次 个百分点 个月 个小时 学时 课时 小时 周岁 "
@@ -33,12 +35,22 @@ _UNITS = sorted(set(COUNT_UNITS), key=len, reverse=True)
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CN_NUM = rf"[{_CN_DIGITS}]{{2,}}|[二两三四五六七八九十]"
-_MASK = r"[xX]+(?:\.[xX]+)?"
+# Template placeholders that stand for a number: x xx X Ｘ * ** × ×× ○ □ _ … and 某某 (a single 某 is
+# "a certain", not a number). ○ next to Chinese digits is a zero (一○○), so it must stand alone.
+_MASK_CHAR = r"[xXＸｘ×✕*＊□_＿…]|(?<![零〇一二两三四五六七八九十百千])○(?![零〇一二两三四五六七八九十百千])"
+_MASK_RUN = rf"(?:{_MASK_CHAR})+"
+_MASK = rf"(?:{_MASK_RUN}(?:\.{_MASK_RUN})?|某{{2,}})"
+# A masked year or date part (xxxx年, 20xx年, x月): a template's date, kept as a masked row so it is
+# never read as a year and never lost.
+_MASKED_DATE = re.compile(rf"(?<![\dA-Za-zＸ*＊×_＿])(?:(?:19|20)(?:{_MASK_CHAR}){{2}}|(?:{_MASK_CHAR}){{2,4}})(?=年)|(?:{_MASK_CHAR}){{1,2}}(?=月)")
 _QUAL_BEFORE = "近|约|超过|突破|逾|多达|高达|不少于|不低于|不到|不足|达到|达|共计|共|累计|合计|总计"
 _QUAL_AFTER = "余|多|以上|左右|以内|以下"
 
+_RANGE_SEP = r"\s*(?:-|－|—|–|~|～|至|到)\s*"
+
 FIGURE = re.compile(
     rf"(?P<qb>{_QUAL_BEFORE})?"
+    rf"(?:(?P<low>{_NUM})(?P<lowpct>%|％)?{_RANGE_SEP}(?=\d))?"
     rf"(?P<num>{_NUM}|{_MASK}|{_CN_NUM})"
     rf"(?P<qa1>{_QUAL_AFTER})?"
     rf"(?P<mult>千万|百万|万|亿)?"
@@ -65,6 +77,9 @@ _FROM_TO = re.compile(
 _CHANGE = re.compile(rf"(?:较上年|比上年|同比|较去年|比去年|环比|较\d{{4}}年|比\d{{4}}年)[^，。；\d]{{0,6}}?(?P<dir>{_CHANGE_UP}|{_CHANGE_DOWN})了?$")
 _BARE_CHANGE = re.compile(rf"(?P<dir>{_CHANGE_UP}|{_CHANGE_DOWN})了?$")
 INDICATOR_MAX = 16
+# What a figure's indicator says when no noun names what it counts (a reader sees this, not a borrowed word).
+UNKNOWN_INDICATOR = "（未识别）"
+MASKED_DATE_INDICATOR = "日期"
 
 
 @dataclass(frozen=True)
@@ -81,8 +96,10 @@ class Figure:
     indicator: str = ""
     masked: bool = False
     suspect: bool = False
-    role: str = ""  # '' | from | to | change
+    role: str = Role.NONE
     direction: int = 0  # +1 up, -1 down, for changes
+    low: float | None = None  # the ends of a range (1-2所); value is then None
+    high: float | None = None
 
 
 def _cn_value(token: str) -> float | None:
@@ -108,6 +125,13 @@ def _not_a_figure(text: str, m: re.Match[str]) -> bool:
         return True  # 一个…一个
     if re.fullmatch(r"\d{4}", num.replace(",", "")) and unit in ("年", "届"):
         return True
+    if unit in ("届", "次") and re.match(r"[^，。；、]{0,3}?(?:全会|大会|会议|党代会|人代会|代表大会|人大|政协)", text[b : b + 8]):
+        return True  # 十九届五中全会, 十二次党代会: which meeting, not how many
+    if unit == "届" and not num[0].isdigit() and text[a - 1 : a] in ("的", "党", "省", "市", "县", "区"):
+        return True  # 党的十九届
+    if unit == "篇" and (re.search(r"(?:范文|范例|精选|通用|模板|合集|集合|汇编|大全|优秀|热门|推荐|共)\s*$", text[max(0, a - 4) : a])
+                        or re.match(r"\s*(?:范文|[】\])）])", text[b : b + 3])):
+        return True  # 【范例4篇】, (共15篇), 精选12篇范文: how many reports a compilation holds
     if num[0] in _CN_DIGITS and text[a - 1 : a] in "是一":  # 一是, 统一
         return True
     if num[0] in "十" and text[b - len(unit) - 1 : b].startswith("五"):
@@ -126,7 +150,7 @@ def figures(text: str) -> list[Figure]:
     sentences = [(s.start(), s.end()) for s in _SENTENCE.finditer(text)]
     found: list[Figure] = []
     for m in FIGURE.finditer(text):
-        a, b = m.start("num"), m.end()
+        a, b = m.start("low") if m.group("low") else m.start("num"), m.end()
         if _blocked(text, a, b, blocked) or _not_a_figure(text, m):
             continue
         num = m.group("num")
@@ -134,6 +158,8 @@ def figures(text: str) -> list[Figure]:
         if unit in ("天", "岁", "周岁", "期", "层", "米", "对", "部", "课") and not num[0].isdigit():
             continue  # 三天, 三期: phrases more often than figures
         masked = bool(re.fullmatch(_MASK, num))
+        if masked and _unit_starts_a_word(text, m.start("unit"), unit):
+            continue  # XX校区, xx所长: a masked name, not a masked count
         if masked:
             value = None
         elif num[0].isdigit():
@@ -142,14 +168,21 @@ def figures(text: str) -> list[Figure]:
             value = _cn_value(num)
             if value is None:
                 continue
+        if not masked and (_inside_a_name(text, m.start("num"), m.end("unit")) or _inside_a_place(text, m)):
+            continue
         mult = _MULT[m.group("mult") or ""]
         base_unit, unit_mult = _UNIT_MULT.get(unit, (unit, 1.0))
         qa = m.group("qa1") or m.group("qa2") or m.group("qa3") or ""
         qb = m.group("qb") or ""
         qualifier = _QUALIFIER.get(qb, qb) if qb in _QUALIFYING else ""
         qualifier = qualifier or _QUALIFIER.get(qa, qa)
+        low = high = None
         if value is not None:
             value = round(value * mult * unit_mult, 6)
+            if m.group("low"):
+                # 1-2所, 3~6岁: one row; its value is left empty so that a range is never summed as a count.
+                low, high = round(float(m.group("low").replace(",", "")) * mult * unit_mult, 6), value
+                value = None
         suspect = bool(
             value is not None and base_unit not in ("%", "元", "平方米") and 1990 <= value <= 2100
             and value == int(value) and re.search(r"(由|从|到|至|增加到|增至)\s*$", text[max(0, a - 6) : a])
@@ -157,27 +190,105 @@ def figures(text: str) -> list[Figure]:
         s = next(((x, y) for x, y in sentences if x <= a < y), (0, len(text)))
         start = m.start("qb") if m.group("qb") else a
         found.append(Figure(value, base_unit, qualifier, text[start:b], start, b, text[s[0] : s[1]].strip(),
-                            masked=masked, suspect=suspect))
-    found = [replace(f, indicator=indicator(text, f)) for f in found]
-    return _inherit(_roles(text, found))
+                            masked=masked, suspect=suspect, low=low, high=high))
+    found += _masked_dates(text, sentences, [(f.start, f.end) for f in found])
+    found.sort(key=lambda f: f.start)
+    found = [f if f.indicator else replace(f, indicator=indicator(text, f)) for f in found]
+    out = _inherit(_roles(text, found), text)
+    return [f if f.indicator else replace(f, indicator=UNKNOWN_INDICATOR) for f in out]
 
 
-def _inherit(found: list[Figure]) -> list[Figure]:
-    """A `to` figure, or one with no indicator of its own, measures what the one before it in the sentence does."""
-    out = list(found)
-    for i in range(1, len(out)):
-        f, prev = out[i], out[i - 1]
-        if f.sentence != prev.sentence or not prev.indicator:
+def _masked_dates(text: str, sentences: list[tuple[int, int]], taken: list[tuple[int, int]]) -> list[Figure]:
+    """xxxx年, 20xx年, x月 of a template: masked rows (unit 年/月), so that no placeholder is read as a year."""
+    out = []
+    for m in _MASKED_DATE.finditer(text):
+        a, b = m.start(), m.end() + 1
+        if any(s < b and a < e for s, e in taken):
             continue
-        if f.role == "to" or not f.indicator or f.indicator in ("上年", "去年"):
-            out[i] = replace(f, indicator=prev.indicator)  # 占比53.7%: the share of what came before
+        s = next(((x, y) for x, y in sentences if x <= a < y), (0, len(text)))
+        out.append(Figure(None, text[b - 1], "", text[a:b], a, b, text[s[0] : s[1]].strip(), indicator=MASKED_DATE_INDICATOR,
+                          masked=True))
     return out
 
 
-_NOUNISH = ("n", "vn", "j", "l", "b", "an", "nz", "ng", "nt", "nr", "ns", "a", "f", "eng")
+def _words_around(text: str, a: int, b: int) -> list[tuple[int, int, str, str]]:
+    """(start, end, word, flag) of the jieba words covering text[a-6:b+6], offsets into `text`."""
+    lo = max(0, a - 6)
+    window = _CLAUSE_BREAK.split(text[lo : b + 6])
+    out, pos = [], lo
+    for part in window:
+        for word, flag in _pos(part):
+            out.append((pos, pos + len(word), word, flag))
+            pos += len(word)
+        pos += 1  # the break character
+    return out
+
+
+def _inside_a_name(text: str, a: int, b: int) -> bool:
+    """A number that is part of a word the dictionary knows (八项规定, 三个代表, 五项管理) names something."""
+    for s, e, word, flag in _words_around(text, a, b):
+        if s <= a and b <= e and (e - s) > (b - a) and flag != "m" and not re.search(r"\d", word):
+            return True
+    return False
+
+
+def _unit_starts_a_word(text: str, u: int, unit: str) -> bool:
+    """The unit character begins a longer word (XX校区, xx所长): the placeholder masks a name."""
+    if len(unit) != 1:
+        return False
+    return any(s == u and e - s > 1 and word != "个人" for s, e, word, _ in _words_around(text, u, u + 1))
+
+
+def _inside_a_place(text: str, m: re.Match[str]) -> bool:
+    """九台, 三门峡, 七台河: a place whose name starts with a Chinese numeral, named as a place.
+
+    A full name (九台区) always is; a short one (九台) when a word follows it (九台教育), not
+    at a clause end (购置电脑三台。).
+    """
+    num = m.group("num")
+    if num[0].isdigit():
+        return False
+    from ingest.gazetteer import gazetteer
+
+    a = m.start("num")
+    for mention in gazetteer().mentions(text[a : a + 12]):
+        if mention.start != 0 or mention.end < m.end("unit") - a:
+            continue
+        if mention.full:
+            return True
+        nxt = text[a + mention.end : a + mention.end + 1]
+        return bool(nxt) and not _CLAUSE_BREAK.match(nxt) and not nxt.isspace()
+    return False
+
+
+def _inherit(found: list[Figure], text: str) -> list[Figure]:
+    """A figure that names nothing of its own measures what the one before it in the sentence does.
+
+    That holds for the `to` of a pair, a change (较上年提高1.3个百分点) and a share whose clause
+    holds only linking words (占比53.7%); a figure alone in its clause (…，×名) borrows nothing.
+    """
+    out = list(found)
+    for i in range(1, len(out)):
+        f, prev = out[i], out[i - 1]
+        if f.sentence != prev.sentence or not prev.indicator or prev.indicator == MASKED_DATE_INDICATOR:
+            continue
+        clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, f.start)), default=0)
+        lead = text[max(clause_start, prev.end) : f.start].strip() + re.match(rf"(?:{_QUAL_BEFORE})?", f.raw).group(0)
+        linking = bool(lead) and all(w in _SKIP_BEFORE or t[:1] in "dpucmr" for w, t in _pos(lead) if w.strip())
+        linking = linking and (f.unit == prev.unit or f.unit in ("%", "‰", "个百分点"))  # 另有×名 after 120户: not the same thing
+        if f.role == Role.TO or f.indicator in ("上年", "去年") or (not f.indicator and (linking or f.role == Role.CHANGE)):
+            out[i] = replace(f, indicator=prev.indicator)
+    return out
+
+
+_NOUNISH = ("n", "vn", "j", "l", "b", "an", "nz", "ng", "nt", "nr", "ns", "a", "f", "s", "eng")
 _SKIP_BEFORE = set("达 达到 为 共 共计 总计 累计 合计 增加 新增 增长 提高 提升 下降 减少 降低 增至 超过 突破 近 约 是 有 "
                    "占 占比 达成 了 到 至 由 从 投入 安排 发放 培训 组织 举办 开展 完成 建成 选派 接受 接收 覆盖 惠及 "
                    "比 较 上年 去年 同比 环比 分别 力争 确保 争取 实现 已 现 均".split())
+# jieba tags unknown words such as 辍学率 as verbs; a word ending in one of these is what a figure measures.
+_MEASURE_NOUN = re.compile(r"..?[率额量数]$")
+_SCOPE = re.compile(r"[全我本各][省市区县旗镇乡校园]")
+_RESULT_LINKS = {"在", "到", "为", "至", "于", "成"}
 _CLAUSE_BREAK = re.compile(r"[，。；：、！？,;:（）()“”《》\n]")
 
 
@@ -231,26 +342,41 @@ def indicator(text: str, f: Figure) -> str:
                 break
             nouns.append(word)
         return "".join(nouns)[:INDICATOR_MAX]
-    after = _noun_run(_pos(after_text)) if after_text else ""
+    after = ""
+    if after_text:
+        after = _noun_run(_pos(after_text))
     quoted = re.search(r"“([^”]{2,16})”$", text[max(0, f.start - 18) : f.start])
     if quoted:  # “平安校园”1516所: the quoted name is what is counted
         return quoted.group(1)
     clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, f.start)), default=0)
-    before_tokens = _pos(text[max(clause_start, f.start - 30) : f.start])
+    before_tokens = [t for t in _pos(text[max(clause_start, f.start - 30) : f.start]) if t[0].strip()]
+    share = [i for i, (w, _) in enumerate(before_tokens) if w == "占"]
+    if f.unit in ("%", "‰") and share and share[-1] > 0 and before_tokens[share[-1] - 1][1].startswith(_NOUNISH):
+        before_tokens = before_tokens[: share[-1]]  # 女教师占教师总数的60%: the share is of what stands before 占
     verb = ""
-    while before_tokens and (before_tokens[-1][0] in _SKIP_BEFORE or before_tokens[-1][1][:1] in ("d", "p", "u", "m", "c", "t")):
-        word, flag = before_tokens.pop()
-        if not verb and flag.startswith("v") and len(word) >= 2:
-            verb = word
+    popped = ""
+    while before_tokens:
+        word, flag = before_tokens[-1]
+        if word in _SKIP_BEFORE or flag[:1] in ("d", "p", "u", "m", "c", "t"):
+            before_tokens.pop()
+            if not verb and flag.startswith("v") and len(word) >= 2:
+                verb = word
+        elif flag[:1] in ("v", "a") and popped in _RESULT_LINKS and not _MEASURE_NOUN.search(word):
+            before_tokens.pop()  # 控制在4%以内, 保持在99%: the verb links its subject to the figure
+        else:
+            break
+        popped = word
     run: list[str] = []
     for i in range(len(before_tokens) - 1, -1, -1):
         word, flag = before_tokens[i]
-        if flag.startswith(_NOUNISH) and word not in _SKIP_BEFORE:
+        if (flag.startswith(_NOUNISH) or _MEASURE_NOUN.search(word)) and word not in _SKIP_BEFORE:
             run.insert(0, word)
-        elif run == [before_tokens[-1][0]] and len(run[0]) == 1:
+        elif run == [before_tokens[-1][0]] and len(run[0]) == 1 and flag != "m":
             run.insert(0, word)  # 点击量, 入学率: a one-character noun binds to the word before it
         else:
             break
+    while len(run) > 1 and _SCOPE.fullmatch(run[0]):
+        run.pop(0)  # 全县大班额 -> 大班额: the report's own scope is not part of the name
     before = "".join(run)[-INDICATOR_MAX:]
     if not run and before_tokens and before_tokens[-1][1].startswith("v") and len(before_tokens[-1][0]) >= 2:
         verb = before_tokens[-1][0]  # 招生736人, 宣讲xxx场次
@@ -269,11 +395,11 @@ def _roles(text: str, found: list[Figure]) -> list[Figure]:
         before = text[max(0, f.start - 14) : f.start]
         if _CHANGE.search(before):
             d = _CHANGE.search(before).group("dir")
-            out[i] = replace(f, role="change", direction=1 if re.match(_CHANGE_UP, d) else -1)
+            out[i] = replace(f, role=Role.CHANGE, direction=1 if re.match(_CHANGE_UP, d) else -1)
     for m in _FROM_TO.finditer(text):
         inside = [i for i, f in enumerate(out) if m.start() <= f.start < m.end()]
         if len(inside) >= 2:
             a, b = inside[0], inside[1]
-            out[a] = replace(out[a], role="from")
-            out[b] = replace(out[b], role="to")
+            out[a] = replace(out[a], role=Role.FROM)
+            out[b] = replace(out[b], role=Role.TO)
     return out

@@ -13,13 +13,17 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import ahocorasick
+
+try:  # Python 3.11+; tomli is the same parser, packaged for 3.10
+    import tomllib
+except ModuleNotFoundError:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
 
 THEMES_ENV = "EDUREPORTS_THEMES"
 THRESHOLD = 2.0  # one key term

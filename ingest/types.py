@@ -14,6 +14,42 @@ class Format(str, Enum):
     PDF = "pdf"
 
 
+class _Text(str, Enum):
+    """A closed choice stored and printed as its Chinese value ('工作总结', not 'DocType.SUMMARY')."""
+
+    __str__ = str.__str__
+    __format__ = str.__format__
+
+
+class DocType(_Text):
+    """The kind of report; one list for ingest, store, CLI and app (values as in the truth files)."""
+
+    SUMMARY = "工作总结"
+    KEY_POINTS = "工作要点"
+    PLAN = "工作计划"
+    REPORT = "工作报告"
+    BRIEFING = "工作汇报"
+    INSPECTION = "督导报告"
+    SELF_CHECK = "自查报告"
+    SELF_EVALUATION = "自评报告"
+    DUTY = "述职报告"
+    RESEARCH = "调研报告"
+    CIRCULAR = "通报"
+    SCHEME = "方案"
+    SPEECH = "讲话"
+    OPINION = "意见"
+    OTHER = "其他"
+
+
+class Role(_Text):
+    """What a figure is in a comparison: 由25人增加到29人 gives FROM and TO, 较上年提高1.3个百分点 a CHANGE."""
+
+    NONE = ""
+    FROM = "from"
+    TO = "to"
+    CHANGE = "change"
+
+
 class Script(str, Enum):
     """The script a report was written in; analysis always runs on simplified text."""
 
@@ -114,8 +150,10 @@ class Metric:
     char_end: int
     masked: bool = False
     suspect: bool = False
-    role: str = ""
+    role: str = ""  # a Role value
     direction: int = 0
+    low: float | None = None  # a range (1-2所, 2-3岁): value is None, low and high hold its ends
+    high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -127,7 +165,7 @@ class Document:
     file_sha256: str
     part: int
     title: str
-    doc_type: str
+    doc_type: str  # a DocType value
     doc_types: tuple[str, ...]
     years: tuple[int, ...]
     region: Region
@@ -140,3 +178,4 @@ class Document:
     passages: tuple[Passage, ...] = field(default=())
     metrics: tuple[Metric, ...] = field(default=())
     script: str = "简体"  # a Script value: the script of the original (raw_text); text is simplified
+    title_derived: bool = False  # no title line in the file: the title is built from region, years and type

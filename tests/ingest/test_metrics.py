@@ -108,3 +108,96 @@ def test_no_year_date_or_document_number_rows_in_the_seeds(seed_docs, seed):
 def test_durations_are_not_counts():
     f = one("收费不超过三个月。")
     assert (f.value, f.unit) == (3, "个月")
+
+
+@pytest.mark.parametrize(
+    "text,raw",
+    [
+        ("全县招收新教师x名。", "x名"),
+        ("招收新教师XX名。", "XX名"),
+        ("招收新教师ＸＸ名。", "ＸＸ名"),
+        ("义务教育巩固率达**%。", "达**%"),
+        ("义务教育巩固率达****.****%。", "达****.****%"),
+        ("新建校舍*所。", "*所"),
+        ("补充专任教师×名。", "×名"),
+        ("补充专任教师××名。", "××名"),
+        ("发放补助X万元。", "X万元"),
+        ("新增学位某某个。", "某某个"),
+        ("新增学位○○个。", "○○个"),
+        ("新增学位□□个。", "□□个"),
+        ("新增学位_个。", "_个"),
+        ("新增学位……个。", "……个"),
+    ],
+)
+def test_every_placeholder_form_is_a_masked_row_with_no_value(text, raw):
+    f = one(text)
+    assert (f.raw, f.masked, f.value) == (raw, True, None)
+
+
+def test_placeholder_years_and_months_are_masked_dates_never_years():
+    found = figures("20xx年x月，全区召开推进会，xxxx年工作顺利完成。")
+    assert [(f.raw, f.unit, f.indicator, f.masked, f.value) for f in found] == [
+        ("20xx年", "年", "日期", True, None), ("x月", "月", "日期", True, None), ("xxxx年", "年", "日期", True, None)]
+
+
+def test_a_masked_place_or_name_is_not_a_masked_count():
+    assert figures("XX校区和xx所长参加了会议。") == []
+    assert figures("某所学校开展了活动。") == []
+
+
+@pytest.mark.parametrize(
+    "text,indicator",
+    [
+        ("全县大班额控制在4%以内。", "大班额"),
+        ("义务教育巩固率保持在99%。", "义务教育巩固率"),
+        ("小学辍学率稳定在0.5%以下。", "小学辍学率"),
+        ("初中在校生5230人，高中4120人。", "高中"),
+        ("全县寄宿生 6120名。", "寄宿生"),
+        ("女教师占专任教师总数的62%。", "女教师"),
+    ],
+)
+def test_the_subject_before_a_linking_verb_is_the_indicator(text, indicator):
+    assert figures(text)[-1].indicator == indicator
+
+
+def test_a_figure_with_no_noun_says_so_instead_of_borrowing_one():
+    found = figures("本学期完成家访120户，另有×名。")
+    assert found[-1].indicator == "（未识别）"
+
+
+def test_a_change_with_no_noun_of_its_own_measures_the_figure_before_it():
+    a, b = figures("家长满意度达93.2%，较上年提高0.8个百分点。")
+    assert b.role == "change" and b.indicator == a.indicator == "家长满意度"
+
+
+@pytest.mark.parametrize(
+    "text,low,high,unit",
+    [("每个乡镇新建幼儿园1-2所。", 1, 2, "所"), ("面向3~6岁幼儿开放。", 3, 6, "岁"), ("每校配备2至3名心理教师。", 2, 3, "名"),
+     ("优秀率提高5%-8%。", 5, 8, "%")],
+)
+def test_a_range_is_one_row_with_its_two_ends_and_no_single_value(text, low, high, unit):
+    f = one(text)
+    assert (f.low, f.high, f.unit, f.value) == (low, high, unit, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "深入学习党的十九届五中全会精神。",
+        "传达市十二次党代会精神。",
+        "认真落实八项规定精神，编制十四五教育规划。",
+        "全面落实五项管理要求。",
+        "践行三个代表重要思想。",
+        "【范例4篇】县教育局工作总结",
+        "县教育局工作汇报(共6篇)",
+        "九台教育系统扎实推进课后服务。",
+        "三门峡市教育局召开会议。",
+    ],
+)
+def test_numbers_inside_names_ordinals_and_compilation_counts_are_not_figures(text):
+    assert figures(text) == []
+
+
+def test_a_counted_machine_is_still_a_figure_where_a_place_name_would_match():
+    f = one("为学校购置电脑三台。")
+    assert (f.value, f.unit) == (3, "台")

@@ -77,3 +77,18 @@ def test_a_custom_taxonomy_tags_with_its_own_terms(tmp_path):
     path.write_text('[[theme]]\nname = "研学基地"\ndescription = "研学实践基地建设。"\nkey = ["水韵园"]\n', "utf-8")
     custom = Tagger(load_taxonomy(path))
     assert [t.theme for t in custom.tag("建设“水韵园”综合教育基地。")] == ["研学基地"]
+
+
+def test_the_taxonomy_loads_with_tomli_where_tomllib_is_missing():
+    """Python 3.10 has no tomllib; the same taxonomy must load through tomli (run apart, so no class is reloaded)."""
+    import subprocess
+
+    pytest.importorskip("tomli")
+    code = (
+        "import sys; sys.modules['tomllib'] = None\n"
+        "import ingest.themes as t\n"
+        "names = [x.name for x in t.load_taxonomy()]\n"
+        "print(t.tomllib.__name__, len(names), '学生资助' in names)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout.split()
+    assert out[0] == "tomli" and int(out[1]) >= 50 and out[2] == "True"
