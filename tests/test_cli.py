@@ -50,7 +50,7 @@ def test_ingest_docs_show_on_the_corpus(cli, data_dir):
 def test_unknown_report_id_is_a_one_line_error(cli, data_dir):
     result = cli("show", "nope", "--data", str(data_dir))
     assert result.exit_code == 2
-    assert result.stderr == "Error: no report with id 'nope'; list the ids with: edureports docs\n"
+    assert result.stderr == "错误：no report with id 'nope'; list the ids with: edureports docs\n"
 
 
 def test_folder_with_bad_files_exits_0_and_lists_them(cli, data_dir, tmp_path):
@@ -109,7 +109,11 @@ def test_search_errors_are_one_line(cli, indexed_copy):
     data = str(indexed_copy)
     result = cli("search", "督导", "--year", "去年", "--data", data)
     assert result.exit_code == 2
-    assert result.stderr == "Error: --year takes a year or a range such as 2019-2021, not '去年'\n"
+    assert result.stderr == "错误：无法识别年份 '去年'：请写成 2021、2021年 或 2019-2021 这样的范围\n"
+    result = cli("search", "督导", "--year", "3000-1000", "--data", data)
+    assert result.exit_code == 2 and result.stderr == "错误：年份范围 3000-1000 起止颠倒，请写成 1000-3000\n"
+    result = cli("search", "督导", "--theme", "扶贫", "--data", data)
+    assert result.exit_code == 2 and result.stderr.startswith("错误：没有名为“扶贫”的主题；相近的主题：")
     result = cli("search", "督导", "--model", "BAAI/bge-small-zh-v1.5", "--data", data)
     assert result.exit_code == 2 and "rebuild it with: edureports reindex --model BAAI/bge-small-zh-v1.5" in result.stderr
     result = cli("similar", "nope", "--data", data)
@@ -137,7 +141,7 @@ def test_themes_and_retag_commands(cli, indexed_copy, tmp_path):
     bad.write_text('[[theme]]\nname = "甲"\nparent = "乙"\nkey = ["甲"]\n', "utf-8")
     result = cli("retag", "--themes", str(bad), "--data", data)
     assert result.exit_code == 2
-    assert result.stderr == f"Error: {bad}:2: theme '甲' has unknown parent '乙'\n"
+    assert result.stderr == f"错误：{bad}:2: theme '甲' has unknown parent '乙'\n"
     assert "retagged 130 passage(s)" in cli("retag", "--data", data).stderr
 
 
@@ -165,5 +169,13 @@ def test_metrics_json_csv_xlsx_and_pivot(cli, indexed_copy, tmp_path):
     assert sheet["F1"].value == "指标" and isinstance(sheet["G2"].value, (int, float))
     pivot = json.loads(cli("metrics", "--indicator", "学位", "--pivot", "--json", "--data", data).stdout)
     assert {p["region"] for p in pivot} >= {"山东省青岛市", "广东省东莞市"}
+    # the same year grammar as search
+    ranged = json.loads(cli("metrics", "--year", "2016~2017", "--json", "--data", data).stdout)
+    assert ranged and all(any(2016 <= y <= 2017 for y in r["years"]) for r in ranged)
+    assert json.loads(cli("metrics", "--year", "2016年至2017年", "--json", "--data", data).stdout) == ranged
+    reversed_ = cli("metrics", "--year", "2017-2016", "--data", data)
+    assert reversed_.exit_code == 2 and reversed_.stderr == "错误：年份范围 2017-2016 起止颠倒，请写成 2016-2017\n"
+    unknown = cli("metrics", "--theme", "学生资", "--data", data)
+    assert unknown.exit_code == 2 and "相近的主题：学生资助" in unknown.stderr
     bad = cli("metrics", "--pivot", "--data", data)
     assert bad.exit_code == 2 and "--pivot needs --indicator" in bad.stderr

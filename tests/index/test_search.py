@@ -47,23 +47,33 @@ def test_hits_carry_spans_of_the_query_words(engine):
 @pytest.mark.parametrize(
     "filters,check",
     [
-        (Filters(region="东莞"), lambda h: "东莞" in h.region),
-        (Filters(region="山东"), lambda h: h.region.startswith("山东省")),
-        (Filters(year="2015"), lambda h: 2015 in h.years),
-        (Filters(year="2016-2017"), lambda h: any(2016 <= y <= 2017 for y in h.years)),
-        (Filters(doc_type="工作要点"), lambda h: h.doc_type in ("工作要点", "工作总结")),
+        (Filters(region="东莞"), lambda h, kinds: "东莞" in h.region),
+        (Filters(region="山东"), lambda h, kinds: h.region.startswith("山东省")),
+        (Filters.parse(year="2015"), lambda h, kinds: 2015 in h.years),
+        (Filters.parse(year="2016~2017"), lambda h, kinds: any(2016 <= y <= 2017 for y in h.years)),
+        (Filters(doc_type="工作要点"), lambda h, kinds: "工作要点" in kinds[h.doc_id]),
     ],
 )
 def test_filters_narrow_the_hits(engine, filters, check):
     everything = engine.search("教育督导工作", top_k=200)
     narrowed = engine.search("教育督导工作", top_k=200, filters=filters)
+    kinds = {d["doc_id"]: d["doc_types"] for d in engine.store.documents()}
     assert narrowed and len(narrowed) < len(everything)
-    assert all(check(h) for h in narrowed)
+    assert all(check(h, kinds) for h in narrowed)
+    # the filter removed hits a user would see without it, and kept none of them
+    assert any(not check(h, kinds) for h in everything)
 
 
-def test_bad_year_filter_is_a_clear_error(engine):
-    with pytest.raises(SearchError, match="--year takes a year or a range such as 2019-2021, not 'last year'"):
-        engine.search("督导", filters=Filters(year="last year"))
+@pytest.mark.parametrize("wildcard", ["%", "_", "东%"])
+def test_a_region_wildcard_is_taken_literally(engine, wildcard):
+    assert engine.search("教育督导工作", top_k=50) != []
+    assert engine.search("教育督导工作", top_k=50, filters=Filters(region=wildcard)) == []
+
+
+def test_an_unknown_theme_names_the_closest(engine):
+    with pytest.raises(SearchError) as err:
+        engine.search("督导", filters=Filters(theme="学生资"))
+    assert str(err.value).startswith("没有名为“学生资”的主题；相近的主题：学生资助")
 
 
 def test_similar_finds_other_reports_only(engine):

@@ -1,0 +1,109 @@
+"""Search and figure filters, parsed once: the one grammar the command line, the app and the store share.
+
+Messages name the value and the form it takes, never a command-line flag:
+the app shows the same text beside its input boxes.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+# A year, a year with 年, or a range joined by any dash, tilde or 至 (ASCII and full-width forms).
+_YEAR = r"(\d{4})\s*年?"
+_YEARS = re.compile(rf"\s*{_YEAR}\s*(?:(?:[-－‐‑‒–—―~～〜]+|至|到)\s*{_YEAR})?\s*")
+CLOSEST = 3
+
+
+class FilterError(ValueError):
+    """A filter value cannot be read; the message names the value and the form it takes."""
+
+
+def parse_years(value: str) -> tuple[int, int] | None:
+    """'2021' -> (2021, 2021), '2019年至2021年' -> (2019, 2021), '' -> None.
+
+    >>> parse_years("2021年"), parse_years("2019—2021"), parse_years("2019～2021"), parse_years(" ")
+    ((2021, 2021), (2019, 2021), (2019, 2021), None)
+    >>> parse_years("2021-2019")
+    Traceback (most recent call last):
+    ...
+    index.filters.FilterError: 年份范围 2021-2019 起止颠倒，请写成 2019-2021
+    """
+    if not value or not value.strip():
+        return None
+    m = _YEARS.fullmatch(value)
+    if not m:
+        raise FilterError(f"无法识别年份 {value.strip()!r}：请写成 2021、2021年 或 2019-2021 这样的范围")
+    lo = int(m.group(1))
+    hi = int(m.group(2) or lo)
+    if hi < lo:
+        raise FilterError(f"年份范围 {lo}-{hi} 起止颠倒，请写成 {hi}-{lo}")
+    return lo, hi
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, with % _ and the escape character taken literally.
+
+    Use with `LIKE ? ESCAPE '\\'`.
+
+    >>> like_pattern("100%_达标")
+    '%100\\\\%\\\\_达标%'
+    """
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def closest(name: str, known: list[str], n: int = CLOSEST) -> list[str]:
+    """The known names nearest to `name`: difflib's ratio, then names sharing a character."""
+    near = difflib.get_close_matches(name, known, n=n, cutoff=0.2)
+    if len(near) < n:
+        chars = set(name)
+        near += [k for k in known if k not in near and chars & set(k)][: n - len(near)]
+    return near
+
+
+def check_theme(theme: str, known: list[str]) -> None:
+    """Refuse a theme the taxonomy does not have, naming the closest ones."""
+    if not theme or theme in known:
+        return
+    near = closest(theme, known)
+    hint = f"相近的主题：{'、'.join(near)}" if near else f"现有主题共 {len(known)} 个"
+    raise FilterError(f"没有名为“{theme}”的主题；{hint}")
+
+
+def check_doc_type(doc_type: str, known: list[str]) -> None:
+    """Refuse a report kind no report has and the list of kinds does not name."""
+    if not doc_type or doc_type in known:
+        return
+    near = closest(doc_type, known)
+    raise FilterError(f"没有“{doc_type}”这一文种；可选：{'、'.join(near or known)}")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a search or figure listing is narrowed to; empty fields narrow nothing.
+
+    `region` matches as a substring of the report's region, `years` overlap
+    the report's years, `doc_type` is one of the report's kinds, `theme`
+    the passage's theme or a child of it.
+    """
+
+    theme: str = ""
+    region: str = ""
+    years: tuple[int, int] | None = None
+    doc_type: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.theme or self.region or self.years or self.doc_type)
+
+    @classmethod
+    def parse(cls, theme: str = "", region: str = "", year: str = "", doc_type: str = "") -> "Filters":
+        """Filters from what a person typed; a value that cannot be read raises FilterError.
+
+        Whether a theme or report kind exists is the catalog's to say (it
+        knows the taxonomy); see `check_theme` and `check_doc_type`.
+
+        >>> Filters.parse(region=" 东莞 ", year="2019至2021")
+        Filters(theme='', region='东莞', years=(2019, 2021), doc_type='')
+        """
+        return cls((theme or "").strip(), (region or "").strip(), parse_years(year or ""), (doc_type or "").strip())
