@@ -293,17 +293,9 @@ _CLAUSE_BREAK = re.compile(r"[，。；：、！？,;:（）()“”《》\n]")
 
 
 def _pos(text: str) -> list[tuple[str, str]]:
-    import jieba.posseg
+    from ingest.words import tagged
 
-    from ingest.words import _jieba
-
-    global _POS
-    if _POS is None:
-        _POS = jieba.posseg.POSTokenizer(_jieba())
-    return [(w.word, w.flag) for w in _POS.cut(text)]
-
-
-_POS = None
+    return tagged(text)
 
 
 def _noun_run(tokens: list[tuple[str, str]]) -> str:
