@@ -8,11 +8,12 @@ segmenter sees the same markers a reader does.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
-from pathlib import Path
 
 from ingest.errors import CorruptFile
+from ingest.files import MB, Limits, over_limit, shown
 from ingest.patterns import heading_marker
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -91,31 +92,52 @@ class _Numbering:
         return re.sub(r"%(\d)", sub, text)
 
 
-def _num_pr(paragraph):
+class _Styles:
+    """Paragraph styles by id, looked up once.
+
+    python-docx's `paragraph.style` scans every style of the document for the
+    default one on each call a paragraph has no style of its own: 3 ms a
+    paragraph, over a minute for a long report. A dict built once keeps the
+    walk linear in the number of paragraphs.
+    """
+
+    def __init__(self, document) -> None:
+        from docx.enum.style import WD_STYLE_TYPE
+
+        styles = document.styles
+        self.by_id = {s.style_id: s for s in styles if s.type == WD_STYLE_TYPE.PARAGRAPH}
+        self.default = styles.default(WD_STYLE_TYPE.PARAGRAPH)
+
+    def of(self, paragraph):
+        style_id = paragraph._p.style
+        return self.by_id.get(style_id, self.default) if style_id else self.default
+
+
+def _num_pr(paragraph, style):
     ppr = paragraph._p.pPr
     if ppr is not None and ppr.numPr is not None:
         return ppr.numPr
-    style = paragraph.style
-    while style is not None:
+    seen = 0
+    while style is not None and seen < 20:  # a base-style cycle in a damaged file must not loop
         sppr = style.element.pPr
         if sppr is not None and sppr.numPr is not None:
             return sppr.numPr
-        style = style.base_style
+        style, seen = style.base_style, seen + 1
     return None
 
 
-def _paragraph_line(paragraph, numbering: _Numbering) -> str:
+def _paragraph_line(paragraph, numbering: _Numbering, style) -> str:
     text = paragraph.text.strip()
     if not text:
         return ""
-    numpr = _num_pr(paragraph)
+    numpr = _num_pr(paragraph, style)
     if numpr is not None and numpr.numId is not None:
         ilvl = numpr.ilvl.val if numpr.ilvl is not None else 0
         label = numbering.label(str(numpr.numId.val), int(ilvl))
         if label and not heading_marker(text):
             text = label + text
-    style = paragraph.style.name if paragraph.style is not None else ""
-    if (m := _HEADING.match(style or "")) and not heading_marker(text):
+    name = style.name if style is not None else ""
+    if (m := _HEADING.match(name or "")) and not heading_marker(text):
         text = "#" * int(m.group(1)) + " " + text
     return text
 
@@ -133,29 +155,63 @@ def _table_lines(table) -> list[str]:
     return lines
 
 
-def docx_text(path: Path, name: str) -> tuple[str, str]:
-    """(text, title) of a .docx; a corrupt or truncated file is a CorruptFile."""
+# Parts below this size are not judged by their compression ratio: a small
+# part of repeated markup compresses 100-fold and costs nothing to parse.
+_RATIO_FLOOR = 1 * MB
+
+
+def check_package(data: bytes, name: str, limits: Limits) -> None:
+    """Refuse a .docx whose parts would be too large to parse, before parsing any.
+
+    The sizes are the ones the zip declares; Python's zipfile never inflates
+    a member beyond its declared size (a lie fails the CRC check), so they
+    bound the memory and the time the parse can take. A 794 KB file holding
+    150 MB of XML is refused here in milliseconds instead of parsed for minutes.
+    """
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise CorruptFile(f"{name}：.docx 损坏或不完整（不是 zip 包）；请用 Word 打开后另存，再导入") from None
+    env_size, env_ratio = Limits.ENV["docx_part_mb"], Limits.ENV["docx_ratio"]
+    for info in infos:
+        if info.file_size > limits.docx_part_mb * MB:
+            raise over_limit(name, f".docx 内部件 {info.filename} 解压后", info.file_size / MB,
+                             limits.docx_part_mb, "MB", env_size)
+        if info.file_size > _RATIO_FLOOR and info.compress_size:
+            ratio = info.file_size / info.compress_size
+            if ratio > limits.docx_ratio:
+                raise over_limit(name, f".docx 内部件 {info.filename} 的压缩比", ratio, limits.docx_ratio, "倍",
+                                 env_ratio)
+    xml = sum(i.file_size for i in infos if i.filename.endswith((".xml", ".rels")))
+    if xml > limits.docx_part_mb * MB:
+        raise over_limit(name, ".docx 内全部 XML 部件解压后合计", xml / MB, limits.docx_part_mb, "MB", env_size)
+
+
+def docx_text(data: bytes, name: str, limits: Limits | None = None) -> tuple[str, str]:
+    """(text, title) of a .docx; a corrupt or truncated file is a CorruptFile, an oversized one TooLarge."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
 
+    check_package(data, name, limits or Limits.from_env())
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        reason = "not a .docx package" if isinstance(exc, (PackageNotFoundError, zipfile.BadZipFile)) else str(exc)
-        raise CorruptFile(f"{name}: corrupt or truncated .docx ({reason}); open and re-save it in Word") from None
+        reason = "不是 .docx 包" if isinstance(exc, (PackageNotFoundError, zipfile.BadZipFile)) else shown(str(exc))
+        raise CorruptFile(f"{name}：.docx 损坏或不完整（{reason}）；请用 Word 打开后另存，再导入") from None
     except Exception as exc:  # lxml.etree.XMLSyntaxError and kin from a damaged part
-        raise CorruptFile(f"{name}: corrupt .docx ({type(exc).__name__}); open and re-save it in Word") from None
+        raise CorruptFile(f"{name}：.docx 损坏（{type(exc).__name__}）；请用 Word 打开后另存，再导入") from None
     numbering = _Numbering(document)
+    styles = _Styles(document)
     lines: list[str] = []
     title = (document.core_properties.title or "").strip()
     for block in document.iter_inner_content():
         if isinstance(block, Table):
             lines.extend(_table_lines(block))
             continue
-        style = block.style.name if block.style is not None else ""
-        if style == "Title" and not title:
+        style = styles.of(block)
+        if style is not None and style.name == "Title" and not title:
             title = block.text.strip()
-        if line := _paragraph_line(block, numbering):
+        if line := _paragraph_line(block, numbering, style):
             lines.append(line)
     return "\n".join(lines), title

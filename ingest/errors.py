@@ -17,6 +17,10 @@ class BinaryFile(IngestError):
     """The file is binary data, not text in any known encoding."""
 
 
+class GarbledText(BinaryFile):
+    """The bytes decode, but not to plausible Chinese (random bytes, a wrong encoding)."""
+
+
 class CorruptFile(IngestError):
     """The file claims a format but cannot be parsed as it."""
 
@@ -27,3 +31,15 @@ class NoTextLayer(IngestError):
 
 class NoReport(IngestError):
     """The file was read but nothing in it looks like report text."""
+
+
+class NotRegularFile(IngestError):
+    """A FIFO, device, socket, folder or symlink loop: never opened for reading, since that can block or never end."""
+
+
+class TooLarge(IngestError):
+    """The file, or a part inside it, is over a size limit; the message names the setting that raises it."""
+
+
+class BadSetting(IngestError):
+    """An environment setting for the loaders holds a value that is not a positive number."""

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ingest.clean import clean, split_raw
 from ingest.errors import NoReport
+from ingest.files import iter_files  # noqa: F401 - re-exported: the walk lives in ingest/files.py
 from ingest.load import SUFFIXES, load
 from ingest.meta import extract
 from ingest.metrics import figures
@@ -35,24 +36,6 @@ def _content_hash(text: str, passages) -> str:
     """
     body = "\n".join(p.text for p in passages) or text
     return hashlib.sha256("".join(body.split()).encode("utf-8")).hexdigest()
-
-
-def iter_files(paths: Iterable[str]) -> Iterator[tuple[Path, str]]:
-    """(path, source) for each file given or found below a folder, in order.
-
-    `source` keeps the path as the user wrote it; hidden files and folders
-    are passed over.
-    """
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if not name.startswith("."):
-                        yield Path(root) / name, os.path.join(root, name)
-        else:
-            yield path, given
 
 
 def process_file(path: str | Path, source: str | None = None) -> list[Document]:
