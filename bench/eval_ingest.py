@@ -87,6 +87,25 @@ def folded(text: str) -> tuple[str, list[int]]:
     return "".join(out), index
 
 
+def page_text(path: Path | str) -> str:
+    """The text of a file as a reader of the page sees it: decoded, and for HTML without tags.
+
+    Used to check that every truth span is in its file; an HTML loader that
+    keeps only the main content must not make chrome spans look absent.
+    """
+    import html
+    import re
+
+    from ingest.load import decode, load
+
+    path = Path(path)
+    if path.suffix.lower() in (".html", ".htm"):
+        text = decode(path.read_bytes(), path.name)[0]
+        text = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", text)
+        return html.unescape(re.sub(r"<[^>]+>", "\n", text))
+    return load(path, path.name).text
+
+
 def fold(text: str) -> str:
     return folded(text)[0]
 

@@ -68,7 +68,7 @@ def test_the_archive_is_large_and_varied():
 @pytest.mark.parametrize("entry", _cases({}))
 def test_truth_spans_are_in_the_file(entry):
     """A truth span that is not in its file would make a measure meaningless."""
-    raw = fold(load(ARCHIVE / entry["file"], entry["file"]).text)
+    raw = fold(eval_ingest.page_text(ARCHIVE / entry["file"]))
     spans = [c for c in entry.get("chrome", [])]
     for rep in entry["reports"]:
         spans += [f["raw"] for f in rep.get("figures", [])] + rep.get("placeholders", []) + rep.get("not_figures", [])
