@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ingest.patterns import (
     ANY_MARKER,
     CN_NUM,
     INLINE_ENUM,
+    LINE_END_OK,
     MARKER_RANK,
     SENTENCE_END,
     heading_marker,
@@ -32,11 +35,14 @@ MIN_CHARS = 150
 MAX_CHARS = 500
 HEADING_MAX = 60  # a whole line up to this long may be a heading
 COLLAPSED_MIN = 300  # a paragraph this long with inline headings lost its breaks
+INLINE_TITLE_MAX = 30  # an inline heading inside a paragraph that kept its breaks is short
 
 _BOUNDARY_BEFORE = SENTENCE_END + "：: "
 # A marker right after a sentence end: where an inline heading may start.
 _INLINE_AT = re.compile(rf"(?<=[{_BOUNDARY_BEFORE}])(?:{ANY_MARKER.pattern})")
+_PAGE_MARK = re.compile(r"\d{1,3}、")
 _END_PUNCT = re.compile(r"[。！？；：]")
+_SENTENCE = re.compile(r"[，。；！？]")
 _GLUED_START = re.compile(
     rf"\d{{1,2}}月\d{{1,2}}日|\d{{4}}年\d|(?:xx|XX|我|全)?(?:县|区|市|省)(?:委|政府|人民政府|教育|教体)"
 )
@@ -128,26 +134,86 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _candidates(text: str, a: int, b: int, title_end: int) -> list[tuple[int, str, int, int, bool]]:
-    """Heading markers in paragraph [a, b): (offset, style, n, marker_end, at_line_start)."""
-    out = []
+class _Cand(NamedTuple):
+    """A heading marker found in the text, before the numbering checks."""
+
+    pos: int
+    style: str
+    n: int
+    end: int  # end of the marker
+    line_start: bool
+    strict: bool = False  # only continues an open numbering, never starts one
+    short: bool = False  # inline in a paragraph with its breaks: a short title only
+
+
+def _wrap_width(text: str, paras: list[tuple[int, int]]) -> int:
+    """The width a PDF export wrapped its lines at, or 0 when it did not.
+
+    Wrapped text has many lines of one length (or one less, where a
+    full-width mark did not fit); ordinary paragraphs vary in length.
+    Measured, not configured, because every export wraps at its own width.
+    """
+    # Lines that open with a marker are headings, whose lengths may agree by chance.
+    counts = Counter(b - a for a, b in paras if b - a >= 12 and not heading_marker(text, a))
+    total = sum(counts.values())
+    if total < 8:
+        return 0
+    width, share = max(((w, counts[w] + counts.get(w - 1, 0)) for w in counts), key=lambda x: (x[1], x[0]))
+    return width if width >= 16 and share >= max(8, 0.3 * total) else 0
+
+
+def _cut(text: str, a: int, b: int, wrap: int) -> bool:
+    """The paragraph [a, b) is a wrapped line that continues on the next line."""
+    return wrap > 0 and b - a >= wrap - 2 and text[b - 1] not in LINE_END_OK
+
+
+def _page_continuation(text: str, pos: int, prev: tuple[int, int] | None) -> bool:
+    """A `N、` at `pos` that numbers a preview page, not a heading.
+
+    Document sites cut a report into pages and prefix each with `N、`, often
+    in the middle of a word: the page before runs on without a sentence end.
+    """
+    if prev is None or not _PAGE_MARK.match(text, pos):
+        return False
+    a, b = prev
+    return b - a > HEADING_MAX and text[b - 1] not in LINE_END_OK
+
+
+def _candidates(text: str, a: int, b: int, title_end: int, prev: tuple[int, int] | None, wrap: int) -> list[_Cand]:
+    """Heading markers in paragraph [a, b), in order."""
+    out: list[_Cand] = []
     first = max(a, title_end)
     while first < b and text[first] == " ":
         first += 1
     para = text[a:b]
     if para.startswith("#"):
-        return [(a, "md" + str(len(para) - len(para.lstrip("#"))), 1, a + len(para) - len(para.lstrip("#")), True)]
-    if hm := heading_marker(text, first):
-        out.append((first, hm[0], hm[1], hm[2], True))
-    if b - a < COLLAPSED_MIN:
-        return out
+        depth = len(para) - len(para.lstrip("#"))
+        return [_Cand(a, f"md{depth}", 1, a + depth, True)]
+    lead = heading_marker(text, first)
+    if lead and _page_continuation(text, first, prev):
+        lead = None
+    if lead and (inner := heading_marker(text, lead[2])) and MARKER_RANK[inner[0]] < MARKER_RANK[lead[0]]:
+        # '3、（四）…': a page number before a real heading.
+        first, lead = lead[2], inner
+    if lead:
+        # After a wrapped line cut mid-sentence a marker may be a number the
+        # sentence goes on with; it then has to continue an open numbering.
+        after_cut = prev is not None and _cut(text, *prev, wrap)
+        out.append(_Cand(first, lead[0], lead[1], lead[2], True, after_cut))
     inline = []
     for m in _INLINE_AT.finditer(text, first + 1, b):
         hm = heading_marker(text, m.start())
         if hm and not text.startswith(("是", "点"), hm[2]):
-            inline.append((m.start(), hm[0], hm[1], hm[2], False))
-    if sum(1 for c in inline if c[1] in ("cn", "pcn")) >= 2:
-        out.extend(inline)
+            inline.append(_Cand(m.start(), hm[0], hm[1], hm[2], False))
+    if b - a >= COLLAPSED_MIN and sum(1 for c in inline if c.style in ("cn", "pcn")) >= 2:
+        # A report whose line breaks were lost: its headings run inline.
+        return out + inline
+    # Elsewhere an inline marker continues an open numbering, or starts one
+    # at 1 after a sentence end when its 2 follows in the same paragraph.
+    seen = {(c.style, c.n) for c in out + inline}
+    for c in inline:
+        opens = c.n == 1 and (c.style, 2) in seen and text[c.pos - 1] in SENTENCE_END
+        out.append(c._replace(strict=not opens, short=True))
     return out
 
 
@@ -161,33 +227,73 @@ def _plain_heading(line: str) -> bool:
     )
 
 
-def _title_end(text: str, title: str) -> int:
-    """Offset after a leading document title, or 0."""
-    paras = _paragraphs(text)
+def _squeeze(s: str) -> str:
+    return "".join(s.split())
+
+
+def _title_end(text: str, title: str, paras: list[tuple[int, int]]) -> int:
+    """Offset after a leading document title, or 0.
+
+    The title may fill the first line (repeated on the next, as PDF exports
+    do), follow a page number, or run on into the first heading or the body
+    when the line breaks were lost ('…工作打算一、2022年亮点工作…').
+    """
     if not paras:
         return 0
-    a, b = paras[0]
-    first = text[a:b]
-    if looks_like_title(first) or (title and first.strip() == title):
-        return b
-    # A title glued to the first heading: '2021年教育督导工作要点一、指导思想…'
-    for pos in range(4, min(len(first), 60)):
-        hm = heading_marker(first, pos)
-        if hm and hm[0] in ("cn", "part") and looks_like_title(first[:pos].strip()):
-            return a + pos
-    return 0
+    # The title line may sit below an issuer or a document number.
+    end = skip = 0
+    for k, (a, b) in enumerate(paras[:4]):
+        line = text[a:b]
+        if looks_like_title(line) or (title and _squeeze(line) == _squeeze(title)):
+            end, skip, paras = b, 0, paras[k:]
+            break
+        if _SENTENCE.search(line) and len(line) >= 40:
+            break
+    if not end:
+        a, b = paras[0]
+        first = text[a:b]
+        skip = m.end() if (m := _PAGE_MARK.match(first)) else 0
+        if len(title) >= 6 and first.startswith(title, skip):
+            end = a + skip + len(title)
+        else:
+            # A title glued to the first heading: '2021年教育督导工作要点一、指导思想…'
+            for pos in range(skip + 4, min(len(first), skip + 60)):
+                hm = heading_marker(first, pos)
+                if hm and hm[0] in ("cn", "part") and looks_like_title(first[skip:pos].strip()):
+                    return a + pos
+            return 0
+    a = paras[0][0]
+    # The same title again right below, e.g. with spaces around its numbers.
+    shown = _squeeze(text[a + skip : end])
+    for pa, pb in paras[1:3]:
+        if _squeeze(text[pa:pb]) != shown:
+            break
+        end = pb
+    return end
 
 
 def outline(text: str, title: str = "") -> tuple[list[_Heading], int]:
     """Accepted headings of `text` in order, and the end offset of its title."""
-    t_end = _title_end(text, title)
+    paras = _paragraphs(text)
+    t_end = _title_end(text, title, paras)
+    wrap = _wrap_width(text, paras)
     headings: list[_Heading] = []
     stack: list[_Open] = []
-    for a, b in _paragraphs(text):
+    prev: tuple[int, int] | None = None
+    for a, b in paras:
         if b <= t_end:
             continue
-        cands = _candidates(text, a, b, t_end)
-        if not cands and _plain_heading(text[a:b]) and a >= t_end and b - a < 31:
+        cands = _candidates(text, a, b, t_end, prev, wrap)
+        after_sentence = prev is None or text[prev[1] - 1] in LINE_END_OK or prev[1] - prev[0] <= 30
+        prev = (a, b)
+        if (
+            not cands
+            and _plain_heading(text[a:b])
+            and a >= t_end
+            and b - a < 31
+            and after_sentence
+            and not (wrap and b - a >= wrap - 2)
+        ):
             headings.append(_Heading(a, b, "plain", 1, "", text[a:b].strip(), 0))
             stack = [_Open("plain", 1, len(headings) - 1)]
             continue
@@ -195,31 +301,43 @@ def outline(text: str, title: str = "") -> tuple[list[_Heading], int]:
         injected = None
         while injected or i < len(cands):
             if injected:
-                pos, style, n, mend, line_start = injected
-                injected = None
+                c, injected = injected, None
             else:
-                pos, style, n, mend, line_start = cands[i]
+                c = cands[i]
                 i += 1
-            if headings and pos < headings[-1].body:
+            if headings and c.pos < headings[-1].body:
                 continue
-            level = _accept(stack, style, n)
+            trial = [_Open(o.style, o.last, o.section) for o in stack] if c.strict else stack
+            level = _accept(trial, c.style, c.n, exact=c.strict)
             if level is None:
                 continue
-            while i < len(cands) and cands[i][0] <= pos:
+            while i < len(cands) and cands[i].pos <= c.pos:
                 i += 1
-            stop = cands[i][0] if i < len(cands) else b
-            whole = line_start and stop == b and b - mend <= HEADING_MAX and not _END_PUNCT.search(text, mend, b - 1)
-            t_stop, body = _heading_end(text, mend, stop, whole)
-            h = _Heading(pos, body, style, n, text[pos:mend].strip(), _clip_title(text[mend:t_stop]), level)
+            stop = cands[i].pos if i < len(cands) else b
+            own_line = c.line_start and stop == b and b - c.end <= HEADING_MAX and not _END_PUNCT.search(text, c.end, b - 1)
+            cut = own_line and _cut(text, a, b, wrap)
+            t_stop, body = _heading_end(text, c.end, stop, own_line and not cut)
+            if cut and not _END_PUNCT.search(text, c.end, b):
+                # A wrapped item: its first clause is what titles it.
+                comma = text.find("，", c.end + 2, b)
+                t_stop = body = comma if comma > 0 else b
+            if c.short and (t_stop - c.end > INLINE_TITLE_MAX or "，" in text[c.end : t_stop] or text.startswith(("；", ";", "，"), t_stop)):
+                continue  # an item of a list or a numbered sentence inside a paragraph
+            if c.strict:
+                stack[:] = trial
+            h = _Heading(c.pos, body, c.style, c.n, text[c.pos : c.end].strip(), _clip_title(text[c.end : t_stop]), level)
             headings.append(h)
             stack[-1].section = len(headings) - 1
-            if body < b and (hm := heading_marker(text, body)) and not (i < len(cands) and cands[i][0] == body):
-                injected = (body, hm[0], hm[1], hm[2], False)
+            if body < b and (hm := heading_marker(text, body)) and not (i < len(cands) and cands[i].pos == body):
+                injected = _Cand(body, hm[0], hm[1], hm[2], False)
     return _drop_empty_leaves(text, headings), t_end
 
 
-def _accept(stack: list[_Open], style: str, n: int) -> int | None:
-    """Fit a marker into the open numbering sequences; its depth, or None."""
+def _accept(stack: list[_Open], style: str, n: int, exact: bool = False) -> int | None:
+    """Fit a marker into the open numbering sequences; its depth, or None.
+
+    With `exact`, the marker must be the next number of an open sequence.
+    """
     if style.startswith("md"):
         depth = int(style[2:])
         while stack and not (stack[-1].style.startswith("md") and int(stack[-1].style[2:]) < depth):
@@ -230,11 +348,11 @@ def _accept(stack: list[_Open], style: str, n: int) -> int | None:
         return len(stack) - 1
     for depth in range(len(stack) - 1, -1, -1):
         op = stack[depth]
-        if op.style == style and op.last < n <= op.last + 2:
+        if op.style == style and (op.last + 1 == n if exact else op.last < n <= op.last + 2):
             del stack[depth + 1 :]
             op.last = n
             return depth
-    if n != 1:
+    if n != 1 or exact:
         return None
     # A new sequence nests under the innermost open one of equal or higher
     # rank (a reused 一、 nests under 一、); lower-ranked ones are closed.
