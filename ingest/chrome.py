@@ -36,7 +36,7 @@ _CLOSED = [
     r"(?:如果)?喜欢(?:就|的话)[^，。！？]{0,12}",
     r"(?:点击|立即|免费|马上)(?:下载|阅读|查看|获取)[^，。！？]{0,8}",
     r"下载(?:本文|该文档|此文档|本文档|文档|全文|完整版|Word文档|Word版|Word|源文件|到电脑)",
-    r"复制下载", r"下载吧",
+    r"复制下载", r"下载吧", r"(?:下载|阅读|查看)?请?先登录", r"登录后(?:下载|阅读|查看)",
     r"(?:展开|查看|继续)?阅读全文", r"全文阅读", r"继续(?:免费)?阅读",
     r"(?:免费)?预览(?:阅读)?已?结束", r"(?:已|到这儿已)?超出(?:免费)?预览(?:范围)?",
     r"还剩\d+页(?:未读)?", r"已阅读\d+页", r"剩余\d+页", r"未完", r"全文共\d+字", r"当前显示\d+字",
@@ -52,13 +52,14 @@ _SPEAKER = [
     r"小编", r"本站", r"本网站", r"网友(?:投稿|上传|分享|整理|为您|为你)", r"范文网", r"文库",
     r"为(?:大家|您|你|各位)(?:精心|特意|特别)?(?:整理|收集|搜集|准备|推荐|分享|带来|提供|奉上|精选|汇编)",
     r"(?:特意|特地|精心)为(?:您|你)", r"写作(?:顾问|服务|平台)", r"我要投稿", r"客服老师",
-    r"(?:本|该)(?:文档|资料|文章)由(?:用户|网友|会员)",
+    r"(?:本|该)(?:文档|资料|文章|文)由(?:用户|网友|会员)", r"通用模板", r"使用时请", r"替换为(?:本单位|您|你|自己)",
 ]
 _CLOSED_RE = re.compile("|".join(f"(?:{p})" for p in _CLOSED))
 _SPEAKER_RE = re.compile("|".join(f"(?:{p})" for p in _SPEAKER))
 _HINT = re.compile(
     r"小编|本站|本网|网友|范文|文库|文档|参考|借鉴|照抄|抄袭|转载|侵权|侵删|观点|欢迎|希望|喜欢|下载|阅读|预览|"
-    r"未完|全文|当前显示|提示信息|扫一扫|奉上|官方|篇|写作|投稿|客服|来源|来自|转自|源于|摘自|【"
+    r"未完|全文|当前显示|提示信息|扫一扫|奉上|官方|篇|写作|投稿|客服|来源|来自|转自|源于|摘自|【|模板|使用时|替换为|登录|"
+    r"[文档料章]由(?:用户|网友|会员)|点击|立即|免费|马上|为(?:大家|您|你|各位)|为(?:您|你)|喜欢|优质文档"
 )
 _SENTENCE_END = "。！？!?"
 _SEPARATORS = "，,、；;：: \t"
@@ -166,7 +167,8 @@ _UI_WORDS = (
     "上一篇|下一篇|猜你喜欢|相关资源|相关搜索|相关文档|相关推荐|相关阅读|延伸阅读|热门推荐|阅读模式|"
     "你可能关注的文档|推荐专题|最近更新|资源描述|温馨提示|网站客服|在线客服|编辑推荐|星级推荐|海报|"
     "问题咨询|投诉建议|常见帮助|QQ|微信|扫一扫|手机版|登录|注册|会员|VIP|充值|客服|我要投稿|投稿|正文|"
-    "字号|大|中|小|默认|护眼|恢复窄屏|打印本页|关闭窗口|【打印】|【关闭】"
+    "字号|大|中|小|默认|护眼|恢复窄屏|打印本页|打印此页|打印本文|关闭窗口|关闭本页|返回顶部|返回首页|返回列表|"
+    "【打印】|【关闭】|【打印此页】|【关闭窗口】|【返回顶部】"
 )
 _UI_ONLY = re.compile(rf"^(?:(?:{_UI_WORDS})[\s:：|/]*)+$")
 _LABELS = (
@@ -220,9 +222,21 @@ def _furniture_row(line: str) -> bool:
     return all(_FURNITURE_TOKEN.match(t.strip()) or _LABEL_START.match(t.strip()) for t in tokens)
 
 
+def _nav_row(line: str) -> bool:
+    """A menu bar: 'cell | cell | cell' of short labels, one of them a UI word (首页, 登录)."""
+    cells = [c.strip() for c in re.split(r"\s*[|｜]\s*", line)]
+    return (
+        len(cells) >= 3
+        and all(len(c) <= 8 and not re.search(r"\d|[，。；]", c) for c in cells)
+        and any(_UI_ONLY.match(c) for c in cells if c)
+    )
+
+
 def is_chrome(line: str) -> bool:
     """True when `line` is site chrome rather than report text."""
     if not line:
+        return True
+    if "|" in line and len(line) <= 200 and _nav_row(line):
         return True
     if len(line) <= 300 and _SITE.search(line):
         return True

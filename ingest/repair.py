@@ -8,11 +8,14 @@ Both are undone here, without ever gluing a heading to its paragraph.
 
 from __future__ import annotations
 
+import bisect
 import re
+import unicodedata
+from collections import Counter
 from functools import lru_cache
 from importlib import resources
 
-from ingest.patterns import LINE_END_OK, heading_marker, looks_like_title
+from ingest.patterns import CN_NUM, LINE_END_OK, heading_marker, looks_like_title
 from ingest.types import Line
 
 _PAGE = re.compile(r"^(\d{1,3})、")
@@ -80,41 +83,96 @@ def repair_damage(text: str) -> str:
 
 
 _CONTINUES = re.compile(r"^[，。；、：！？）)”’》%]")
+_BIG_HEADING = re.compile(rf"^(?:第[{CN_NUM}\d]{{1,3}}(?:部分|章|篇)|[{CN_NUM}]{{1,3}}、|[（(][{CN_NUM}]{{1,3}}[)）])")
 JOIN_MIN = 30  # shorter lines without end punctuation are titles or headings
+WRAP_SLACK = 4  # a wrapped line may fall this many columns short of the wrap width
+WRAP_MIN_LINES = 4
+
+
+def width(text: str) -> int:
+    """Display width in columns: a Chinese character or full-width form counts 2."""
+    return sum(2 if ord(ch) >= 0x1100 and unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrap_width(lines: list[Line]) -> int:
+    """The width at which a PDF or a narrow page wrapped its text, or 0 when it did not.
+
+    Wrapped text has many lines of (nearly) one width, whatever that width is
+    (20 to 40 characters in PDFs and previews); text with one paragraph per
+    line has widths spread over hundreds of columns.
+    """
+    widths = [width(ln.text) for ln in lines if len(ln.text) >= 8]
+    if len(widths) < WRAP_MIN_LINES:
+        return 0
+    counts = Counter(widths)
+    ordered = sorted(widths)
+    best, best_n = 0, 0
+    for w in counts:
+        if w < 24:  # 12 Chinese characters: narrower is a list, not wrapped prose
+            continue
+        if len(ordered) - bisect.bisect_right(ordered, w + 2) > 0.1 * len(ordered):
+            continue  # many lines run past it: paragraphs on one line each, not a wrap
+        n = sum(counts.get(v, 0) for v in range(w - WRAP_SLACK, w + 2))
+        if n > best_n or (n == best_n and w > best):
+            best, best_n = w, n
+    # Most full lines must be prose cut short, not a list of short items.
+    return best if best_n >= WRAP_MIN_LINES and best_n >= 0.3 * len(widths) else 0
 
 
 def _ends_open(text: str) -> bool:
     return text[-1] not in LINE_END_OK
 
 
+def _glue(parts: list[str], total: int, ln: Line, wrap: int) -> bool:
+    """Does `ln` continue the line made of `parts` (`total` characters long)?"""
+    first, last = parts[0], parts[-1]
+    if _CONTINUES.match(ln.text):
+        return True
+    if first.startswith("#") or ln.text.startswith("#") or " | " in last or " | " in ln.text:
+        return False
+    if not _ends_open(last):
+        return False
+    if wrap and width(last) >= wrap - WRAP_SLACK and not _BIG_HEADING.match(ln.text):
+        # A full line of wrapped text that stops mid-sentence goes on in the
+        # next line, even across a page break, unless a new part begins there.
+        return not ln.after_blank or "\u4e00" <= last[-1] <= "\u9fff"
+    if ln.after_blank:
+        return False
+    # Only a short line can be a title or a heading: join those few pieces.
+    prev = "".join(parts) if total <= 60 else ""
+    return (
+        (total >= JOIN_MIN or "，" in last or "，" in first or last[-1] in "、“《（(")
+        and not looks_like_title(prev)
+        and heading_marker(ln.text) is None
+        and not looks_like_title(ln.text)
+        and not (heading_marker(first) and total <= 60)
+    )
+
+
 def rejoin_broken(lines: list[Line]) -> list[Line]:
     """Join lines broken in the middle of a sentence.
 
     A line is continued when the next one starts with punctuation that cannot
-    open a sentence, or when it is long, ends without sentence punctuation and
-    the next line is neither a heading nor a title. A blank line in between
-    is a paragraph break unless the next line starts with such punctuation.
+    open a sentence; in wrapped text (PDF, narrow previews) when it fills the
+    wrap width and stops mid-sentence; otherwise when it is long, ends without
+    sentence punctuation and the next line is neither a heading nor a title.
+    A blank line in between is a paragraph break, except inside wrapped text
+    cut mid-word. A heading is never glued to its paragraph.
     """
+    wrap = wrap_width(lines)
     out: list[Line] = []
+    parts: list[str] = []  # the pieces of the line being built, joined once: linear time
+    total = 0
+    start: Line | None = None
     for ln in lines:
-        if out:
-            prev = out[-1]
-            glue = bool(_CONTINUES.match(ln.text))
-            if not glue and not ln.after_blank:
-                glue = (
-                    (len(prev.text) >= JOIN_MIN or "，" in prev.text or prev.text[-1] in "、“《（(")
-                    and not looks_like_title(prev.text)
-                    and _ends_open(prev.text)
-                    and not prev.text.startswith("#")
-                    and " | " not in prev.text
-                    and " | " not in ln.text
-                    and not ln.text.startswith("#")
-                    and heading_marker(ln.text) is None
-                    and not looks_like_title(ln.text)
-                    and not (heading_marker(prev.text) and len(prev.text) <= 60)
-                )
-            if glue:
-                out[-1] = Line(prev.text + ln.text, prev.first, ln.last, prev.after_blank)
-                continue
-        out.append(ln)
+        if start is not None and _glue(parts, total, ln, wrap):
+            parts.append(ln.text)
+            total += len(ln.text)
+            start = Line("", start.first, ln.last, start.after_blank)
+            continue
+        if start is not None:
+            out.append(Line("".join(parts), start.first, start.last, start.after_blank))
+        start, parts, total = ln, [ln.text], len(ln.text)
+    if start is not None:
+        out.append(Line("".join(parts), start.first, start.last, start.after_blank))
     return out
