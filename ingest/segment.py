@@ -43,8 +43,13 @@ _INLINE_AT = re.compile(rf"(?<=[{_BOUNDARY_BEFORE}])(?:{ANY_MARKER.pattern})")
 _PAGE_MARK = re.compile(r"\d{1,3}、")
 _END_PUNCT = re.compile(r"[。！？；：]")
 _SENTENCE = re.compile(r"[，。；！？]")
+# How the first sentence of a body glued to its heading opens: a date, the
+# speaker (我局, 我校), a time phrase with its comma, an enumeration (一是).
 _GLUED_START = re.compile(
-    rf"\d{{1,2}}月\d{{1,2}}日|\d{{4}}年\d|(?:xx|XX|我|全)?(?:县|区|市|省)(?:委|政府|人民政府|教育|教体)"
+    rf"\d{{1,2}}月\d{{1,2}}日|\d{{4}}年(?:\d|以来|[上下]半年[，,]|[，,])"
+    rf"|(?:xx|XX|我|全)?(?:县|区|市|省)(?:委|政府|人民政府|教育|教体)|我(?:局|校|园|县|区|市|镇|们)|针对|根据|按照|为进一步"
+    rf"|(?:今年|去年|一年来|半年来|近年来|近几年|本年度|本学期)(?:以来)?[，,]"
+    rf"|[{CN_NUM}]是"
 )
 _SENT_SPLIT = re.compile(rf"(?<=[{SENTENCE_END}])[”’」』)）]*")
 _ENUM_SPLIT = re.compile(rf"(?<=[，。；：,;:\s])(?=[{CN_NUM}]{{1,3}}是)")
@@ -109,9 +114,9 @@ def _heading_end(text: str, start: int, stop: int, whole_line: bool) -> tuple[in
             ends.append((pos - start, pos - start))
             break
         pos += 1
-    if not _END_PUNCT.search(window):
-        # Nothing marks where the heading stops: a preposition opening the
-        # first sentence of the body does ('指导思想以习近平…').
+    if not (m := _END_PUNCT.search(window)) or m.start() > INLINE_TITLE_MAX:
+        # Nothing marks where a short heading stops: a preposition opening
+        # the first sentence of the body does ('指导思想以习近平…').
         if (p := _prep_boundary(text, start, start + len(window))) is not None:
             ends.append((p - start, p - start))
     if ends:
@@ -120,8 +125,10 @@ def _heading_end(text: str, start: int, stop: int, whole_line: bool) -> tuple[in
     m = _END_PUNCT.search(text, start, min(stop, start + 100))
     if m:
         return m.start(), m.end()
+    if stop - start <= HEADING_MAX:
+        return stop, stop
     cut = text.rfind("，", start, start + 30)
-    end = cut if cut > start else min(stop, start + 30)
+    end = cut if cut > start else start + 30
     return end, end
 
 
@@ -307,7 +314,7 @@ def outline(text: str, title: str = "") -> tuple[list[_Heading], int]:
                 i += 1
             if headings and c.pos < headings[-1].body:
                 continue
-            trial = [_Open(o.style, o.last, o.section) for o in stack] if c.strict else stack
+            trial = [_Open(o.style, o.last, o.section) for o in stack] if c.strict or c.short else stack
             level = _accept(trial, c.style, c.n, exact=c.strict)
             if level is None:
                 continue
@@ -323,7 +330,7 @@ def outline(text: str, title: str = "") -> tuple[list[_Heading], int]:
                 t_stop = body = comma if comma > 0 else b
             if c.short and (t_stop - c.end > INLINE_TITLE_MAX or "，" in text[c.end : t_stop] or text.startswith(("；", ";", "，"), t_stop)):
                 continue  # an item of a list or a numbered sentence inside a paragraph
-            if c.strict:
+            if trial is not stack:
                 stack[:] = trial
             h = _Heading(c.pos, body, c.style, c.n, text[c.pos : c.end].strip(), _clip_title(text[c.end : t_stop]), level)
             headings.append(h)
