@@ -35,6 +35,7 @@ _CLOSED = [
     r"希望(?:本文|这些|以上|上述)?(?:内容|范文)?(?:对|能|可以|能够|会)?(?:对|给|为|帮助|帮到)?(?:大家|您|你|各位)[^，。！？]{0,16}?(?:帮助|参考|借鉴|有用|启发|作用|灵感|价值)",
     r"(?:如果)?喜欢(?:就|的话)[^，。！？]{0,12}",
     r"(?:点击|立即|免费|马上)(?:下载|阅读|查看|获取)[^，。！？]{0,8}",
+    r"请?点击(?:下方|上方|下面|右上角|此处|这里)的?(?:按钮|链接|图标)",
     r"下载(?:本文|该文档|此文档|本文档|文档|全文|完整版|Word文档|Word版|Word|源文件|到电脑)",
     r"复制下载", r"下载吧", r"(?:下载|阅读|查看)?请?先登录", r"登录后(?:下载|阅读|查看)",
     r"(?:展开|查看|继续)?阅读全文", r"全文阅读", r"继续(?:免费)?阅读",
@@ -74,6 +75,12 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     a = start
     while a > 0 and text[a - 1] not in _SENTENCE_END:
         a -= 1
+    # Inside brackets ('…政策，（更多内容请关注本站公众号）确保…'), the brackets are the scope.
+    for opener, closer in (("（", "）"), ("(", ")"), ("【", "】"), ("[", "]")):
+        o = text.rfind(opener, a, start)
+        if o >= 0 and text.rfind(closer, o, start) < 0 and (c := text.find(closer, end)) >= 0:
+            if not any(ch in _SENTENCE_END for ch in text[end:c]):
+                return o, c + 1
     if lead := _LEAD_IN.search(text, a + 1, start):
         a = lead.start()  # '…工作总结下面是小编整理的…': the title before stays
     b = end
@@ -194,7 +201,7 @@ _SHORT = [
     re.compile(r"^(上一篇|下一篇|上一页|下一页|返回首页|返回列表|返回顶部|编辑推荐)"),
     re.compile(r"(下载|收藏)$"),
     re.compile(r"^下载"),
-    re.compile(r"\.(docx?|pdf|wps|pptx?|xlsx?|txt|jpe?g|png|gif|bmp)$", re.I),
+    re.compile(r"\.(docx?|pdf|wps|pptx?|xlsx?|txt|jpe?g|png|gif|bmp)(VIP)?$", re.I),
     re.compile(r"^\+?\d[\d\- ]{6,14}\d$"),  # a bare phone or QQ number
     re.compile(r"^[-—–]?\s*\d{1,3}\s*[-—–]?$"),  # a bare page number
     re.compile(r"^第\s*\d+\s*页$"),
@@ -232,6 +239,15 @@ def _nav_row(line: str) -> bool:
     )
 
 
+def _romanised(line: str) -> bool:
+    """Chinese text turned into pinyin by a mirror site ('jianchi“qiangjichu、cujunheng”'): not the report."""
+    if len(line) < 20:
+        return False
+    latin = sum(ch.isascii() and ch.isalpha() for ch in line)
+    cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in line)
+    return latin >= 0.5 * len(line) and cjk < 0.1 * len(line) and bool(re.search(r"[，。、“”；]", line))
+
+
 def is_chrome(line: str) -> bool:
     """True when `line` is site chrome rather than report text."""
     if not line:
@@ -239,6 +255,8 @@ def is_chrome(line: str) -> bool:
     if "|" in line and len(line) <= 200 and _nav_row(line):
         return True
     if len(line) <= 300 and _SITE.search(line):
+        return True
+    if _romanised(line):
         return True
     if len(line) <= BYLINE_MAX and not _SENTENCE_PUNCT.search(line):
         # Bylines: a date with a clock time ('2023-11-24 11:54 某区教育督导室'),
@@ -256,7 +274,7 @@ def is_chrome(line: str) -> bool:
 
 def file_title(line: str) -> str:
     """The title a site shows as a file name line (`xxx.docx`), else ''."""
-    m = re.match(r"^(.{4,80}?)\.(docx?|pdf|wps|txt)$", line, re.I)
+    m = re.match(r"^(.{4,80}?)\.(docx?|pdf|wps|txt)(?:VIP)?$", line, re.I)
     return m.group(1).strip() if m else ""
 
 

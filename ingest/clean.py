@@ -59,6 +59,27 @@ def _keep_outside_body(line: str, head: bool) -> bool:
     return bool(_SIGNATURE.match(line))
 
 
+LIST_RUN = 3  # this many titles in a row before the body are a list of other documents
+
+
+def _title_lists(lines: list[Line], first: int) -> set[int]:
+    """Lines of a list of other documents' titles before the body (a site's related list).
+
+    Only the last title of such a run, the one right before the body, can be
+    the report's own; the others are dropped.
+    """
+    out: set[int] = set()
+    run: list[int] = []
+    for i in range(first + 1):
+        if i < first and looks_like_title(lines[i].text):
+            run.append(i)
+            continue
+        if len(run) >= LIST_RUN:
+            out.update(run[:-1] if run[-1] == i - 1 and i == first else run)
+        run = []
+    return out
+
+
 def clean(text: str) -> Cleaned:
     """Clean one file's text into report lines.
 
@@ -95,11 +116,12 @@ def clean(text: str) -> Cleaned:
     if not body:
         return Cleaned([], hints)
     first, last = body[0], body[-1]
+    listed = _title_lists(lines, first)
     kept: list[Line] = []
     seen: set[str] = set()
     for i, ln in enumerate(lines):
         if i < first:
-            if not _keep_outside_body(ln.text, head=True) or ln.text in seen:
+            if i in listed or not _keep_outside_body(ln.text, head=True) or ln.text in seen:
                 continue
             seen.add(ln.text)
         elif i > last and not _keep_outside_body(ln.text, head=False):

@@ -48,6 +48,8 @@ _GLOSS = re.compile(rf"(?<=[{CJK}])[(（]\s*[a-zü]*[āáǎàēéěèīíǐìō�
 # A dot between two characters of a word (an anti-copy mark): '工作的.高效开展'.
 _PLANTED_DOT = re.compile(rf"(?<=[{CJK}])(?<![一二三四五六七八九十百零〇两第])[.．](?=[{CJK}])")
 _DOUBLED_QUOTE = re.compile(r"(“)“+|(”)”+")
+# PDF text puts spaces around numbers inside Chinese ('2022 年', '寄宿生 6820名').
+_NUMBER_SPACE = re.compile(rf"(?<=[{CJK}])[ ]+(?=[\d*×])|(?<=[\d%*×])[ ]+(?=[{CJK}])")
 # Symbols, emoji and letters of unrelated scripts never belong inside a
 # Chinese word; some sites plant them to defeat copying ('思ꦜ政课').
 _KEEP_SYMBOLS = set("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳★☆●○■□▲△◆◇√×※→←↑↓℃㎡‰§№✓✔☑")
@@ -126,6 +128,8 @@ def normalize_line(line: str) -> str:
         line = _FIELD.sub("", line)
     line = _drop_planted(_PLANTED_DOT.sub("", _DOUBLED_QUOTE.sub(r"\1\2", line)))
     line = _SPACES.sub(" ", line).strip()
+    if " " in line:
+        line = _NUMBER_SPACE.sub("", line)
     line = _BULLET.sub("", line)
     return _ASCII_PUNCT.sub(_punct, line)
 
