@@ -2,7 +2,10 @@
 
 A boundary is a short line carrying an ordinal; lines of one family must
 count 1, 2, 3 … in order and there must be at least two of them, so a
-stray `(二)` heading never splits a report.
+stray `(二)` heading never splits a report. Sites often leave the first
+separator out (the page title lists `【篇一】【篇二】`, or announces
+`【范例4篇】`): a family counting 2, 3 … then splits too, when a report
+stands before its first member and the page's count, if it gives one, agrees.
 """
 
 from __future__ import annotations
@@ -11,30 +14,38 @@ import re
 from dataclasses import dataclass
 
 from ingest.clean import is_content
-from ingest.patterns import CN_NUM, cn_to_int
+from ingest.patterns import CN_NUM, cn_to_int, looks_like_title
 from ingest.types import Line
 
 _ORD = rf"[{CN_NUM}]{{1,3}}|\d{{1,2}}"
+_TITLE_WORDS = r"范文|范例|篇|报告|总结|要点|计划|方案|汇报|讲话|材料|通报|文章|发言|规划"
 _FAMILIES = [
-    # 2020精选教育局工作报告范文(一) / …总结【篇二】 / 范文1 / 范文之一
-    re.compile(rf"^(?P<base>.{{2,60}}?)\s*(?:[(（【\[]\s*(?:篇|第)?\s*(?P<n>{_ORD})\s*篇?\s*[)）】\]]|之(?P<n2>{_ORD})|(?<=范文)(?P<n3>{_ORD}))$"),
+    # 2020精选教育局工作报告范文(一) / …总结【篇二】 / …（第三篇） / 范文之一
+    re.compile(rf"^(?P<base>.{{2,60}}?)\s*(?:[(（【\[]\s*(?:篇|第)?\s*(?P<n>{_ORD})\s*(?P<count>篇)?\s*[)）】\]]|之(?P<n2>{_ORD}))$"),
+    # 教育局工作总结篇1 / 范文3 / 幼儿园工作总结2 / 教育局季度工作总结一
+    re.compile(rf"^(?P<base>.{{2,60}}?(?:{_TITLE_WORDS}))\s*(?P<n>{_ORD})$"),
     # 【篇一】标题 / 篇一：标题 / 范文一：标题 / 材料二
-    re.compile(rf"^【?(?P<base>篇|范文|材料|文章|精选)\s*(?P<n>{_ORD})】?\s*(?:[:：]\s*)?(?P<title>.{{0,60}})$"),
-    # 第一篇 标题
+    re.compile(rf"^【?(?P<base>篇|范文|范例|材料|文章|精选)\s*(?P<n>{_ORD})】?\s*(?:[:：]\s*)?(?P<title>.{{0,60}})$"),
+    # 第一篇 标题 / 第2篇：标题
     re.compile(rf"^(?P<base>)第(?P<n>{_ORD})篇\s*(?:[:：]\s*)?(?P<title>.{{0,60}})$"),
 ]
-_TITLE_WORD = re.compile(r"范文|篇|报告|总结|要点|计划|方案|汇报|讲话|材料|通报|文章")
+_TITLE_WORD = re.compile(_TITLE_WORDS)
+_BARE = re.compile(rf"^【?(?:篇|范文|范例|第)\s*(?:{_ORD})\s*篇?】?$")
+# 【范例4篇】 / （通用3篇） / 精选(九篇) / 汇总五篇: how many reports the page says it holds.
+_COUNT = re.compile(rf"[(（【\[]?\s*(?:通用|精选|范例|范文|汇总|合集)?\s*(?P<n>{_ORD})\s*篇\s*[)）】\]]?\s*$")
 
 
 @dataclass(frozen=True)
 class Part:
-    """One report of a file: its boundary title (if any) and its lines."""
+    """One report of a file: its boundary line (if any), its lines, and its own title line."""
 
     title: str
     lines: list[Line]
+    own_title: str = ""
 
 
 def _boundary(line: str) -> tuple[int, str, str] | None:
+    """(ordinal, family key, title) of a separator line, or None."""
     if len(line) > 70:
         return None
     for fam, pattern in enumerate(_FAMILIES):
@@ -42,7 +53,9 @@ def _boundary(line: str) -> tuple[int, str, str] | None:
         if not m:
             continue
         groups = m.groupdict()
-        token = groups.get("n") or groups.get("n2") or groups.get("n3")
+        if groups.get("count"):
+            continue  # '(九篇)' counts the reports, it does not number one
+        token = groups.get("n") or groups.get("n2")
         base = groups["base"]
         if fam == 0 and not _TITLE_WORD.search(base):
             continue
@@ -52,24 +65,67 @@ def _boundary(line: str) -> tuple[int, str, str] | None:
     return None
 
 
-def split_reports(lines: list[Line]) -> list[Part]:
-    """Cut `lines` at compilation boundaries; a file without them is one part."""
-    found = [(i, *b) for i, ln in enumerate(lines) if (b := _boundary(ln.text))]
+def announced_count(lines: list[Line], head: int = 8) -> int:
+    """How many reports the page says it holds ('【范例4篇】', '(通用3篇)'), or 0.
+
+    >>> announced_count([Line("教育局工作总结【范例4篇】", 0, 0)])
+    4
+    """
+    for ln in lines[:head]:
+        if len(ln.text) <= 70 and (m := _COUNT.search(ln.text)):
+            return cn_to_int(m.group("n"))
+    return 0
+
+
+def _cuts(lines: list[Line]) -> list[int]:
+    """Line indexes where reports begin, or [] for a single report."""
     families: dict[str, list[tuple[int, int]]] = {}
-    for i, n, key, _ in found:
-        families.setdefault(key, []).append((i, n))
-    cuts: list[int] = []
+    for i, ln in enumerate(lines):
+        if b := _boundary(ln.text):
+            families.setdefault(b[1], []).append((i, b[0]))
+    count = announced_count(lines)
+    best: list[int] = []
     for members in families.values():
         numbers = [n for _, n in members]
         if len(members) >= 2 and numbers == list(range(1, len(members) + 1)):
             cuts = [i for i, _ in members]
-            break
+        elif numbers == list(range(2, len(members) + 2)) and count in (0, len(members) + 1):
+            # The first report has no separator: it must stand before the second's,
+            # and a lone '2' counts only as a bare separator line or with the page's count.
+            first = members[0][0]
+            if len(members) == 1 and count != 2 and not _BARE.match(lines[first].text):
+                continue
+            if not any(is_content(ln.text) for ln in lines[:first]):
+                continue
+            cuts = [0] + [i for i, _ in members]
+        else:
+            continue
+        if count and len(cuts) != count and len(best) == count:
+            continue
+        if len(cuts) > len(best) or (count and len(cuts) == count and len(best) != count):
+            best = cuts
+    return best
+
+
+def split_reports(lines: list[Line]) -> list[Part]:
+    """Cut `lines` at compilation boundaries; a file without them is one part."""
+    cuts = _cuts(lines)
     if not cuts:
         return [Part("", lines)]
     parts = []
     bounds = cuts + [len(lines)]
     for start, end in zip(bounds, bounds[1:]):
         chunk = lines[start:end]
-        if any(is_content(ln.text) for ln in chunk):
-            parts.append(Part(chunk[0].text, chunk))
+        if not any(is_content(ln.text) for ln in chunk):
+            continue
+        b = _boundary(chunk[0].text)
+        label = chunk[0].text if b else ""
+        own = b[2] if b and b[2] else ""
+        if not own:
+            # The report's own title line right after its separator (or first).
+            for ln in chunk[1 if b else 0 : 3]:
+                if looks_like_title(ln.text) and not _boundary(ln.text):
+                    own = ln.text
+                    break
+        parts.append(Part(label, chunk, own))
     return parts
