@@ -208,6 +208,7 @@ _SHORT = [
     re.compile(r"^\d{1,3}\s*[/／]\s*\d{1,3}$"),  # a page counter '3/7'
     re.compile(r"QQ$"),
 ]
+_TAGS = re.compile(r"^(?:\S{1,6}\s+){3,}\S{1,6}$")  # a keyword row: "2023 教育 督导 月份 工作总结"
 _BREADCRUMB = re.compile(r"^(?:[^>＞»›]{1,30}\s*(?:>>?|＞|»|›)\s*){2,}[^>＞»›]{0,60}$")
 _SENTENCE_PUNCT = re.compile(r"[，。；！？]")
 
@@ -269,7 +270,11 @@ def is_chrome(line: str) -> bool:
         return False
     if _UI_ONLY.match(line) or LIST_HEADER.match(line):
         return True
-    return any(p.search(line) for p in _SHORT)
+    if any(p.search(line) for p in _SHORT):
+        return True
+    if "|" in line or sum(any(ch.isdigit() for ch in token) for token in line.split()) > 1:
+        return False  # a table row, not a keyword list
+    return bool(_TAGS.match(line) and not _SENTENCE_PUNCT.search(line))
 
 
 def file_title(line: str) -> str:

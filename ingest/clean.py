@@ -74,7 +74,7 @@ def _title_lists(lines: list[Line], first: int) -> set[int]:
         if i < first and looks_like_title(lines[i].text):
             run.append(i)
             continue
-        if len(run) >= LIST_RUN:
+        if len({lines[k].text for k in run}) >= LIST_RUN:
             out.update(run[:-1] if run[-1] == i - 1 and i == first else run)
         run = []
     return out
