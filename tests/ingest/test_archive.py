@@ -32,11 +32,7 @@ fold = eval_ingest.fold
 # Files whose must_survive spans are lost today, with the defect that loses them.
 # Remove an entry when the defect is fixed (the xfail is not strict, so the
 # fixed case reports XPASS until then).
-LOSSES = {
-    "01_county_summary_reader_chrome_inserted.txt":
-        "a line holding 本文来源于网络…如有侵权请联系删除 inside a sentence is dropped whole with its report text",
-    "04_traditional_pinyin_glosses.txt": "pinyin glosses such as 總結(jié) are left inside the words",
-}
+LOSSES: dict[str, str] = {}
 
 
 def _cases(known: dict[str, str]):
@@ -59,7 +55,9 @@ def processed():
 
 def test_the_archive_is_large_and_varied():
     names = [e["file"] for e in TRUTH]
-    assert len(names) >= 6
+    assert len(names) >= 30
+    assert sum(n.endswith(".html") for n in names) >= 2
+    assert sum(len(e["reports"]) > 1 for e in TRUTH) >= 3
     assert sorted(names) == sorted(p.name for p in ARCHIVE.iterdir() if p.name != "truth.json")
     encodings = {load(ARCHIVE / n, n).encoding for n in names}
     assert {"big5"} & encodings and {"gb18030", "gbk"} & encodings
