@@ -87,3 +87,129 @@ def test_width_is_normalised_and_chinese_punctuation_kept():
 
 def test_a_file_of_only_chrome_yields_no_lines():
     assert clean("当前位置:首页 > 工作总结\n下载该Word文档\n网站客服QQ:12345678\n").lines == []
+
+
+# --- patterns of other archives, each as a small page of our own wording ----------------
+
+def _text(page: str) -> str:
+    """The cleaned report text of one page, as process_text gives it."""
+    import hashlib
+
+    from ingest.pipeline import process_text
+    from ingest.types import Format, RawText
+
+    raw = RawText("page.txt", page, Format.TXT, hashlib.sha256(page.encode()).hexdigest())
+    return "\n".join(d.text for d in process_text(raw, "page"))
+
+
+BODY = "全年新建幼儿园4所，新增学位1200个，城区大班额比例下降到1.5%，家长满意度达到97.2%。"
+
+
+def test_reader_addressed_intro_and_outro_are_gone_and_the_report_stays():
+    page = (
+        "某县教育局2022年工作总结\n"
+        "下面是小编为大家整理的某县教育局2022年工作总结，供大家参考。希望对大家有所帮助，喜欢就收藏一下吧！\n"
+        f"一、学前教育\n{BODY}\n"
+        "以上内容仅供参考，欢迎阅读。如果喜欢就下载吧！\n"
+    )
+    text = _text(page)
+    for chrome in ["小编", "供大家参考", "喜欢就", "仅供参考", "欢迎阅读", "下载吧"]:
+        assert chrome not in text
+    assert text.startswith("某县教育局2022年工作总结\n一、学前教育\n")
+    assert BODY in text
+
+
+def test_chrome_inserted_inside_a_sentence_or_a_word_closes_up():
+    page = (
+        "某县教育局2022年工作总结\n"
+        "一、控辍保学\n"
+        "坚持动态监测，本文来源于网络，仅供参考，如有侵权请联系删除。建立三级台账，全年劝返复学学生12名。\n"
+        "选派骨干教师到城区学校跟岗研本文来源于网络，仅供参考，如有侵权请联系删除修，每期三个月。\n"
+        "完善教师发展中心组织架构，成---本文来源于网络，仅供参考，勿照抄，如有侵权请联系删除---立学前教育发展中心。\n"
+        "全面落实资助政策，（更多精彩内容请关注本站公众号）确保不让一个学生因贫失学。\n"
+    )
+    text = _text(page)
+    assert "来源于网络" not in text and "侵权" not in text and "本站" not in text and "---" not in text
+    assert "坚持动态监测。建立三级台账，全年劝返复学学生12名。" in text
+    assert "跟岗研修，每期三个月。" in text
+    assert "成立学前教育发展中心。" in text
+    assert "全面落实资助政策，确保不让一个学生因贫失学。" in text
+
+
+def test_html_left_in_text_is_undone():
+    page = (
+        '<p class="ql-block">某区教育局2023年工作要点</p>\n'
+        '<p class="ql-block">一、总体要求</p><p class="ql-block">&nbsp;&nbsp;坚持<b>立德树人</b>，'
+        "办好人民满意的教育，新增学位&nbsp;800个，课后服务覆盖率达到100%。</p><br/>\n"
+    )
+    text = _text(page)
+    assert "<" not in text and "&nbsp;" not in text and "ql-block" not in text
+    assert "一、总体要求\n坚持立德树人，办好人民满意的教育，新增学位800个，课后服务覆盖率达到100%。" in text
+
+
+def test_bylines_breadcrumbs_and_counters_are_not_report_text():
+    page = (
+        "首页 > 工作总结 > 教育工作总结 > 正文\n"
+        "某区2023年秋季开学专项督导情况报告\n"
+        "2023-11-24 11:54 某区政府教育督导室\n"
+        "发布时间：2023-11-25　来源：某区教育局　作者：督导室　浏览次数：328\n"
+        "2023-01-09  阅读(1286)  收藏  下载Word\n"
+        f"一、基本情况\n{BODY}\n"
+        "第1页 / 共3页\n"
+        "- 2 -\n"
+        "首页 | 工作总结 | 工作计划 | 述职报告\n"
+    )
+    text = _text(page)
+    assert text.startswith("某区2023年秋季开学专项督导情况报告\n一、基本情况\n")
+    for chrome in ["11:54", "浏览次数", "阅读(1286)", "首页", "共3页", "- 2 -"]:
+        assert chrome not in text
+
+
+def test_pinyin_glosses_planted_marks_and_doubled_quotes_are_removed():
+    line = normalize_line("工作總結(jié)是對(duì)全年教(jiào)育工作的.回顾，推进思ꦜ政课建设💃，落实““十四五””规划。")
+    assert line == "工作總結是對全年教育工作的回顾，推进思政课建设，落实“十四五”规划。"
+    # Real brackets, dotted headings and name dots stay.
+    assert normalize_line("一.指导思想（试行）") == "一.指导思想（试行）"
+    assert normalize_line("阿卜杜·热合曼老师") == "阿卜杜·热合曼老师"
+
+
+def test_report_sentences_that_use_site_words_are_kept():
+    kept = [
+        "推荐优秀教师3名参加省级评选，推荐理由充分。",
+        "市教育资源平台资源下载量35.1万次，阅读量持续增长。",
+        "加强知识产权和版权保护教育，组织学生参观版权局。",
+        "我们为大家办实事，希望家长积极参与学校管理。",
+    ]
+    text = _text("某区教育局2022年工作总结\n一、主要工作\n" + "\n".join(kept) + "\n")
+    for sentence in kept:
+        assert sentence in text
+
+
+def _wrap(text: str, n: int) -> str:
+    return "\n".join(text[i : i + n] for i in range(0, len(text), n))
+
+
+PARAGRAPHS = [
+    "今年以来，县教育局坚持把教育摆在优先发展的战略位置，以项目建设、队伍建设和质量提升为抓手，推动全县教育事业高质量发展，各项工作取得明显成效，群众满意度持续提升。",
+    "全年投入教育资金3.2亿元，新建城北小学综合楼和城东中心幼儿园，改造农村薄弱学校18所，新增学位2400个，城区学校大班额全部消除，乡村学校办学条件显著改善。",
+]
+
+
+@pytest.mark.parametrize("width", [20, 27, 36])
+def test_wrapped_pdf_text_is_joined_mid_word_and_headings_stay_apart(width):
+    page = "县教育局2022年工作总结\n一、主要成效\n" + _wrap(PARAGRAPHS[0], width) + "\n二、办学条件\n" + _wrap(PARAGRAPHS[1], width) + "\n"
+    text = _text(page)
+    assert f"\n一、主要成效\n{PARAGRAPHS[0]}\n二、办学条件\n{PARAGRAPHS[1]}" in text
+
+
+def test_a_line_repeating_the_title_inside_the_body_is_kept():
+    title = "某县教育局2022年工作总结"
+    page = f"{title}\n一、总体情况\n{BODY}\n{title}\n{PARAGRAPHS[0]}\n"
+    text = _text(page)
+    assert text.count(title) == 2 and PARAGRAPHS[0] in text
+
+
+def test_control_characters_never_reach_the_text():
+    text = _text("某县教育局\x072022年工作总结\n一、总体情况\n全年新建\u202e幼儿园4所，\x1b新增学位1200个，满意度达到97.2%。\n")
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e]", text)
+    assert "全年新建幼儿园4所，新增学位1200个" in text
