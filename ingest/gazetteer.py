@@ -90,6 +90,13 @@ class Gazetteer:
                 entry = index.setdefault(short, ([], False))
                 if not entry[1]:
                     entry[0].append(place.code)
+        # An autonomous county, banner or prefecture is usually written with its
+        # short name and the plain suffix (天祝县, 黔南州): that form names it as surely as the full one.
+        for place in self.places.values():
+            if _ETHNIC.match(place.name) and (short := short_name(place.name, place.level)):
+                alias = short + place.name[-1]
+                if alias not in names.values() and alias not in index:
+                    index[alias] = ([place.code], True)
         for key, (codes, full) in index.items():
             self._automaton.add_word(key, (key, tuple(codes), full))
         self._automaton.make_automaton()

@@ -15,44 +15,77 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ingest.gazetteer import Gazetteer, gazetteer
-from ingest.types import Level, Region
+from ingest.types import DocType, Level, Region
 
 _YEAR = re.compile(r"(?<![\dXx])((?:19|20)\d{2})(?:\s*(?:年|—|－|-|~|～|至|学年)\s*(?:((?:19|20)\d{2})\s*(?:年|学年))?)")
 _DATE_YEAR = re.compile(r"(?<![\d《〔(（])((?:19|20)\d{2})年\d{1,2}月")
 _LEAD_YEAR = re.compile(r"(?:^|\n)((?:19|20)\d{2})年[，,]")
 _QUOTED = re.compile(r"《[^》]{0,80}》|〔[^〕]{0,12}〕|\[[^\]]{0,12}\]")
+# A full date (2023-11-24 11:54, 2023年1月6日) says when, not what period a title or heading covers.
+_FULL_DATE = re.compile(
+    r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?")
+# The page's own dates: a line that is only a date (signature, upload), a date in brackets, a date with a clock time.
+_STAMP = re.compile(
+    r"(?m)^[^\n。，]{0,24}?(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?[^\n。，]{0,24}$"
+    r"|[(（]\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[)）]"
+    r"|(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}")
+_OPENING = 600
+_DECLARED = re.compile(
+    r"(?:现将|现就|下面|特将|把|就)[^。；\n]{0,16}?((?:19|20)\d{2})\s*年(?:度)?[^。；\n]{0,24}?"
+    r"(?:总结|汇报|报告|自查|自评|述职|打算|计划|要点)[^。；\n]{0,6}?如下")
+_SINCE = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?以来")
+_SINCE_ONE_YEAR = re.compile(r"一年来|今年以来|本年度|这一年")
 
 # Doc types, most specific first; the value is the canonical name.
 _TYPES = [
-    (re.compile(r"督导(评估)?报告|督导意见书|督导检查报告"), "督导报告"),
-    (re.compile(r"自评报告|自查报告|自评工作汇报|自评.{0,6}汇报"), "自评报告"),
-    (re.compile(r"述职报告"), "述职报告"),
-    (re.compile(r"调研报告"), "调研报告"),
-    (re.compile(r"工作要点"), "工作要点"),
-    (re.compile(r"工作计划|工作思路|工作打算|工作安排|工作规划"), "工作计划"),
-    (re.compile(r"工作总结|工作回顾|工作情况|总结"), "工作总结"),
-    (re.compile(r"工作报告|报告"), "工作报告"),
-    (re.compile(r"汇报"), "工作汇报"),
-    (re.compile(r"通报"), "通报"),
-    (re.compile(r"实施方案|工作方案|方案"), "方案"),
-    (re.compile(r"讲话|发言"), "讲话"),
-    (re.compile(r"实施意见|指导意见"), "意见"),
+    (re.compile(r"督导(?:评估|检查)?报告|督导意见书|督导[^，。；]{0,12}?的?报告"), DocType.INSPECTION),
+    (re.compile(r"自查(?:自评)?报告|自查情况的?报告"), DocType.SELF_CHECK),
+    (re.compile(r"自评报告|自评工作汇报|自评.{0,6}汇报"), DocType.SELF_EVALUATION),
+    (re.compile(r"述职报告"), DocType.DUTY),
+    (re.compile(r"调研报告"), DocType.RESEARCH),
+    (re.compile(r"工作要点"), DocType.KEY_POINTS),
+    (re.compile(r"工作计划|工作思路|工作打算|工作安排|工作规划"), DocType.PLAN),
+    (re.compile(r"工作总结|工作回顾|工作情况|总结"), DocType.SUMMARY),
+    (re.compile(r"工作报告|报告"), DocType.REPORT),
+    (re.compile(r"汇报"), DocType.BRIEFING),
+    (re.compile(r"通报"), DocType.CIRCULAR),
+    (re.compile(r"实施方案|工作方案|方案"), DocType.SCHEME),
+    (re.compile(r"讲话|发言"), DocType.SPEECH),
+    (re.compile(r"实施意见|指导意见"), DocType.OPINION),
 ]
+_HEADING_TYPES = (DocType.KEY_POINTS, DocType.PLAN, DocType.SUMMARY)
+# What a report says it is in its own opening words, when its title does not
+# (现将2021年工作总结如下, 下面我就…作简要汇报, 现将自查情况报告如下).
 _BODY_TYPES = [
-    (re.compile(r"汇报如下"), "工作汇报"),
-    (re.compile(r"我代表.{0,12}(做|作)工作报告"), "工作报告"),
-    (re.compile(r"巡察组.{0,20}反馈|反馈巡察"), "巡察反馈"),
+    (re.compile(r"督导评估报告|督导检查报告|(?:督导|评估)(?:组|小组).{0,30}(?:报告如下|督导评估)"), DocType.INSPECTION),
+    (re.compile(r"自查(?:情况|工作)?(?:报告|汇报)如下|自查报告"), DocType.SELF_CHECK),
+    (re.compile(r"自评(?:情况|工作)?(?:报告|汇报)如下"), DocType.SELF_EVALUATION),
+    (re.compile(r"总结如下|(?:工作|情况)总结如下|回顾如下"), DocType.SUMMARY),
+    (re.compile(r"要点如下"), DocType.KEY_POINTS),
+    (re.compile(r"(?:计划|打算|安排|思路)如下"), DocType.PLAN),
+    (re.compile(r"汇报如下|作(?:简要|简短|一)?(?:个)?汇报|汇报(?:一下|如下)"), DocType.BRIEFING),
+    (re.compile(r"我代表.{0,12}(?:做|作)工作报告"), DocType.REPORT),
 ]
 
+_TITLE_TYPE = re.compile(r"(?:工作)?(?:总结|要点|计划|打算|报告|汇报|方案|规划|意见|讲话|发言|通报)")
+_NOT_TITLE_START = re.compile(r"(?:现将|现就|根据|按照|为了|为|我们|我|下面|今年|一年来|近年来)")
+_MASKED_YEAR = re.compile(r"(?:19|20)?[xXＸ×*＊]{2,4}\s*年")
+_MASKED_PLACE = re.compile(r"[xXＸ×*＊某]{1,3}(?:省|市|区|县|镇|乡)")
+_SITE_WORDS = re.compile(r"网|文库|首页|下载|大全|范文|模板|合集|文档|资料|在线|平台|www|com|篇", re.I)
 _ORG = re.compile(
     r"(?:xx|XX|x|X)?[省市区县]?(?:人民政府教育督导室|政府教育督导办公室|教育督导委员会办公室|教育督导办公室|"
     r"教育督导室|督导室|教育和体育局|教育体育局|教育局|教体局|教育厅|教育委员会|教委)"
 )
 _LEVEL_REFS = {
     Level.PROVINCE: re.compile(r"我省|全省|本省|省委|省政府"),
-    Level.CITY: re.compile(r"我市|全市|本市|市委|市政府|市教育局"),
+    Level.CITY: re.compile(r"我市|全市|本市|市委|市政府"),
     Level.COUNTY: re.compile(r"我区|全区|本区|区委|区政府|我县|全县|本县|县委|县政府|[区县]教育|[区县]教体局|[区县]督导"),
 }
+# A school speaks of itself as 我校/本校/全校; its region is the most specific place it names.
+_SCHOOL_REFS = re.compile(r"我校|本校|全校|我园|本园|全园")
+# A place right before a school's name (峨山一中, 北京师范大学) names the school, not the speaker.
+_SCHOOL_AFTER = re.compile(r"^(?:县|市|区)?(?:[一二三四五六七八九十\d]+中|第[一二三四五六七八九十\d]+|实验|师范|职业|中学|小学|大学|学院|附属|幼儿园)")
+_MASK_BEFORE = re.compile(r"[xXＸ×*＊某○□_＿]$")
 _AID_BEFORE = re.compile(r"(赴|到|向|为|援|往|去|与|和|对口|帮扶|支援)$")
 _AID_SENTENCE = re.compile(r"支教|帮扶|扶贫|对口|受援|援建|捐赠|结对|协作|挂职|跟岗|送教|交流")
 _INSTITUTION_AFTER = re.compile(r"^(?:市|区|县|省)?(?:教育|教体|人民政府|政府|委|党委|区委|市委|县委|财政|督导)")
@@ -62,12 +95,13 @@ _SENTENCE = re.compile(r"[^。！？；\n]+")
 @dataclass(frozen=True)
 class Meta:
     title: str
-    doc_type: str
+    doc_type: str  # a DocType
     doc_types: tuple[str, ...]
     years: tuple[int, ...]
     region: Region
     level: Level
     issuer: str
+    title_derived: bool = False  # the file has no title line; `title` was built from region, years and type
 
 
 def clean_title(title: str) -> str:
@@ -78,30 +112,111 @@ def clean_title(title: str) -> str:
     return title.strip()
 
 
-def doc_types(title: str, headings: list[str], head: str) -> tuple[str, ...]:
-    """Types named by the title (in title order), the top headings and the opening lines."""
-    in_title: list[tuple[int, str]] = []
+def _specificity(title: str) -> int:
+    """How much a title line says about its report: a year, a place, an office, a doc type."""
+    score = 2 * bool(_YEAR.search(title) or _MASKED_YEAR.search(title))
+    score += 2 * bool(gazetteer().mentions(title) or _MASKED_PLACE.search(title))
+    score += bool(_ORG.search(title)) + bool(_TITLE_TYPE.search(title))
+    return score
+
+
+def title_in(line: str) -> str:
+    """The title a line holds: the whole line, or a title glued to what follows it.
+
+    '都匀市教育局2022年工作总结一、主要成绩…' holds '都匀市教育局2022年工作总结';
+    '区县教育扶贫工作总结近年来，我区县…' holds '区县教育扶贫工作总结'; a body
+    sentence ('现将2021年工作总结如下') holds none.
+    """
+    from ingest.patterns import heading_marker, looks_like_title
+
+    line = line.strip()
+    if looks_like_title(line) and not _NOT_TITLE_START.match(line) and not re.search(r"[，。；]", line):
+        return line
+    best = ""
+    for m in _TITLE_TYPE.finditer(line[:60]):
+        head, rest = line[: m.end()].strip(), line[m.end() :].lstrip()
+        if len(head) < 6 or re.search(r"[，。；：,;:]", head) or _NOT_TITLE_START.match(head):
+            continue
+        if rest.startswith(("如下", "的", "和", "及", "与", "暨", "、", "（", "(")) or not rest:
+            continue
+        clause = re.split(r"[，。；：,;:]", rest, maxsplit=1)[0]
+        if heading_marker(rest) or (len(clause) <= 14 and len(clause) < len(rest)):
+            best = head
+    return best
+
+
+def choose_title(boundary: str, head: list[str], hints: list[str]) -> str:
+    """The report's own title line, or '' when the file has none (never a file name).
+
+    Candidates are the title lines among the report's first lines and, in a
+    compilation, its boundary line ('县教育局工作总结范文(一)'); the one that says
+    most (year, place, office, type) wins, the earlier on a tie, so the
+    '会宁县教育局2019年工作总结' under a generic boundary is taken. A page title
+    or document property (`hints`) is used when no line qualifies, or when it
+    is the chosen line with more detail, and only when it reads as a title
+    rather than a site's name.
+    """
+    cands: list[str] = []
+    if boundary and _TITLE_TYPE.search(boundary):
+        cands.append(boundary.strip())
+    for line in head:
+        if (t := title_in(line)) and t not in cands and line.strip() != boundary.strip():
+            cands.append(t)
+    hints = [h for h in (clean_title(h or "") for h in hints) if h and title_in(h) == h and not _SITE_WORDS.search(h)]
+    if cands:
+        best = clean_title(cands[max(range(len(cands)), key=lambda i: (_specificity(cands[i]), -i))])
+        # The file's name on the site may say the same with more detail ('2023年' before it).
+        fuller = [h for h in hints if len(h) > len(best) and "".join(best.split()) in "".join(h.split())]
+        return fuller[0] if fuller else best
+    return hints[0] if hints else ""
+
+
+def derive_title(region: Region, years: tuple[int, ...], doc_type: str, issuer: str = "") -> str:
+    """A title for a report whose file has none: '天祝藏族自治县2022年教育工作总结'.
+
+    >>> derive_title(Region("甘肃省", "武威市", "天祝藏族自治县", "620623"), (2022,), "工作总结")
+    '天祝藏族自治县2022年教育工作总结'
+    """
+    place = issuer if issuer and region.display and issuer[:2] in region.display else ""
+    place = place or region.county or region.city or region.province
+    span = ""
+    if years:
+        span = f"{years[0]}年" if len(years) == 1 else f"{years[0]}—{years[-1]}年"
+    kind = "工作材料" if doc_type == DocType.OTHER else str(doc_type)
+    if not place.endswith(("局", "室", "委", "厅", "校", "园")):
+        kind = "教育" + kind  # 天祝藏族自治县2022年教育工作总结; an office's own name already says it
+    return f"{place}{span}{kind}"
+
+
+def doc_types(title: str, headings: list[str], head: str) -> tuple[DocType, ...]:
+    """Types named by the title (in title order), then the report's own opening words, then the top headings.
+
+    Without a title, what the opening says the text is (现将2021年工作总结如下)
+    outranks a closing heading such as 下一步工作打算.
+    """
+    in_title: list[tuple[int, DocType]] = []
     rest = title
     for pattern, name in _TYPES:
         if m := pattern.search(rest):
             in_title.append((m.start(), name))
             rest = rest[: m.start()] + "\0" * (m.end() - m.start()) + rest[m.end() :]
     found = [name for _, name in sorted(in_title)]
+    declared = sorted((m.start(), name) for pattern, name in _BODY_TYPES if (m := pattern.search(head)))
+    for _, name in declared:
+        if name not in found:
+            found.append(name)
     for h in headings:
-        for pattern, name in _TYPES[4:7]:
-            if pattern.search(h) and name not in found:
-                if name == "工作计划" and "工作要点" in found:
+        for pattern, name in _TYPES:
+            if name in _HEADING_TYPES and pattern.search(h) and name not in found:
+                if name is DocType.PLAN and DocType.KEY_POINTS in found:
                     break
                 found.append(name)
                 break
-    for pattern, name in _BODY_TYPES:
-        if pattern.search(head) and name not in found:
-            found.append(name)
-    return tuple(found) or ("其他",)
+    return tuple(found) or (DocType.OTHER,)
 
 
 def _years_in(text: str) -> list[int]:
-    text = _QUOTED.sub("", text)
+    text = _FULL_DATE.sub("", _QUOTED.sub("", text))
     years = []
     for m in _YEAR.finditer(text):
         for g in m.groups():
@@ -110,18 +225,36 @@ def _years_in(text: str) -> list[int]:
     return years
 
 
+def _declared_years(text: str) -> set[int]:
+    """Years the opening says the report covers: 现将2021年工作总结如下, 2023年以来, 一年来 with the year it names."""
+    body = _FULL_DATE.sub("", _QUOTED.sub("", text))
+    years = {int(m.group(1)) for m in _DECLARED.finditer(body)}
+    opening = body[:_OPENING]
+    years.update(int(y) for y in _SINCE.findall(opening))
+    if not years:
+        lead = _LEAD_YEAR.search(opening) or (_SINCE_ONE_YEAR.search(opening) and _YEAR.search(opening))
+        if lead:
+            years.add(int(lead.group(1)))
+    return years
+
+
 def subject_years(title: str, headings: list[str], text: str) -> tuple[int, ...]:
     """The years a report is about, not every year it mentions.
 
     The title and top-level headings say it ('2020年工作总结', '2018年工作打算');
-    without them, the years of dated events and of paragraphs that open with
-    a year ('2015年7月17日至…', '2017年，…') do.
+    without them the opening does ('现将2021年工作总结如下', '2022年以来',
+    '一年来' and the year it names, a first paragraph that opens with a year);
+    failing that, the years of dated events in the body. Dates of the page
+    itself (an upload time, a byline, a notice or signature date on a line of
+    its own or in brackets) and document numbers never count.
     """
     years = set(_years_in(title))
     for h in headings:
         years.update(_years_in(h))
     if not years:
-        body = _QUOTED.sub("", text)
+        years = _declared_years(text)
+    if not years:
+        body = _STAMP.sub("", _QUOTED.sub("", text))
         counts = Counter(int(y) for y in _DATE_YEAR.findall(body))
         counts.update(int(y) for y in _LEAD_YEAR.findall(body))
         years = {y for y, _ in counts.most_common(3)}
@@ -129,10 +262,23 @@ def subject_years(title: str, headings: list[str], text: str) -> tuple[int, ...]
 
 
 def speaking_level(text: str) -> Level:
-    """The level the report speaks from: 我区/全县 -> county, 我市 -> city."""
+    """The level the report speaks from: 我区/全县 -> county, 我市 -> city, 我校 -> school."""
     counts = {level: len(p.findall(text)) for level, p in _LEVEL_REFS.items()}
+    counts[Level.SCHOOL] = len(_SCHOOL_REFS.findall(text))
     best = max(counts, key=lambda level: counts[level])
     return best if counts[best] else Level.UNKNOWN
+
+
+def _whole_word(text: str, a: int, b: int) -> bool:
+    """text[a:b] starts and ends on jieba word boundaries (九台|教育, not 行|政和|教育)."""
+    from ingest.words import tagged
+
+    lo = max(0, a - 8)
+    cuts, pos = {lo}, lo
+    for w, _ in tagged(text[lo : b + 8]):
+        pos += len(w)
+        cuts.add(pos)
+    return a in cuts and b in cuts
 
 
 def _weights(g: Gazetteer, text: str, title: str) -> Counter[str]:
@@ -147,14 +293,21 @@ def _weights(g: Gazetteer, text: str, title: str) -> Counter[str]:
     scores: Counter[str] = Counter()
     prev_end, prev_codes = -1, ()
     for m in mentions:
-        codes = [c for c in m.codes if m.full or g.places[c].level != "county" or g.places[c].parent in support]
+        before = full[max(0, m.start - 4) : m.start]
+        after = full[m.end : m.end + 8]
+        if _MASK_BEFORE.search(before):
+            continue  # xx市中区, **县: a masked place, not the one whose name follows the mask
+        # A county's short name (九台, 隆德) counts alone when the report speaks from it: 九台教育, 隆德县委.
+        speaks = (bool(_INSTITUTION_AFTER.match(after)) or m.start < len(title)) and _whole_word(full, m.start, m.end)
+        codes = [c for c in m.codes
+                 if m.full or g.places[c].level != "county" or g.places[c].parent in support or (speaks and len(m.codes) == 1)]
         if len(codes) > 1:
             codes = [c for c in codes if g.places[c].parent in direct] or codes
         if not codes:
             continue
         w = 3.0 if m.start < len(title) else 1.0
-        before = full[max(0, m.start - 4) : m.start]
-        after = full[m.end : m.end + 8]
+        if m.start >= len(title) and _SCHOOL_AFTER.match(after):
+            w *= 0.5
         a, b = sentences[max(0, bisect_right(starts, m.start) - 1)] if sentences else (0, 0)
         chained = m.start == prev_end and any(g.places[c].parent in prev_codes for c in codes)
         if chained:
@@ -178,7 +331,7 @@ def resolve_region(text: str, title: str = "", level: Level = Level.UNKNOWN) -> 
     scores = _weights(g, text, title)
     if not scores:
         return Region()
-    wanted = {Level.COUNTY: "county", Level.CITY: "city", Level.PROVINCE: "province"}.get(level)
+    wanted = {Level.SCHOOL: "county", Level.COUNTY: "county", Level.CITY: "city", Level.PROVINCE: "province"}.get(level)
     order = ["county", "city", "province"]
     levels = order[order.index(wanted) :] if wanted else order
     for lv in levels:
@@ -236,10 +389,22 @@ def level_of(region: Region, speaking: Level) -> Level:
 
 
 def extract(title: str, text: str, headings: list[str]) -> Meta:
-    """All metadata of one cleaned report."""
+    """All metadata of one cleaned report; an empty `title` gets a derived one.
+
+    The title lines at the top of the text (a sub-report's '2020年工作总结')
+    count with the top headings for years and types.
+    """
+    from ingest.patterns import looks_like_title
+
     title = clean_title(title)
-    types = doc_types(title, headings, text[:400])
+    head_lines = [ln for ln in text.split("\n", 3)[:3] if looks_like_title(ln) and clean_title(ln) != title]
+    headings = [*head_lines, *headings]
+    types = doc_types(title, headings, text[:_OPENING])
     years = subject_years(title, headings, text)
     speaking = speaking_level(text)
     region = resolve_region(text, title, speaking)
-    return Meta(title, types[0], types, years, region, level_of(region, speaking), issuer(title, text, region))
+    org = issuer(title, text, region)
+    derived = not title
+    if derived:
+        title = derive_title(region, years, types[0], org)
+    return Meta(title, types[0], types, years, region, level_of(region, speaking), org, derived)

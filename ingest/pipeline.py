@@ -12,10 +12,9 @@ from ingest.clean import clean, split_raw
 from ingest.errors import NoReport
 from ingest.files import iter_files  # noqa: F401 - re-exported: the walk lives in ingest/files.py
 from ingest.load import SUFFIXES, load
-from ingest.meta import extract
+from ingest.meta import choose_title, extract
 from ingest.metrics import figures
 from ingest.normalize import printable
-from ingest.patterns import looks_like_title
 from ingest.script import analysable, to_simplified
 from ingest.segment import segment
 from ingest.split import split_reports
@@ -70,9 +69,8 @@ def process_text(raw: RawText, stem: str = "") -> list[Document]:
     docs = []
     for k, part in enumerate(parts, 1):
         text = "\n".join(line.text for line in part.lines)
-        head_titles = [ln.text for ln in part.lines[:3] if looks_like_title(ln.text)]
-        candidates = [part.title, *cleaned.title_hints, raw.title_hint, *head_titles, stem, source]
-        title = next(t for t in candidates if t)
+        # The report's own title line, or "" (meta.extract then derives one); never the file name.
+        title = choose_title(part.title, [ln.text for ln in part.lines[:4]], [*cleaned.title_hints, raw.title_hint])
         doc_id = raw.sha256[:12] + (f"-{k}" if len(parts) > 1 else "")
         sections, passages = segment(text, doc_id, title)
         themer = tagger()
@@ -80,7 +78,8 @@ def process_text(raw: RawText, stem: str = "") -> list[Document]:
         meta = extract(title, text, [s.title for s in sections if s.level <= 1])
         found = [
             Metric(p.passage_id, f.value, f.unit, f.qualifier, f.indicator, f.raw, f.sentence,
-                   p.char_start + f.start, p.char_start + f.end, f.masked, f.suspect, f.role, f.direction)
+                   p.char_start + f.start, p.char_start + f.end, f.masked, f.suspect, f.role, f.direction,
+                   f.low, f.high)
             for p in passages for f in figures(p.text)
         ]
         raw_text = "\n".join(raw_lines[part.lines[0].first : part.lines[-1].last + 1])
@@ -91,6 +90,7 @@ def process_text(raw: RawText, stem: str = "") -> list[Document]:
                 file_sha256=raw.sha256,
                 part=k,
                 title=meta.title,
+                title_derived=meta.title_derived,
                 doc_type=meta.doc_type,
                 doc_types=meta.doc_types,
                 years=meta.years,

@@ -1,0 +1,173 @@
+"""Report metadata on the forms other archives use: titles, years, doc types and regions."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.meta import choose_title, derive_title, doc_types, extract, resolve_region, subject_years, title_in
+from ingest.pipeline import process_text
+from ingest.types import DocType, Format, Level, RawText, Region
+
+BODY = "全县教育系统认真落实各项任务，办学条件持续改善，教育质量稳步提升，群众满意度不断提高。"
+
+
+def _raw(text: str, source: str = "07.txt", hint: str = "") -> RawText:
+    return RawText(source, text, Format.TXT, "0" * 64, "utf-8", hint)
+
+
+# --- titles -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line,title",
+    [
+        ("长林县教育局2022年工作总结", "长林县教育局2022年工作总结"),
+        ("桐溪市教育局2022年工作总结及2023年工作打算一、主要成绩（一）办学条件改善。", "桐溪市教育局2022年工作总结及2023年工作打算"),
+        ("区县教育扶贫工作总结近年来，我区县坚持把教育扶贫作为重点。", "区县教育扶贫工作总结"),
+        ("现将2021年工作总结如下：", ""),
+        ("一年来，我局认真贯彻上级部署，工作总结如下。", ""),
+    ],
+)
+def test_the_title_a_line_holds_also_when_glued_to_what_follows(line, title):
+    assert title_in(line) == title
+
+
+def test_a_specific_title_line_under_a_generic_compilation_boundary_wins():
+    head = ["县教育局工作总结范文(二)", "峨山县教育体育局2020年上半年工作总结", BODY]
+    assert choose_title("县教育局工作总结范文(二)", head, []) == "峨山县教育体育局2020年上半年工作总结"
+
+
+def test_an_ordinal_boundary_is_never_the_title():
+    assert choose_title("第二篇", ["第二篇", "汉川市马口镇中心学校办学条件自查报告", BODY], []) == (
+        "汉川市马口镇中心学校办学条件自查报告")
+
+
+def test_a_boundary_with_nothing_better_below_stays_the_title():
+    assert choose_title("2020精选教育局工作报告范文(二)", ["2020精选教育局工作报告范文(二)", "各位领导，同志们："], []) == (
+        "2020精选教育局工作报告(二)")
+
+
+def test_a_site_name_or_file_name_is_not_a_title_but_a_fuller_file_title_is():
+    assert choose_title("", [BODY], ["范文之家 | 海量范文", "某某文库首页"]) == ""
+    assert choose_title("", ["县教育督导8月份工作总结", BODY], ["2023年县教育督导8月份工作总结"]) == (
+        "2023年县教育督导8月份工作总结")
+
+
+def test_a_file_without_a_title_line_gets_a_derived_title_never_its_file_name():
+    text = "2021年，呼兰区教育局在区委、区政府的领导下，较好地完成了各项任务。现将2021年工作总结如下：\n一、办学条件改善\n" + BODY
+    doc = process_text(_raw(text, source="13.txt"), "13")[0]
+    assert doc.title_derived is True
+    assert doc.title == "呼兰区教育局2021年工作总结"
+    assert (doc.years, doc.doc_type) == ((2021,), "工作总结")
+
+
+def test_derived_title_from_region_years_and_type():
+    region = Region("甘肃省", "武威市", "天祝藏族自治县", "620623")
+    assert derive_title(region, (2022,), DocType.SUMMARY) == "天祝藏族自治县2022年教育工作总结"
+    assert derive_title(region, (2022, 2023), DocType.PLAN) == "天祝藏族自治县2022—2023年教育工作计划"
+    assert derive_title(Region(), (), DocType.OTHER) == "教育工作材料"
+
+
+# --- years ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,years",
+    [
+        ("为做好迎检工作，现将我校2022年自查情况报告如下。" + BODY, (2022,)),
+        ("下面，我就我县2023年以来的教育工作作简要汇报。" + BODY, (2023,)),
+        ("一年来，在县委县政府领导下，2019年全县各项工作稳步推进。" + BODY, (2019,)),
+        ("2021年，全区教育系统攻坚克难。" + BODY, (2021,)),
+    ],
+)
+def test_years_from_the_opening_when_title_and_headings_name_none(text, years):
+    assert subject_years("", [], text) == years
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023-11-24 11:54 区政府教育督导室\n" + BODY,
+        BODY + "\n长林县教育局\n2023年1月6日",
+        "（2014年3月5日）\n" + BODY,
+        "根据《关于开展督导评估的通知》（长政办〔2022〕15号）要求，" + BODY,
+    ],
+)
+def test_page_dates_bylines_stamps_and_document_numbers_are_not_the_subject_year(text):
+    assert subject_years("", [], text) == ()
+
+
+def test_a_placeholder_year_never_becomes_a_year():
+    assert subject_years("xx幼儿园20xx年度工作总结", [], "xxxx年，我园" + BODY) == ()
+
+
+def test_a_dated_heading_byline_is_not_a_heading_year():
+    assert subject_years("", ["2023-11-24 11:54 沙区政府教育督导室"], BODY) == ()
+
+
+# --- doc types --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title,head,kind",
+    [
+        ("关于2023年秋季开学工作专项督导情况的报告", "", DocType.INSPECTION),
+        ("合江县实验小学义务教育优质均衡发展自查报告", "", DocType.SELF_CHECK),
+        ("绥德县教育工作汇报", "", DocType.BRIEFING),
+        ("", "现将2021年工作总结如下：" + BODY, DocType.SUMMARY),
+        ("", "根据县委安排，现将2024年工作计划如下：" + BODY, DocType.PLAN),
+        ("", "现将自查情况报告如下：" + BODY, DocType.SELF_CHECK),
+        ("", "下面，我就近期工作作简要汇报。" + BODY, DocType.BRIEFING),
+        ("", BODY, DocType.OTHER),
+    ],
+)
+def test_doc_type_from_the_title_or_else_the_report_s_own_words(title, head, kind):
+    assert doc_types(title, [], head)[0] is kind
+
+
+def test_the_opening_outranks_a_closing_plans_heading_when_there_is_no_title():
+    assert doc_types("", ["存在的问题", "下一步工作打算"], "现将2021年工作总结如下：")[0] is DocType.SUMMARY
+
+
+def test_doc_types_are_enum_members_with_the_chinese_value():
+    meta = extract("长林县教育局2022年工作要点", BODY, [])
+    assert meta.doc_type is DocType.KEY_POINTS and meta.doc_type == "工作要点" and f"{meta.doc_type}" == "工作要点"
+
+
+# --- regions ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title,text,region",
+    [
+        ("天祝县教育局2022年工作总结", "全县教育系统" + BODY, "甘肃省武威市天祝藏族自治县"),
+        ("", "峨山县教育体育局认真落实上级部署。全县" + BODY, "云南省玉溪市峨山彝族自治县"),
+        ("九台教育2023年工作计划", "九台教育系统将持续深化改革。全区" + BODY, "吉林省长春市九台区"),
+        ("", "隆德教育系统扎实推进控辍保学。全县" + BODY, "宁夏回族自治区固原市隆德县"),
+    ],
+)
+def test_short_forms_resolve_when_the_report_speaks_from_there(title, text, region):
+    meta = extract(title, text, [])
+    assert meta.region.display == region
+
+
+def test_a_common_word_that_contains_a_short_place_name_is_not_that_place():
+    assert resolve_region("全县行政和教育督导工作有序开展。全县" + BODY, "2023年县教育督导工作总结", Level.COUNTY).display == ""
+
+
+@pytest.mark.parametrize("place", ["xx区", "*县", "***县", "××区", "某县", "XX市"])
+def test_placeholders_are_never_a_region(place):
+    text = f"{place}教育局认真履行职责，{place}委、{place}政府高度重视教育。全县" + BODY
+    assert extract(f"{place}教育局2021年工作总结", text, []).region.display == ""
+
+
+def test_a_school_speaks_from_the_county_it_names_not_the_city_office_it_answers_to():
+    text = "根据泸州市教育局的工作安排，我校对照标准开展自查。我校现有教学班42个。全校" + BODY
+    meta = extract("合江县实验小学义务教育优质均衡发展自查报告", text, [])
+    assert meta.region.display == "四川省泸州市合江县" and meta.level is Level.SCHOOL
+
+
+def test_aid_destinations_and_schools_named_after_places_do_not_make_the_region():
+    text = ("峨山县教育体育局组织教师赴昆明市学习。选派骨干教师赴澜沧县支教，为澜沧县培训教师120人。"
+            "北京师范大学专家来校指导。全县" + BODY)
+    assert extract("", text, []).region.display == "云南省玉溪市峨山彝族自治县"
