@@ -80,7 +80,8 @@ class Outline:
 
 
 def _clip_title(text: str) -> str:
-    return text.strip().rstrip("。；：，:;, ").strip()
+    """The words of a heading, without the punctuation scraped text leaves around them ('二、，办学…')."""
+    return text.strip().strip("。；：，、:;, ").strip()
 
 
 def _prep_boundary(text: str, start: int, limit: int) -> int | None:
@@ -238,7 +239,7 @@ def _squeeze(s: str) -> str:
     return "".join(s.split())
 
 
-def _title_end(text: str, title: str, paras: list[tuple[int, int]]) -> int:
+def _title_end(text: str, title: str, paras: list[tuple[int, int]], wrap: int = 0) -> int:
     """Offset after a leading document title, or 0.
 
     The title may fill the first line (repeated on the next, as PDF exports
@@ -270,9 +271,17 @@ def _title_end(text: str, title: str, paras: list[tuple[int, int]]) -> int:
                     return a + pos
             return 0
     a = paras[0][0]
+    rest = paras[1:3]
+    if rest and end == paras[0][1] and (_cut(text, *paras[0], wrap) or (title and _squeeze(title).startswith(_squeeze(text[a:end])))):
+        # A title wrapped onto a second line.
+        pa, pb = rest[0]
+        whole = _squeeze(text[a + skip : pb])
+        if pb - pa < HEADING_MAX and not heading_marker(text, pa) and not _SENTENCE.search(text, pa, pb):
+            if not title or _squeeze(title) == whole or _cut(text, *paras[0], wrap):
+                end, rest = pb, paras[2:4]
     # The same title again right below, e.g. with spaces around its numbers.
     shown = _squeeze(text[a + skip : end])
-    for pa, pb in paras[1:3]:
+    for pa, pb in rest:
         if _squeeze(text[pa:pb]) != shown:
             break
         end = pb
@@ -282,8 +291,8 @@ def _title_end(text: str, title: str, paras: list[tuple[int, int]]) -> int:
 def outline(text: str, title: str = "") -> tuple[list[_Heading], int]:
     """Accepted headings of `text` in order, and the end offset of its title."""
     paras = _paragraphs(text)
-    t_end = _title_end(text, title, paras)
     wrap = _wrap_width(text, paras)
+    t_end = _title_end(text, title, paras, wrap)
     headings: list[_Heading] = []
     stack: list[_Open] = []
     prev: tuple[int, int] | None = None

@@ -21,7 +21,7 @@ _ORD = rf"[{CN_NUM}]{{1,3}}|\d{{1,2}}"
 _TITLE_WORDS = r"范文|范例|篇|报告|总结|要点|计划|方案|汇报|讲话|材料|通报|文章|发言|规划"
 _FAMILIES = [
     # 2020精选教育局工作报告范文(一) / …总结【篇二】 / …（第三篇） / 范文之一
-    re.compile(rf"^(?P<base>.{{2,60}}?)\s*(?:[(（【\[]\s*(?:篇|第)?\s*(?P<n>{_ORD})\s*(?P<count>篇)?\s*[)）】\]]|之(?P<n2>{_ORD}))$"),
+    re.compile(rf"^(?P<base>.{{2,60}}?)\s*(?:[(（【\[]\s*(?:篇|(?P<di>第))?\s*(?P<n>{_ORD})\s*(?P<count>篇)?\s*[)）】\]]|之(?P<n2>{_ORD}))$"),
     # 教育局工作总结篇1 / 范文3 / 幼儿园工作总结2 / 教育局季度工作总结一
     re.compile(rf"^(?P<base>.{{2,60}}?(?:{_TITLE_WORDS}))\s*(?P<n>{_ORD})$"),
     # 【篇一】标题 / 篇一：标题 / 范文一：标题 / 材料二
@@ -53,7 +53,7 @@ def _boundary(line: str) -> tuple[int, str, str] | None:
         if not m:
             continue
         groups = m.groupdict()
-        if groups.get("count"):
+        if groups.get("count") and not groups.get("di"):
             continue  # '(九篇)' counts the reports, it does not number one
         token = groups.get("n") or groups.get("n2")
         base = groups["base"]

@@ -104,3 +104,174 @@ def test_short_paragraphs_merge_within_a_section_but_never_across():
     _, passages = segment(text, "t")
     assert [p.text for p in passages] == ["第一段内容较短。\n第二段内容也短。", "第三段内容。"]
     assert [p.heading for p in passages] == [("一、甲",), ("二、乙",)]
+
+
+# --- Patterns of the wider archive, each in a small fixture of our own wording ---
+
+_BODY = {
+    "a": "全县新建公办幼儿园六所，普惠性幼儿园覆盖率明显提高，入园难问题基本缓解。",
+    "b": "组织城乡学校结对帮扶，送教下乡活动覆盖全部乡镇，课堂教学效率稳步提高。",
+    "c": "全年新招聘教师一百二十名，乡村教师周转宿舍建成投用，队伍结构更加合理。",
+    "d": "城区学位依然偏紧，部分学校班额偏大，乡村学校音体美教师仍然短缺。",
+    "e": "力争新增学位三千个，推动集团化办学覆盖全部城区学校，提升群众满意度。",
+}
+_TITLE = "某县教育局2022年工作总结及2023年工作打算"
+# (marker, title, body) in reading order; the outline a reader sees.
+_REPORT = [
+    ("一、", "2022年主要成绩", ""),
+    ("（一）", "学前教育普惠扩容", _BODY["a"]),
+    ("（二）", "教学质量稳步提升", _BODY["b"]),
+    ("1.", "课堂改革深入推进", _BODY["b"]),
+    ("2.", "教研体系更加完善", _BODY["b"]),
+    ("（1）", "城区学校全部参与", _BODY["c"]),
+    ("（2）", "乡村学校结对帮扶", _BODY["c"]),
+    ("（三）", "教师队伍持续优化", _BODY["c"]),
+    ("二、", "存在的问题", "一是" + _BODY["d"]),
+    ("三、", "2023年工作打算", ""),
+    ("（一）", "扩充优质学位", _BODY["e"]),
+    ("（二）", "深化教育改革", _BODY["e"]),
+]
+_OUTLINE = [
+    (0, "2022年主要成绩"), (1, "学前教育普惠扩容"), (1, "教学质量稳步提升"), (2, "课堂改革深入推进"),
+    (2, "教研体系更加完善"), (3, "城区学校全部参与"), (3, "乡村学校结对帮扶"), (1, "教师队伍持续优化"),
+    (0, "存在的问题"), (0, "2023年工作打算"), (1, "扩充优质学位"), (1, "深化教育改革"),
+]
+
+
+def _write(layout: str) -> str:
+    """The fixture report in one of the layouts archives serve."""
+    if layout == "breaks lost":  # one paragraph; headings glued to the title and to their bodies
+        return _TITLE + "".join(f"{m}{t}{'。' if b and not b.startswith('一是') else ''}{b}" for m, t, b in _REPORT)
+    if layout == "heading lines":  # each heading on its own line
+        return _TITLE + "\n" + "\n".join(f"{m}{t}" + (f"\n{b}" if b else "") for m, t, b in _REPORT)
+    if layout == "run-in headings":  # heading and body share a line, headings end with 。
+        return _TITLE + "\n" + "\n".join(f"{m}{t}。{b}" if b else f"{m}{t}" for m, t, b in _REPORT)
+    raise ValueError(layout)
+
+
+def _wrap(text: str, width: int) -> str:
+    """Text as a PDF export wraps it: every line cut at `width` characters."""
+    out = []
+    for line in text.split("\n"):
+        out.extend(line[i : i + width] for i in range(0, len(line), width))
+    return "\n".join(out)
+
+
+def _outline(text: str, title: str = "") -> list[tuple[int, str]]:
+    sections, passages = segment(text, "t", title)
+    _assert_exact_and_inside(text, sections, passages)
+    return [(s.level, s.title) for s in sections]
+
+
+def _assert_exact_and_inside(text, sections, passages):
+    starts = [s.char_start for s in sections]
+    for p in passages:
+        assert text[p.char_start : p.char_end] == p.text
+        assert not any(p.char_start < s < p.char_end for s in starts), f"passage crosses a heading: {p.text[:30]}"
+        if p.section >= 0:
+            sec = sections[p.section]
+            assert sec.char_start <= p.char_start and p.char_end <= sec.char_end
+
+
+@pytest.mark.parametrize("layout", ["breaks lost", "heading lines", "run-in headings"])
+def test_all_four_levels_are_found_whatever_the_layout(layout):
+    assert _outline(_write(layout)) == _OUTLINE
+
+
+def test_headings_glued_to_the_title_and_to_their_bodies_get_their_own_text():
+    text = _write("breaks lost")
+    sections, passages = segment(text, "t")
+    problems = next(p for p in passages if p.text.startswith("一是城区学位"))
+    assert problems.heading == ("二、存在的问题",)
+    first = next(p for p in passages if "普惠性幼儿园" in p.text)
+    assert first.heading == ("一、2022年主要成绩", "（一）学前教育普惠扩容") and first.text.startswith("全县新建")
+
+
+@pytest.mark.parametrize("width", [18, 24, 33, 41])
+def test_a_pdf_wrapped_at_any_width_keeps_the_outline(width):
+    """Headings on their own lines, bodies wrapped: a wrapped body line is never a heading."""
+    text = _wrap(_write("heading lines"), width)
+    assert _outline(text) == _OUTLINE
+
+
+@pytest.mark.parametrize("width", [26, 35])
+def test_a_wrapped_run_in_heading_is_titled_by_its_own_words(width):
+    text = _wrap(_write("run-in headings"), width)
+    assert _outline(text) == _OUTLINE
+
+
+def test_inline_headings_in_a_short_paragraph_that_kept_its_breaks():
+    text = (
+        "一、主要工作\n（一）学前教育普惠扩容。" + _BODY["a"] + "（二）教学质量稳步提升。" + _BODY["b"] + "\n"
+        "二、下一步打算\n" + _BODY["e"]
+    )
+    assert _outline(text) == [(0, "主要工作"), (1, "学前教育普惠扩容"), (1, "教学质量稳步提升"), (0, "下一步打算")]
+
+
+def test_numbers_inside_sentences_are_never_headings():
+    text = (
+        "一、主要成绩\n"
+        "全县参训教师达到1.5万人次，中考成绩位列全市第1名。2.3万名学生参加了研学活动，比上年提高2.5个百分点。"
+        "今年新增学位3、4千个不等，其中1、2年级学位最为紧张。\n"
+        "二、存在问题\n" + _BODY["d"]
+    )
+    assert _outline(text) == [(0, "主要成绩"), (0, "存在问题")]
+
+
+def test_numbered_sentences_and_lists_inside_a_paragraph_stay_text():
+    text = (
+        "一、主要做法\n创新宣传方式。1.在全县开展教师大走访活动，走访家庭三千余户。"
+        "2.通过家长会、公开信等形式宣传资助政策，群众知晓率明显提高。主要措施有：1.加强领导；2.完善制度；3.强化督查。\n"
+        "二、存在问题\n" + _BODY["d"]
+    )
+    assert _outline(text) == [(0, "主要做法"), (0, "存在问题")]
+
+
+def test_preview_page_numbers_are_never_headings():
+    """Pages of a preview start with `N、`, often in the middle of a word."""
+    page1 = "1、" + _TITLE + "\n一、主要成绩\n（一）学前教育普惠扩容。" + _BODY["a"] * 3 + "全县召开教育工作会议，县人民政府教"
+    page2 = "2、育督导委员会对全县学校开展了专项督导，" + _BODY["b"] * 3
+    page3 = "3、（二）教师队伍持续优化。" + _BODY["c"]
+    text = "\n".join([page1, page2, page3])
+    outline = _outline(text, _TITLE)
+    assert outline == [(0, "主要成绩"), (1, "学前教育普惠扩容"), (1, "教师队伍持续优化")]
+    assert not any(t.startswith("育督导") for _, t in outline)
+
+
+def test_a_stray_marker_does_not_open_a_sequence_and_a_reused_one_nests():
+    text = (
+        "一、主要工作\n" + _BODY["a"] + "\n（三）这一行的编号没有前文\n" + _BODY["b"] + "\n"
+        "二、具体措施\n一、强化领导\n" + _BODY["c"] + "\n二、完善机制\n" + _BODY["c"] + "\n三、严格考核\n" + _BODY["c"] + "\n"
+        "三、保障措施\n" + _BODY["e"]
+    )
+    assert _outline(text) == [
+        (0, "主要工作"), (0, "具体措施"), (1, "强化领导"), (1, "完善机制"), (1, "严格考核"), (0, "保障措施")
+    ]
+
+
+def test_many_reports_restarting_at_one_nest_at_most_once():
+    """A file of reports that each open with 一、 keeps a shallow outline (and a bounded stack)."""
+    one = "一、主要成绩\n" + _BODY["a"] + "\n二、存在问题\n" + _BODY["d"] + "\n"
+    levels = [level for level, _ in _outline(one * 40)]
+    assert max(levels) <= 1
+
+
+def test_the_title_below_an_issuer_and_a_document_number_is_not_a_heading():
+    text = (
+        "某市人民政府教育督导委员会办公室\n某教督办〔2022〕8号\n关于某县2021年度履行教育职责情况的督导评估报告\n"
+        "某县人民政府：\n根据省里的评价办法，督导组采取听取汇报、查阅资料和实地查看等方式开展了督导评估。现将情况报告如下。\n"
+        "一、主要成绩\n" + _BODY["a"] + "\n二、存在问题\n" + _BODY["d"]
+    )
+    assert _outline(text, "关于某县2021年度履行教育职责情况的督导评估报告") == [(0, "主要成绩"), (0, "存在问题")]
+
+
+def test_a_title_repeated_with_spaces_is_part_of_the_title():
+    text = "某县教育局2022年工作总结\n某县教育局 2022 年工作总结\n" + _BODY["a"] + "\n一、主要成绩\n" + _BODY["b"]
+    assert _outline(text) == [(0, "主要成绩")]
+
+
+def test_one_long_line_without_punctuation_is_cut_into_bounded_passages():
+    text = "教育督导工作扎实推进学校管理规范有序" * 20000
+    sections, passages = segment(text, "t")
+    assert sections == [] and all(0 < len(p.text) <= MAX_CHARS for p in passages)
+    assert "".join(p.text for p in passages) == text

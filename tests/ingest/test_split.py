@@ -1,0 +1,91 @@
+"""Compilations of several reports in one file: each separator form splits, strays never do."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.split import announced_count, split_reports
+from ingest.types import Line
+
+_BODY = "全县教育系统围绕年度目标扎实推进各项工作，学位供给持续扩大，教育质量稳步提升，群众满意度明显提高。"
+
+
+def _lines(*texts: str) -> list[Line]:
+    return [Line(t, i, i) for i, t in enumerate(texts)]
+
+
+def _report(title: str) -> list[str]:
+    return [title, "一、主要成绩", _BODY, "二、下一步打算", _BODY]
+
+
+def _titles(lines: list[Line]) -> list[str]:
+    return [p.own_title for p in split_reports(lines)]
+
+
+A, B, C = "甲县教育局2021年工作总结", "乙区教育局2022年工作总结", "丙市教育局2023年工作要点"
+
+
+@pytest.mark.parametrize(
+    "separators",
+    [
+        ["某地教育局工作总结范文(一)", "某地教育局工作总结范文(二)", "某地教育局工作总结范文(三)"],
+        ["【篇一】", "【篇二】", "【篇三】"],
+        ["第一篇", "第二篇", "第三篇"],
+        ["第1篇", "第2篇", "第3篇"],
+        ["范文1", "范文2", "范文3"],
+        ["教育局年度工作总结篇1", "教育局年度工作总结篇2", "教育局年度工作总结篇3"],
+        ["幼儿园工作总结1", "幼儿园工作总结2", "幼儿园工作总结3"],
+        ["教育局季度工作总结一", "教育局季度工作总结二", "教育局季度工作总结三"],
+        ["工作总结（第一篇）", "工作总结（第二篇）", "工作总结（第三篇）"],
+    ],
+)
+def test_each_separator_form_splits_into_one_report_each(separators):
+    lines = _lines("教育工作总结合集", *separators[:1], *_report(A), *separators[1:2], *_report(B), *separators[2:], *_report(C))
+    parts = split_reports(lines)
+    assert [p.own_title for p in parts] == [A, B, C]
+    assert [p.title for p in parts] == separators
+    assert all(p.lines[0].text == sep for p, sep in zip(parts, separators))
+
+
+def test_a_separator_line_carrying_the_title():
+    lines = _lines(f"篇一：{A}", *_report(A)[1:], f"篇二：{B}", *_report(B)[1:])
+    assert _titles(lines) == [A, B]
+
+
+def test_the_first_report_without_its_separator_is_cut_before_the_second():
+    """The page title lists 【篇一】【篇二】; the body only marks the second report."""
+    lines = _lines("幼儿园年度工作总结【篇一】【篇二】", *_report(A), "【篇二】", *_report(B))
+    parts = split_reports(lines)
+    assert [p.own_title for p in parts] == [A, B]
+    assert parts[0].lines[0].text == "幼儿园年度工作总结【篇一】【篇二】"
+
+
+@pytest.mark.parametrize("header", ["教育局工作总结【范例3篇】", "教育工作要点精选(三篇)", "教育局年终工作总结范文(通用3篇)"])
+def test_an_announced_count_is_read_and_never_splits(header):
+    lines = _lines(header, "范文1", *_report(A), "范文2", *_report(B), "范文3", *_report(C))
+    assert announced_count(lines) == 3
+    assert _titles(lines) == [A, B, C]
+
+
+def test_a_count_header_alone_splits_nothing():
+    lines = _lines("教育局工作总结【范例4篇】", *_report(A))
+    assert len(split_reports(lines)) == 1
+
+
+def test_stray_ordinals_never_split_a_report():
+    lines = _lines(
+        A, "一、主要成绩", "（二）加强队伍建设", _BODY, "二、工作总结(二)", _BODY, "材料二", _BODY, "第二篇章", _BODY,
+        "工作计划2", _BODY,
+    )
+    assert len(split_reports(lines)) == 1
+
+
+def test_ordinals_out_of_order_do_not_split():
+    lines = _lines("范文2", *_report(A), "范文1", *_report(B), "范文3", *_report(C))
+    assert len(split_reports(lines)) == 1
+
+
+def test_splitting_keeps_every_line_in_order():
+    lines = _lines("合集", "【篇一】", *_report(A), "【篇二】", *_report(B))
+    parts = split_reports(lines)
+    assert [ln for p in parts for ln in p.lines] == lines[1:]
