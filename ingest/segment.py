@@ -89,7 +89,7 @@ def _prep_boundary(text: str, start: int, limit: int) -> int | None:
     from ingest.words import tagged
 
     pos, prev = start, ""
-    for word, flag in tagged(text[start:limit]):
+    for word, flag in tagged(text[start:limit], hmm=False):
         if flag == "p" and pos - start >= 4 and prev[:1] in ("n", "v", "j", "l") and prev != "v":
             return pos
         prev = flag

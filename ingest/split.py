@@ -77,6 +77,55 @@ def announced_count(lines: list[Line], head: int = 8) -> int:
     return 0
 
 
+# A separator glued into running text when a page lost its line breaks:
+# '…仅供参考。教育督导工作总结1今年上半年，…', '…如下。【篇二】…'.
+_INLINE = re.compile(
+    rf"(?:(?<=^)|(?<=[。！？!?]))(?:(?P<base>[^。！？!?，,；;：:\s]{{2,30}}?(?:{_TITLE_WORDS}))(?P<n>\d{{1,2}})"
+    rf"|(?P<bbase>【篇|第)(?P<bn>{_ORD})(?:篇|】))(?=[\u4e00-\u9fff“《（(])"
+)
+INLINE_MIN = 200  # only a line this long can hold several reports
+
+
+def _unglue(lines: list[Line]) -> list[Line]:
+    """Put separators glued into long lines on lines of their own.
+
+    Only a run counting 1, 2, 3 … (at least two) under one name counts, so
+    '工作总结1' inside a sentence never cuts a line. The pieces keep the raw
+    line numbers of the line they come from.
+    """
+    found: dict[str, list[tuple[int, int, int, int]]] = {}
+    for i, ln in enumerate(lines):
+        if len(ln.text) < INLINE_MIN:
+            continue
+        for m in _INLINE.finditer(ln.text):
+            key = m.group("base") or m.group("bbase")
+            n = cn_to_int(m.group("n") or m.group("bn"))
+            found.setdefault(key, []).append((i, m.start(), m.end(), n))
+    best: list[tuple[int, int, int, int]] = []
+    for members in found.values():
+        if len(members) >= 2 and [n for *_, n in members] == list(range(1, len(members) + 1)) and len(members) > len(best):
+            best = members
+    if not best:
+        return lines
+    cuts: dict[int, list[tuple[int, int]]] = {}
+    for i, start, end, _ in best:
+        cuts.setdefault(i, []).append((start, end))
+    out: list[Line] = []
+    for i, ln in enumerate(lines):
+        if i not in cuts:
+            out.append(ln)
+            continue
+        pos = 0
+        for start, end in cuts[i]:
+            if ln.text[pos:start].strip():
+                out.append(Line(ln.text[pos:start], ln.first, ln.last, ln.after_blank))
+            out.append(Line(ln.text[start:end], ln.first, ln.last, True))
+            pos = end
+        if ln.text[pos:].strip():
+            out.append(Line(ln.text[pos:], ln.first, ln.last, False))
+    return out
+
+
 def _cuts(lines: list[Line]) -> list[int]:
     """Line indexes where reports begin, or [] for a single report."""
     families: dict[str, list[tuple[int, int]]] = {}
@@ -109,6 +158,7 @@ def _cuts(lines: list[Line]) -> list[int]:
 
 def split_reports(lines: list[Line]) -> list[Part]:
     """Cut `lines` at compilation boundaries; a file without them is one part."""
+    lines = _unglue(lines)
     cuts = _cuts(lines)
     if not cuts:
         return [Part("", lines)]

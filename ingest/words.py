@@ -56,13 +56,16 @@ def _pos_tagger():
     return tagger
 
 
-def tagged(text: str) -> list[tuple[str, str]]:
+def tagged(text: str, hmm: bool = True) -> list[tuple[str, str]]:
     """(word, part-of-speech flag) pairs, cut by the same tokenizer as `words`.
+
+    `hmm=False` skips jieba's guessing of words missing from the dictionary
+    (several times faster), for callers that only look at dictionary words.
 
     >>> tagged("推进集团化办学")
     [('推进', 'v'), ('集团化办学', 'n')]
     """
-    return [(t.word, t.flag) for t in _pos_tagger().cut(text)]
+    return [(t.word, t.flag) for t in _pos_tagger().cut(text, HMM=hmm)]
 
 
 def words(text: str) -> list[str]:

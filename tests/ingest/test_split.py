@@ -89,3 +89,20 @@ def test_splitting_keeps_every_line_in_order():
     lines = _lines("合集", "【篇一】", *_report(A), "【篇二】", *_report(B))
     parts = split_reports(lines)
     assert [ln for p in parts for ln in p.lines] == lines[1:]
+
+
+def test_separators_glued_into_a_page_that_lost_its_breaks():
+    """A preview page in one line: '…仅供参考。督导工作总结1今年上半年，…。督导工作总结2…'."""
+    intro = "以下内容整理了几篇督导工作总结，仅供参考。"
+    one = "督导工作总结1今年上半年，" + _BODY * 3
+    two = "督导工作总结2本学期以来，" + _BODY * 3
+    three = "督导工作总结3一年来，" + _BODY * 3
+    parts = split_reports(_lines("督导工作总结（精选3篇）", intro + one + two + three))
+    assert [p.title for p in parts] == ["督导工作总结1", "督导工作总结2", "督导工作总结3"]
+    assert parts[1].lines[1].text == "本学期以来，" + _BODY * 3
+    assert {ln.first for p in parts for ln in p.lines} == {1}
+
+
+def test_a_numbered_name_inside_one_report_does_not_cut_it():
+    text = "根据工作计划1号文件的要求，" + _BODY * 4 + "这是工作总结1。" + _BODY * 3
+    assert len(split_reports(_lines(A, text))) == 1
