@@ -27,6 +27,10 @@ of its must_survive spans, so a wrong split costs only what it breaks.
     python bench/eval_ingest.py                    # the development archive
     python bench/eval_ingest.py --dir DIR -v       # another labelled folder, failures per file
     python bench/eval_ingest.py --json             # the measures as JSON
+
+Entries may carry "split": "test" (default "tune"); when a folder has both,
+the two parts are also printed side by side, so that fixes tuned on one part
+are measured on the other.
 """
 
 from __future__ import annotations
@@ -169,17 +173,23 @@ def _heading_found(heading: str, doc) -> bool:
     return any(fold(s.title).rstrip(_TRAILING) == key for s in doc.sections)
 
 
-def measure_file(path: Path, entry: dict) -> dict:
-    """Every check of one file: a dict of counts and a list of failure messages."""
+@lru_cache(maxsize=None)
+def _process(path: str) -> list:
+    """process_file once per file and run, so that a folder measured by parts is processed once."""
     from ingest.pipeline import process_file
 
+    return process_file(path)
+
+
+def measure_file(path: Path, entry: dict) -> dict:
+    """Every check of one file: a dict of counts and a list of failure messages."""
     c: Counter = Counter()
     fails: list[str] = []
     by_type: dict[str, Counter] = defaultdict(Counter)
     reports = entry["reports"]
     chrome = entry.get("chrome", [])
     try:
-        docs = process_file(path)
+        docs = _process(str(path))
     except Exception as exc:  # a failure to process is a measured outcome, not a crash of the bench
         docs = []
         fails.append(f"exception: {type(exc).__name__}: {exc}")
@@ -264,14 +274,21 @@ def measure_file(path: Path, entry: dict) -> dict:
     return {"counts": c, "fails": fails, "by_type": by_type}
 
 
-def measure(folder: Path | str = ARCHIVE) -> dict:
-    """All measures over a labelled folder: totals, per doc type, and failures per file."""
+def measure(folder: Path | str = ARCHIVE, split: str | None = None) -> dict:
+    """All measures over a labelled folder: totals, per doc type, and failures per file.
+
+    `split` keeps only the entries of one part ("tune" or "test"; an entry
+    without a "split" field belongs to "tune"), so a part held back from
+    tuning can be reported on its own.
+    """
     folder = Path(folder)
     totals: Counter = Counter()
     by_type: dict[str, Counter] = defaultdict(Counter)
     failures: dict[str, list[str]] = {}
     chrome_left: list[str] = []
     for entry in load_truth(folder):
+        if split and entry.get("split", "tune") != split:
+            continue
         result = measure_file(folder / entry["file"], entry)
         totals.update(result["counts"])
         for kind, cnt in result["by_type"].items():
@@ -281,7 +298,7 @@ def measure(folder: Path | str = ARCHIVE) -> dict:
         chrome_left += [f"{entry['file']}: {m[len('chrome left: '):]}" for m in result["fails"] if m.startswith("chrome left")]
     n_fig = totals["figures"]
     return {
-        "folder": str(folder),
+        "folder": str(folder) + (f" [{split}]" if split else ""),
         "totals": dict(totals),
         "value_recall": totals["figures_found"] / n_fig if n_fig else 1.0,
         "indicator_accuracy": totals["indicator_right"] / n_fig if n_fig else 1.0,
@@ -321,6 +338,18 @@ def report(result: dict, verbose: bool = False) -> str:
     return "\n".join(lines)
 
 
+def summary(result: dict) -> str:
+    """One line of the headline measures, to set parts of a folder side by side."""
+    t = Counter(result["totals"])
+    n = t["reports"]
+    return (f"{result['folder']}: {t['files']} files, title {t['title']}/{n}, years {t['years']}/{n}, "
+            f"type {t['doc_type']}/{n}, region {t['region']}/{n}, chrome left {t['chrome_left']}/{t['chrome']}, "
+            f"masked {t['placeholders_masked']}/{t['placeholders']} (valued {t['placeholders_valued']}), "
+            f"indicator {result['indicator_accuracy']:.2f}, recall {result['value_recall']:.2f}, "
+            f"false rows {t['false_rows']}, lost {t['lost']}/{t['must_survive']}, "
+            f"headings {t['headings_found']}/{t['headings']}, reports/file {t['n_reports_right']}/{t['files']}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dir", default=str(ARCHIVE), help="folder holding the pages and truth.json")
@@ -333,6 +362,11 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return
     print(report(result, args.verbose))
+    splits = {e.get("split", "tune") for e in load_truth(args.dir)}
+    if len(splits) > 1:
+        print("by part (files marked split=test are held back from tuning):")
+        for part in sorted(splits, reverse=True):
+            print("  " + summary(measure(args.dir, part)))
     print(f"({time.perf_counter() - start:.1f} s)")
 
 
