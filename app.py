@@ -1,21 +1,20 @@
 """Streamlit front end: 检索, 报告, 对比, 主题, 指标, 导入 over one data dir.
 
 Run with `edureports app` or `streamlit run app.py` ($EDUREPORTS_DATA picks the
-data dir). Only public functions of `ingest` and `index` are used; the search
-engine is cached across reruns, and every error becomes a message.
+data dir). Only public functions of `ingest` and `index` are used. The
+encoder is loaded once per process; each browser session opens its own
+engine and store connection, and every error becomes a message.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import re
 from pathlib import Path
 
 import streamlit as st
 
 from edureports.settings import data_dir
-from index.build import ingest_paths
 from index.export import to_csv, to_xlsx
 from index.filters import FilterError, Filters
 from index.search import Engine, SearchError
@@ -29,11 +28,24 @@ METRIC_LABELS = {"region": "地区", "years": "年份", "title": "报告", "indi
 st.set_page_config(page_title="教育工作报告检索", layout="wide")
 
 
-@st.cache_resource(show_spinner="正在加载索引…")
+@st.cache_resource(show_spinner="正在加载模型…")
+def encoder(name: str | None):
+    """One loaded encoder for every session (read-only, safe to share)."""
+    from index.embed import make_embedder
+
+    model = make_embedder(name)
+    model.query("预热")  # load it now, not on the first search
+    return model
+
+
 def engine(path: str) -> Engine:
-    eng = Engine(path)
-    if eng.store.config().get("encoder"):
-        eng.embedder.query("预热")  # load the encoder now, not on the first search
+    """This session's engine: its own store connection, the shared encoder."""
+    eng = st.session_state.get("_engine")
+    if eng is None or str(eng.store.dir) != path:
+        eng = Engine(path)
+        st.session_state["_engine"] = eng
+        if eng.model:  # the archive is indexed: share the loaded encoder
+            eng.embedder = encoder(eng.model)
     return eng
 
 
@@ -47,19 +59,25 @@ def highlight(text: str, spans) -> str:
     return "".join(out).replace("\n", "<br>")
 
 
-def figures_of(eng: Engine, passage_id: str) -> list[dict]:
-    return eng.store.metrics(passage_id=passage_id) if passage_id else []
+def figures_of(eng: Engine, passage_ids: list[str]) -> dict[str, list]:
+    """The figures of many passages, loaded in one query."""
+    out: dict[str, list] = {pid: [] for pid in passage_ids}
+    for m in eng.store.metrics(passage_ids=passage_ids) if passage_ids else []:
+        out[m.passage_id].append(m)
+    return out
 
 
-def figure_text(m: dict) -> str:
-    if m["masked"]:
-        return f"{m['indicator'] or '?'} {m['raw']}（遮盖）"
-    mark = "（存疑）" if m["suspect"] else ""
-    return f"{m['indicator'] or '?'} {m['qualifier']}{m['value']:g}{m['unit']}{mark}"
+def figure_text(m) -> str:
+    if m.masked:
+        return f"{m.indicator or '?'} {m.raw}（遮盖）"
+    if m.value is None:
+        return f"{m.indicator or '?'} {m.raw}"
+    mark = "（存疑）" if m.suspect else ""
+    return f"{m.indicator or '?'} {m.qualifier}{m.value:g}{m.unit}{mark}"
 
 
 def theme_names(eng: Engine) -> list[str]:
-    return [r["theme"] for r in eng.store.theme_counts()]
+    return eng.store.theme_names()
 
 
 def filter_widgets(eng: Engine, key: str) -> Filters:
@@ -67,8 +85,8 @@ def filter_widgets(eng: Engine, key: str) -> Filters:
     theme = c1.selectbox("主题", [""] + theme_names(eng), key=f"{key}_theme", format_func=lambda t: t or "全部主题")
     region = c2.text_input("地区", key=f"{key}_region", placeholder="如 山东、东莞")
     year = c3.text_input("年份", key=f"{key}_year", placeholder="2021、2019-2021 或 2019至2021")
-    doc_type = c4.selectbox("文种", ["", "工作总结", "工作要点", "工作计划", "工作报告", "督导报告", "工作汇报"],
-                            key=f"{key}_type", format_func=lambda t: t or "全部文种")
+    doc_type = c4.selectbox("文种", [""] + eng.store.doc_types(), key=f"{key}_type",
+                            format_func=lambda t: t or "全部文种")
     return Filters.parse(theme, region, year, doc_type)
 
 
@@ -80,7 +98,7 @@ def open_report(doc_id: str, passage_id: str) -> None:
     st.session_state["page"] = "报告"
 
 
-def show_hit(eng: Engine, hit, n: int, similar: bool = True) -> None:
+def show_hit(eng: Engine, hit, n: int, figs: list, similar: bool = True) -> None:
     with st.container(border=True):
         st.markdown(f"**{n}. {html.escape(hit.title)}** · {hit.region or '地区不详'} · "
                     f"{'、'.join(map(str, hit.years)) or '年份不详'} · 得分 {hit.score:.4f}")
@@ -88,7 +106,6 @@ def show_hit(eng: Engine, hit, n: int, similar: bool = True) -> None:
         st.markdown(highlight(hit.text, hit.spans), unsafe_allow_html=True)
         if hit.themes:
             st.markdown(" ".join(f"`{t}`" for t in hit.themes))
-        figs = figures_of(eng, hit.passage_id)
         if figs:
             st.caption("数据：" + "；".join(figure_text(m) for m in figs[:8]))
         c1, c2 = st.columns(2)
@@ -112,24 +129,25 @@ def page_search(eng: Engine) -> None:
         st.caption(f"共 {len(hits)} 条结果")
         if not hits:
             st.info("没有符合条件的段落，请放宽筛选条件")
+        figures = figures_of(eng, [h.passage_id for h in hits])
         for i, hit in enumerate(hits, 1):
-            show_hit(eng, hit, i)
+            show_hit(eng, hit, i, figures[hit.passage_id])
 
 
 def page_reports(eng: Engine) -> None:
     st.header("报告")
     docs = eng.store.documents()
     st.dataframe(
-        [{"ID": d["doc_id"], "标题": d["title"], "地区": d["region"], "年份": "、".join(map(str, d["years"])),
-          "文种": "、".join(d["doc_types"]), "段落": d["n_passages"], "主题": "、".join(d["themes"][:5])}
+        [{"ID": d.doc_id, "标题": d.title, "地区": d.region, "年份": "、".join(map(str, d.years)),
+          "文种": "、".join(d.doc_types), "段落": d.n_passages, "主题": "、".join(d.themes[:5])}
          for d in docs],
         width="stretch", hide_index=True,
     )
-    ids = [d["doc_id"] for d in docs]
+    ids = [d.doc_id for d in docs]
     current = st.session_state.get("report")
     chosen = st.selectbox("阅读报告", ids, index=ids.index(current) if current in ids else 0, key="r_doc",
-                          format_func=lambda i: next(f"{d['title']}（{d['region'] or '地区不详'}）" for d in docs if d["doc_id"] == i))
-    doc = eng.store.document(chosen)
+                          format_func=lambda i: next(f"{d.title}（{d.region or '地区不详'}）" for d in docs if d.doc_id == i))
+    doc = eng.store.document(chosen).to_dict()
     st.subheader(doc["title"])
     st.caption(f"{doc['source']} ｜ {'、'.join(doc['doc_types'])} ｜ {doc['region'] or '地区不详'} ｜ "
                f"{'、'.join(map(str, doc['years'])) or '年份不详'} ｜ {doc['issuer'] or ''}")
@@ -170,7 +188,8 @@ def page_compare(eng: Engine) -> None:
         query = st.text_input("做法", key="c_query", placeholder="如：校外培训机构治理")
     if not query:
         return
-    rows = eng.compare(query, per_report=2, reports=8)
+    rows = [r.to_dict() for r in eng.compare(query, per_report=2, reports=8)]
+    figures = figures_of(eng, [p["passage_id"] for r in rows for p in r["passages"]])
     if not rows:
         st.info("没有报告涉及这一主题或做法")
         return
@@ -182,7 +201,7 @@ def page_compare(eng: Engine) -> None:
                 st.caption(f"{row['title']} ｜ {'、'.join(map(str, row['years'])) or '年份不详'}")
                 for p in row["passages"]:
                     st.markdown(highlight(p["text"][:300], [s for s in p["spans"] if s[1] <= 300]), unsafe_allow_html=True)
-                    figs = figures_of(eng, p["passage_id"])
+                    figs = figures[p["passage_id"]]
                     if figs:
                         st.caption("数据：" + "；".join(figure_text(m) for m in figs[:5]))
 
@@ -191,14 +210,11 @@ def page_themes(eng: Engine) -> None:
     import altair as alt
 
     st.header("主题")
-    rows = eng.store.db.execute(
-        "SELECT t.theme, d.doc_id, d.title, d.region, d.years, COUNT(*) AS n FROM passage_themes t "
-        "JOIN passages p USING (passage_id) JOIN documents d ON d.doc_id = p.doc_id GROUP BY t.theme, d.doc_id"
-    ).fetchall()
+    rows = eng.store.theme_matrix()
     if not rows:
         st.info("还没有主题标注")
         return
-    cells = [{"主题": r["theme"], "报告": f"{r['region'] or '地区不详'}·{r['doc_id'][:8]}", "段落数": r["n"]} for r in rows]
+    cells = [{"主题": r.theme, "报告": f"{r.region or '地区不详'}·{r.doc_id[:8]}", "段落数": r.n} for r in rows]
     st.altair_chart(
         alt.Chart(alt.Data(values=cells)).mark_rect().encode(
             x=alt.X("报告:N"), y=alt.Y("主题:N"), color=alt.Color("段落数:Q", scale=alt.Scale(scheme="blues")),
@@ -208,8 +224,8 @@ def page_themes(eng: Engine) -> None:
     )
     by_year: dict[tuple[str, int], int] = {}
     for r in rows:
-        for y in json.loads(r["years"]):
-            by_year[(r["theme"], y)] = by_year.get((r["theme"], y), 0) + r["n"]
+        for y in r.years:
+            by_year[(r.theme, y)] = by_year.get((r.theme, y), 0) + r.n
     if by_year:
         st.altair_chart(
             alt.Chart(alt.Data(values=[{"主题": t, "年份": str(y), "段落数": n} for (t, y), n in by_year.items()]))
@@ -219,8 +235,9 @@ def page_themes(eng: Engine) -> None:
     theme = st.selectbox("查看主题下的段落", theme_names(eng), key="t_theme")
     hits = eng.search(theme, top_k=20, filters=Filters(theme=theme))
     st.caption(f"{len(hits)} 个段落")
+    figures = figures_of(eng, [h.passage_id for h in hits])
     for i, hit in enumerate(hits, 1):
-        show_hit(eng, hit, i, similar=False)
+        show_hit(eng, hit, i, figures[hit.passage_id], similar=False)
 
 
 def page_metrics(eng: Engine) -> None:
@@ -231,10 +248,10 @@ def page_metrics(eng: Engine) -> None:
     indicator = c1.text_input("指标", key="m_ind", placeholder="如 满意度、学位")
     region = c2.text_input("地区", key="m_region")
     theme = c3.selectbox("主题", [""] + theme_names(eng), key="m_theme", format_func=lambda t: t or "全部主题")
-    found = eng.store.metrics(indicator=indicator.strip(), filters=Filters.parse(theme=theme, region=region))
+    found = [m.to_dict() for m in eng.store.metrics(indicator=indicator.strip(),
+                                                     filters=Filters.parse(theme=theme, region=region))]
     rows = [{**m, "years": "、".join(map(str, m["years"])),
              "flag": "遮盖" if m["masked"] else ("存疑" if m["suspect"] else "")} for m in found]
-    st.session_state["_metrics_rows"] = found
     st.caption(f"{len(rows)} 条数据；“遮盖”为模板占位（如 xx名），无数值；“存疑”为疑似转换错误")
     st.dataframe([{METRIC_LABELS[k]: r[k] for k in METRIC_LABELS} for r in rows], hide_index=True,
                  width="stretch")
@@ -283,7 +300,7 @@ def run_ingest(eng: Engine, paths: list[str]) -> None:
             bar.progress(i / max(1, len(items)), text=f"导入 {Path(item[1]).name}（{i}/{len(items)}）")
             yield item
 
-    summary = ingest_paths(eng.store, paths, progress=progress)
+    summary = eng.ingest(paths, index=False, progress=progress)
     bar.progress(1.0, text="建立索引…")
     eng.sync()
     bar.empty()

@@ -111,12 +111,10 @@ def ingest(paths: tuple[str, ...], prune: bool, no_index: bool, model: str | Non
     """
     from tqdm import tqdm
 
-    from index.build import ingest_paths
-
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
         raise CLIError(f"no such file or folder: {missing[0]}")
-    store = _open_store(data)
+    engine = _engine(data, model)
 
     def progress(files):
         bar = tqdm(files, desc="ingest", unit="file", file=sys.stderr, disable=None)
@@ -125,14 +123,14 @@ def ingest(paths: tuple[str, ...], prune: bool, no_index: bool, model: str | Non
             yield path, source
 
     try:
-        summary = ingest_paths(store, paths, prune_missing=prune, progress=progress)
+        summary = engine.ingest(paths, prune=prune, index=False, progress=progress)
     except KeyboardInterrupt:
-        click.echo("interrupted: files ingested so far are kept, the file in progress was not written", err=True)
+        engine.close()
+        click.echo("已中断：已导入的文件都已保存，正在处理的文件未写入", err=True)
         sys.exit(130)
     except sqlite3.Error as exc:
-        raise CLIError(f"the store in {data} cannot be written ({exc}); is another ingest running?") from None
-    finally:
-        store.close()
+        engine.close()
+        raise CLIError(f"数据目录 {data} 中的数据库无法写入（{exc}）；是否有另一个导入正在运行？") from None
     for result in summary.results:
         if result.reason:
             click.echo(f"  {result.status}: {result.reason}", err=True)
@@ -141,9 +139,12 @@ def ingest(paths: tuple[str, ...], prune: bool, no_index: bool, model: str | Non
     click.echo(summary.line(), err=True)
     single = len(paths) == 1 and Path(paths[0]).is_file()
     if single and summary.results and summary.results[0].status == "skipped":
+        engine.close()
         sys.exit(2)
-    if not no_index:
-        _sync(data, model)
+    if no_index:
+        engine.close()
+    else:
+        _sync(engine)
 
 
 def _progress(desc: str, unit: str):
@@ -163,27 +164,37 @@ def _engine(data: Path, model: str | None = None):
         raise CLIError(str(exc)) from None
 
 
-def _sync(data: Path, model: str | None, rebuild: bool = False) -> None:
+def _sync(engine, rebuild: bool = False, model: str | None = None, keyword: str | None = None) -> None:
+    """Bring the indexes in step (or build them again) and say what changed; closes the engine."""
     from index.embed import EmbedderError
+    from index.search import SearchError
 
-    engine = _engine(data, None if rebuild else model)
     try:
         if rebuild:
-            engine.model = model or engine.model
-            added, removed = engine.rebuild(progress=_progress("embed", "batch"))
+            added, removed = engine.rebuild(model, keyword, progress=_progress("embed", "batch"))
         else:
             added, removed = engine.sync(progress=_progress("embed", "batch"))
         outgrown = engine.outgrown()
-    except EmbedderError as exc:
+    except (EmbedderError, SearchError) as exc:
         raise CLIError(str(exc)) from None
     except KeyboardInterrupt:
-        click.echo("interrupted: the index keeps what was embedded; finish with: edureports reindex", err=True)
+        click.echo("已中断：索引保留已嵌入的部分；" + ("重新运行 edureports reindex 完成重建" if rebuild else
+                   "重新运行同一条 edureports ingest 即可接着完成"), err=True)
         sys.exit(130)
     finally:
         engine.close()
     click.echo(f"index: {added} passage(s) added, {removed} removed", err=True)
     if outgrown:
-        click.echo("the store has outgrown exact vector search; switch to IVF with: edureports reindex", err=True)
+        click.echo("数据量已超出精确向量检索的范围；运行 edureports reindex 可切换到 IVF 索引", err=True)
+
+
+def _outdated_notice(store) -> None:
+    """One line on stderr when files were ingested by another ingest version."""
+    from index.version import INGEST_VERSION
+
+    n = len(store.outdated(INGEST_VERSION))
+    if n:
+        click.echo(f"提示：{n} 个文件由旧版本导入，运行 edureports reingest 可按当前版本重建", err=True)
 
 
 @main.command()
@@ -198,17 +209,18 @@ def docs(as_json: bool, data: Path) -> None:
     """
     store = _open_store(data)
     rows = store.documents()
+    _outdated_notice(store)
     store.close()
     if as_json:
-        _print_json(rows)
+        _print_json([r.to_dict() for r in rows])
         return
     if not rows:
         click.echo("no reports yet; add some with: edureports ingest PATH", err=True)
         return
     for r in rows:
         click.echo(
-            f"{r['doc_id']:<15} {_years(r['years']):<10} {r['doc_type']:<5} {r['n_passages']:>4}  "
-            f"{r['region'] or '-'}  {r['title']}"
+            f"{r.doc_id:<15} {_years(r.years):<10} {r.doc_type:<5} {r.n_passages:>4}  "
+            f"{r.region or '-'}  {r.title}"
         )
 
 
@@ -227,10 +239,11 @@ def show(doc_id: str, as_json: bool, data: Path) -> None:
     """
     store = _open_store(data)
     full = store.resolve_doc_id(doc_id)
-    doc = store.document(full, with_text=as_json) if full else None
+    report = store.document(full, with_text=as_json) if full else None
     store.close()
-    if doc is None:
+    if report is None:
         raise CLIError(f"no report with id {doc_id!r}; list the ids with: edureports docs")
+    doc = report.to_dict()
     if as_json:
         _print_json(doc)
         return
@@ -328,6 +341,7 @@ def search(query, top_k, theme, region, year, doc_type, mode, no_expand, model, 
     """
     filters = _filters(theme, region, year, doc_type)
     engine = _engine(data, model)
+    _outdated_notice(engine.store)
     try:
         hits = _run(lambda: engine.search(query, top_k, filters, mode,
                                           expand=not no_expand))
@@ -381,6 +395,7 @@ def compare(query_or_theme, per_report, reports, theme, region, year, doc_type, 
         rows = _run(lambda: engine.compare(query_or_theme, per_report, reports, filters))
     finally:
         engine.close()
+    rows = [r.to_dict() for r in rows]
     if as_json:
         _print_json(rows)
         return
@@ -397,8 +412,10 @@ def compare(query_or_theme, per_report, reports, theme, region, year, doc_type, 
 
 @main.command()
 @model_option
+@click.option("--keyword", default=None, envvar="EDUREPORTS_KEYWORD",
+              help="Keyword retriever: segments (default) or tantivy (or $EDUREPORTS_KEYWORD).")
 @data_option
-def reindex(model, data) -> None:
+def reindex(model, keyword, data) -> None:
     """Rebuild the keyword and vector indexes from the store.
 
     Use it after changing the encoder (--model), after `ingest --no-index`,
@@ -408,8 +425,48 @@ def reindex(model, data) -> None:
     Example:
       edureports reindex
       edureports reindex --model BAAI/bge-small-zh-v1.5
+      edureports reindex --keyword tantivy
     """
-    _sync(data, model, rebuild=True)
+    from index.search import Engine, SearchError
+
+    store = _open_store(data)
+    try:
+        engine = Engine(data, store=store)  # the new encoder and retriever are rebuild's parameters
+    except SearchError:  # a damaged index record is what reindex repairs
+        store.update_config(encoder=None, keyword=None, indexed_generation=None)
+        engine = Engine(data, store=store)
+    _sync(engine, rebuild=True, model=model, keyword=keyword)
+
+
+@main.command()
+@data_option
+def reingest(data) -> None:
+    """Rebuild reports ingested by an older version, from the stored originals, then update the indexes.
+
+    The original files are not needed: the store keeps each file's text as
+    it was read. `docs` and `search` say when an archive needs this.
+
+    \b
+    Example:
+      edureports reingest
+    """
+    from tqdm import tqdm
+
+    from index.build import reingest as run
+
+    engine = _engine(data)
+    try:
+        summary = run(engine.store, progress=lambda rows: tqdm(rows, desc="reingest", unit="file",
+                                                               file=sys.stderr, disable=None))
+    except KeyboardInterrupt:
+        engine.close()
+        click.echo("已中断：已重建的文件都已保存；再次运行 edureports reingest 继续", err=True)
+        sys.exit(130)
+    for result in summary.results:
+        if result.reason:
+            click.echo(f"  {result.status}: {result.reason}", err=True)
+    click.echo(f"重建了 {summary.count('updated')} 个文件：{summary.reports} 篇报告，{summary.passages} 个段落", err=True)
+    _sync(engine)
 
 
 def themes_option(func):
@@ -439,7 +496,7 @@ def themes(suggest, top, as_json, data) -> None:
 
     store = _open_store(data)
     try:
-        rows = suggest_phrases(store, top) if suggest else store.theme_counts()
+        rows = suggest_phrases(store, top) if suggest else [r.to_dict() for r in store.theme_counts()]
     finally:
         store.close()
     if as_json:
@@ -533,7 +590,7 @@ def metrics(doc_id, indicator, theme, region, year, pivot, csv_path, xlsx_path, 
         full = store.resolve_doc_id(doc_id) if doc_id else ""
         if doc_id and not full:
             raise CLIError(f"no report with id {doc_id!r}; list the ids with: edureports docs")
-        rows = store.metrics(full, indicator, filters)
+        rows = [m.to_dict() for m in store.metrics(full, indicator, filters)]
     except FilterError as exc:
         raise CLIError(str(exc)) from None
     finally:

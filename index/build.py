@@ -8,16 +8,16 @@ and never touches what is already stored.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.errors import IngestError
 from ingest.load import load
-from ingest.pipeline import INGEST_VERSION, iter_files, process_text
+from ingest.pipeline import iter_files, process_text
 from ingest.themes import tagger
 from index.store import Store
+from index.version import INGEST_VERSION
 
 
 @dataclass
@@ -68,7 +68,7 @@ def ingest_file(store: Store, path: Path, source: str) -> FileResult:
         return FileResult(source, "skipped", reason=f"{source}: cannot read ({exc.strerror or exc})")
     sha = hashlib.sha256(data).hexdigest()
     known = store.file(resolved)
-    if known and known["sha256"] == sha and known["ingest_version"] == INGEST_VERSION and known["status"] == "ok":
+    if known and known.sha256 == sha and known.ingest_version == INGEST_VERSION and known.status == "ok":
         return FileResult(source, "unchanged")
     if other := store.same_content(sha, resolved):
         store.put_file(resolved, source, sha, stat.st_size, stat.st_mtime, INGEST_VERSION, [],
@@ -76,7 +76,18 @@ def ingest_file(store: Store, path: Path, source: str) -> FileResult:
         return FileResult(source, "duplicate", reason=f"{source}: same content as {other}, stored once")
     try:
         raw = load(path, source)
-        docs = process_text(raw, path.stem)
+    except IngestError as exc:
+        return FileResult(source, "skipped", reason=str(exc))
+    except Exception as exc:  # a defect must not stop a folder ingest; name it and go on
+        return FileResult(source, "skipped", reason=f"{source}: failed to process ({type(exc).__name__}: {exc})")
+    return store_raw(store, resolved, source, sha, stat.st_size, stat.st_mtime, raw, "updated" if known else "added")
+
+
+def store_raw(store: Store, resolved: str, source: str, sha: str, size: int, mtime: float, raw,
+              status: str) -> FileResult:
+    """Process a decoded file and store its reports, each report once across the archive."""
+    try:
+        docs = process_text(raw, Path(source).stem)
     except IngestError as exc:
         return FileResult(source, "skipped", reason=str(exc))
     except Exception as exc:  # a defect must not stop a folder ingest; name it and go on
@@ -90,24 +101,20 @@ def ingest_file(store: Store, path: Path, source: str) -> FileResult:
         seen.setdefault(doc.text_sha256, doc.doc_id)
     reason = "; ".join(f"report {d.part} duplicates {t['doc_id']} from {t['source']}" for d, t in dropped)
     if not kept:
-        store.put_file(resolved, source, sha, stat.st_size, stat.st_mtime, INGEST_VERSION, [],
-                       status="duplicate", detail=reason)
+        store.put_file(resolved, source, sha, size, mtime, INGEST_VERSION, [], status="duplicate", detail=reason)
         return FileResult(source, "duplicate", reason=f"{source}: {reason}")
-    store.put_file(
-        resolved, source, sha, stat.st_size, stat.st_mtime, INGEST_VERSION, [d for d, _ in kept],
-        original=(raw.fmt.value, raw.encoding, raw.text),
-    )
-    status = "updated" if known else "added"
+    store.put_file(resolved, source, sha, size, mtime, INGEST_VERSION, [d for d, _ in kept],
+                   original=(raw.fmt.value, raw.encoding, raw.text))
     return FileResult(source, status, len(kept), sum(len(d.passages) for d, _ in kept),
                       reason=f"{source}: {reason}" if reason else "")
 
 
 def prune(store: Store) -> list[str]:
     """Remove the reports of files that no longer exist."""
-    gone = [row for row in store.files() if not Path(row["path"]).exists()]
+    gone = [row for row in store.files() if not Path(row.path).exists()]
     for row in gone:
-        store.remove_file(row["path"])
-    return [row["source"] for row in gone]
+        store.remove_file(row.path)
+    return [row.source for row in gone]
 
 
 def ingest_paths(
@@ -119,7 +126,7 @@ def ingest_paths(
     """Ingest files and folders (recursively); `progress` wraps the file list."""
     files = list(iter_files(paths))
     summary = Summary()
-    if not store.db.execute("SELECT 1 FROM themes LIMIT 1").fetchone():
+    if not store.has_taxonomy():
         store.set_taxonomy(tagger().themes)
     for path, source in (progress(files) if progress else files):
         summary.results.append(ingest_file(store, path, source))
@@ -139,11 +146,38 @@ def retag(store: Store, taxonomy: str | None = None, encoder=None, batch: int = 
 
     themer = Tagger(load_taxonomy(taxonomy), encoder)
     tags = []
-    rows = store.db.execute("SELECT passage_id, heading, text FROM passages").fetchall()
+    rows = store.passages()
     for start in range(0, len(rows), batch):
         chunk = rows[start : start + batch]
-        results = themer.tag_many([(r["text"], tuple(json.loads(r["heading"]))) for r in chunk])
+        results = themer.tag_many([(r.text, r.heading_path) for r in chunk])
         for row, found in zip(chunk, results):
-            tags += [(row["passage_id"], tag.theme, tag.score, list(tag.evidence)) for tag in found]
+            tags += [(row.passage_id, tag.theme, tag.score, list(tag.evidence)) for tag in found]
     store.set_taxonomy(themer.themes, tags)
     return len(rows), len(tags)
+
+
+def reingest(store: Store, progress: Callable[[Iterable], Iterable] | None = None) -> Summary:
+    """Process again, from the stored originals, every file an older ingest version wrote.
+
+    The files themselves are not needed: the originals table keeps each
+    file's decoded text with its format and encoding. A file stored only as
+    a duplicate has no original of its own and is re-read from disk.
+    """
+    from ingest.types import Format, RawText
+
+    summary = Summary()
+    outdated = store.outdated(INGEST_VERSION)
+    originals = {o.path: o for o in store.originals(f.path for f in outdated)}
+    for row in (progress(outdated) if progress else outdated):
+        original = originals.get(row.path)
+        if original is None:
+            path = Path(row.path)
+            if path.exists():
+                store.remove_file(row.path)  # forget the old verdict, then judge the file again
+                summary.results.append(ingest_file(store, path, row.source))
+            else:
+                summary.results.append(FileResult(row.source, "skipped", reason=f"{row.source}：原文件已不存在"))
+            continue
+        raw = RawText(original.source, original.text, Format(original.format), original.sha256, original.encoding)
+        summary.results.append(store_raw(store, row.path, row.source, row.sha256, row.size, row.mtime, raw, "updated"))
+    return summary

@@ -15,19 +15,15 @@ ALLOW_POS = ("n", "nz", "vn", "l", "nt", "j", "v")
 def suggest(store: Store, top: int = 30) -> list[dict]:
     """[{phrase, weight, n_passages}] for passages without any theme, best first."""
     import jieba.analyse
-    import jieba.posseg
 
-    from ingest.words import _jieba
+    from ingest import words
 
-    rows = store.db.execute(
-        "SELECT text FROM passages p WHERE NOT EXISTS (SELECT 1 FROM passage_themes t WHERE t.passage_id = p.passage_id)"
-    ).fetchall()
-    texts = [r["text"] for r in rows]
+    texts = store.untagged_texts()
     if not texts:
         return []
     extractor = jieba.analyse.TFIDF()
-    extractor.tokenizer = _jieba()
-    extractor.postokenizer = jieba.posseg.POSTokenizer(_jieba())
+    extractor.tokenizer = words._jieba()
+    extractor.postokenizer = words._pos_tagger()  # the shared tagger keeps the domain tags
     phrases = extractor.extract_tags("\n".join(texts), topK=top * 2, withWeight=True, allowPOS=ALLOW_POS)
     out = []
     for phrase, weight in phrases:

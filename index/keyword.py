@@ -18,10 +18,15 @@ import json
 import math
 import shutil
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from index.errors import REINDEX, IndexFileError, damaged
+from index.query import Query, passage_tokens
+from index.records import PassageRow
 
 K1 = 1.5
 B = 0.75
@@ -315,15 +320,58 @@ class KeywordIndex:
                 shutil.rmtree(old, ignore_errors=True)
 
     def _load(self) -> None:
-        manifest = json.loads((self.folder / "manifest.json").read_text("utf-8"))
+        """Read the manifest and map the segments; any problem is one IndexFileError naming the fix."""
+        try:
+            manifest = json.loads((self.folder / "manifest.json").read_text("utf-8"))
+            if not isinstance(manifest, dict):
+                raise ValueError("manifest.json 不是 JSON 对象")
+        except (OSError, ValueError) as exc:
+            raise damaged("关键词索引", self.folder, type(exc).__name__) from None
         if manifest.get("format") != FORMAT:
-            raise ValueError(f"keyword index format {manifest.get('format')} is not {FORMAT}")
-        self.vocab = {t: i for i, t in enumerate(json.loads((self.folder / "vocab.json").read_text("utf-8")))}
-        self.df = np.load(self.folder / "df.npy")
-        self.deleted = set(manifest["deleted"])
-        self.total_len = manifest["total_len"]
-        self._next = manifest["next"]
-        for name in manifest["segments"]:
-            path = self.folder / name
-            arrays = {f: np.load(path / f"{f}.npy", mmap_mode="r") for f in ("indptr", "rows", "tf", "ids", "dl")}
-            self.segments.append(_Segment(name, **arrays))
+            raise IndexFileError(
+                f"关键词索引 {self.folder} 的格式为 {manifest.get('format')}，本版本读取格式 {FORMAT}；{REINDEX}")
+        try:
+            self.vocab = {t: i for i, t in enumerate(json.loads((self.folder / "vocab.json").read_text("utf-8")))}
+            self.df = np.load(self.folder / "df.npy")
+            self.deleted = set(manifest["deleted"])
+            self.total_len = manifest["total_len"]
+            self._next = manifest["next"]
+            for name in manifest["segments"]:
+                path = self.folder / name
+                arrays = {f: np.load(path / f"{f}.npy", mmap_mode="r") for f in ("indptr", "rows", "tf", "ids", "dl")}
+                self.segments.append(_Segment(name, **arrays))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise damaged("关键词索引", self.folder, type(exc).__name__) from None
+        if len(self.df) < len(self.vocab) or any(len(s.ids) != len(s.dl) for s in self.segments):
+            raise damaged("关键词索引", self.folder, "文件长度不一致")
+
+
+class SegmentRetriever:
+    """The embedded keyword retriever: BM25 segments (KeywordIndex) behind the Retriever protocol."""
+
+    name = "segments"
+    FOLDER = "keyword"
+
+    def __init__(self, folder: str | Path):
+        self.index = KeywordIndex(folder)
+
+    def ids(self) -> np.ndarray:
+        return self.index.ids()
+
+    def add(self, passages: Sequence[PassageRow]) -> None:
+        self.index.add([p.id for p in passages], [passage_tokens(p.heading_path, p.text) for p in passages])
+
+    def remove(self, ids: Iterable[int]) -> int:
+        before = self.index.n_docs
+        self.index.remove(list(ids))
+        return before - self.index.n_docs
+
+    def search(self, query: Query, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        return self.index.search(query.terms, k, allowed)
+
+    def idf(self, term: str) -> float | None:
+        tid = self.index.vocab.get(term)
+        return None if tid is None else self.index.idf(tid)
+
+    def save(self) -> None:
+        self.index.save()

@@ -45,11 +45,19 @@ def keyword_tokens(text: str) -> list[str]:
     return tokens
 
 
+def passage_tokens(heading: tuple[str, ...] | list[str], text: str) -> list[str]:
+    """What a keyword retriever indexes for a passage: its heading path and its text."""
+    return keyword_tokens(" ".join(heading) + " " + text)
+
+
 @dataclass(frozen=True)
 class Query:
+    """A parsed query: weighted keyword terms, and for dense retrieval a vector (or a Future of one)."""
+
     text: str
     terms: dict[str, float]  # token -> weight, original tokens at 1.0
     expansions: tuple[str, ...]  # thesaurus terms added
+    vector: object = None  # np.ndarray | concurrent.futures.Future | None
 
 
 @lru_cache(maxsize=4)

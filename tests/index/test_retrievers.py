@@ -1,0 +1,86 @@
+"""Both keyword retrievers behind one protocol: the same behaviour, checked the same way."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from index.backends import KeywordRetriever, keyword_retriever
+from index.query import Query, keyword_tokens, parse
+from index.records import PassageRow
+
+TEXTS = [
+    ("一、落实双减", "全面落实双减政策，规范校外培训机构，课后服务覆盖全部义务教育学校。"),
+    ("二、集团化办学", "推进集团化办学，名校带弱校，组建教育集团12个。"),
+    ("三、督导", "开展责任督学挂牌督导，督学责任区实现全覆盖。"),
+    ("四、课后服务", "课后服务时间延长至下午六点，开展暑期托管服务。"),
+    ("五、学前教育", "新建改扩建幼儿园20所，普惠性幼儿园覆盖率达到90%。"),
+    ("六、治理", "加强校外培训机构日常监管，严禁有偿补课。"),
+]
+
+
+def rows(ids=None) -> list[PassageRow]:
+    ids = ids or range(len(TEXTS))
+    return [PassageRow(10 + i, f"d.p{i:03d}", "d", i, (TEXTS[i][0],), TEXTS[i][1], 0, 0) for i in ids]
+
+
+@pytest.fixture(params=["segments", "tantivy"])
+def retriever(request, tmp_path) -> KeywordRetriever:
+    r = keyword_retriever(request.param, tmp_path)
+    r.add(rows())
+    r.save()
+    return r
+
+
+def _q(text: str) -> Query:
+    return parse(text, expand=False)
+
+
+def test_it_is_a_keyword_retriever(retriever):
+    assert isinstance(retriever, KeywordRetriever)
+    assert sorted(retriever.ids().tolist()) == [10, 11, 12, 13, 14, 15]
+
+
+def test_the_passage_about_the_query_ranks_first(retriever):
+    ids, scores = retriever.search(_q("校外培训机构监管"), 3)
+    assert ids[0] == 15 and set(ids.tolist()) <= {10, 13, 15} | {11, 12, 14}
+    assert list(scores) == sorted(scores, reverse=True)
+    assert retriever.search(_q("集团化办学"), 1)[0].tolist() == [11]
+    # the heading is indexed too
+    assert retriever.search(_q("学前教育"), 1)[0].tolist() == [14]
+
+
+def test_allowed_ids_restrict_the_results(retriever):
+    ids, _ = retriever.search(_q("校外培训机构"), 5, allowed=np.array([10]))
+    assert ids.tolist() == [10]
+    assert retriever.search(_q("校外培训机构"), 5, allowed=np.array([], dtype=np.int64))[0].tolist() == []
+
+
+def test_weights_change_the_order(retriever):
+    heavy_service = Query("", {"课后服务": 1.0, "校外": 0.05}, ())
+    heavy_outside = Query("", {"课后服务": 0.05, "校外": 1.0}, ())
+    assert retriever.search(heavy_service, 1)[0][0] == 13
+    assert retriever.search(heavy_outside, 1)[0][0] == 15
+
+
+def test_remove_replace_and_reopen(retriever, tmp_path):
+    assert retriever.remove([15, 99]) == 1
+    retriever.add([PassageRow(13, "d.p003", "d", 3, ("四、集团",), "集团化办学改革", 0, 0)])
+    retriever.save()
+    again = keyword_retriever(retriever.name, tmp_path)
+    assert sorted(again.ids().tolist()) == [10, 11, 12, 13, 14]
+    ids = again.search(_q("校外培训机构"), 5)[0].tolist()
+    assert 15 not in ids and 13 not in ids and ids[0] == 10
+    assert set(again.search(_q("集团化办学"), 5)[0].tolist()) == {11, 13}
+
+
+def test_idf_is_higher_for_rarer_terms(retriever):
+    rare, common = retriever.idf("幼儿园"), retriever.idf("校外")
+    assert rare and common and rare > common
+    assert retriever.idf("不存在的词") is None
+
+
+def test_tokens_are_the_same_words_and_bigrams(retriever):
+    # a bigram finds a word jieba cut differently
+    assert "~挂牌" in keyword_tokens("挂牌督导")
+    assert retriever.search(Query("", {"~挂牌": 1.0}, ()), 1)[0].tolist() == [12]
