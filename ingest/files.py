@@ -42,7 +42,7 @@ class Limits:
     The defaults sit far above real reports (a long report is well under
     1 MB of text, its .docx XML a few MB, a PDF a few hundred pages) and
     below what stalls a run: 150 MB of XML in one .docx part took minutes to
-    parse; 20 MB (about six million characters) parses in about 15 s.
+    parse; 20 MB (about six million characters) is read in about 12 s.
     """
 
     file_mb: float = 50

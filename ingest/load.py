@@ -59,7 +59,9 @@ def _html(data: bytes, name: str) -> tuple[str, str]:
             from ingest.patterns import heading_marker
 
             text = m.group(2).strip()
-            line = text if heading_marker(text) else f"{m.group(1)} {text}"
+            # <h1> is the page's title, as Word's Title style is: a plain line
+            # for the title finder; lower levels keep their depth for the segmenter.
+            line = text if heading_marker(text) or len(m.group(1)) == 1 else f"{m.group(1)} {text}"
         lines.append(line)
     return "\n".join(lines), title
 
@@ -109,11 +111,15 @@ def title_hint(text: str) -> str:
     return " ".join("".join(out).split())
 
 
-def load(path: str | Path, source: str | None = None, limits: Limits | None = None) -> RawText:
+def load(
+    path: str | Path, source: str | None = None, limits: Limits | None = None, data: bytes | None = None
+) -> RawText:
     """Read one file as text; any reason it cannot be read is a one-line IngestError.
 
     A FIFO, device or link loop is refused by `stat` alone, never opened; a
     file over the size limit is refused before it is read (`Limits`).
+    `data` is the file's bytes when the caller has read them already with
+    `ingest.files.read_bytes` (to hash them), so that they are read once.
 
     >>> load("corpus/000_d7ed74de268168c1.txt").encoding
     'utf-8'
@@ -122,14 +128,16 @@ def load(path: str | Path, source: str | None = None, limits: Limits | None = No
     source = source or str(path)
     name = shown(source)
     limits = limits or Limits.from_env()
-    check(path, source)
+    if data is None:
+        check(path, source)
     suffix = path.suffix.lower()
     if suffix in _LEGACY:
         raise UnsupportedFormat(f"{name}: {_LEGACY[suffix]} files are not supported; save it as .docx and ingest that")
     if suffix not in SUFFIXES:
         known = " ".join(sorted(SUFFIXES))
         raise UnsupportedFormat(f"{name}：不支持的文件类型 '{suffix or '（无扩展名）'}'（支持：{known}）")
-    data = read_bytes(path, source, limits)
+    if data is None:
+        data = read_bytes(path, source, limits)
     if not data:
         raise EmptyFile(f"{name}: empty file, nothing to ingest")
     digest = hashlib.sha256(data).hexdigest()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import random
+import threading
+import zipfile
+from pathlib import Path
+
 import pytest
 from conftest import REPORT_TEXT, make_docx, make_pdf
 
-from ingest.errors import BinaryFile, CorruptFile, EmptyFile, NoTextLayer, UnsupportedFormat
+from ingest.errors import BinaryFile, CorruptFile, EmptyFile, GarbledText, NoTextLayer, TooLarge, UnsupportedFormat
 from ingest.load import load
 from ingest.pipeline import process_file
 
@@ -126,3 +131,165 @@ def test_pdf_page_numbers_and_wrapped_lines(tmp_path):
         "全市义务教育阶段学校共有312所，在校学生28.6万人，比上年增加1.2万人。",
         "全市新建幼儿园20所，普惠性幼儿园覆盖率达到90%。",
     ]
+
+
+def _bounded(fn, *args, timeout: float = 30):
+    """Run fn in a daemon thread; a parse that runs on fails the test instead of stalling the run."""
+    box: dict = {}
+
+    def run():
+        try:
+            box["value"] = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed back to the test
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    assert not thread.is_alive(), f"did not finish within {timeout} s"
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def _docx_with_big_body(tmp_path, name: str, paragraphs: int, varied: bool) -> Path:
+    """A real .docx whose document.xml holds `paragraphs` more paragraphs, written as a stream."""
+    good = make_docx(tmp_path / "base.docx")
+    path = tmp_path / name
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename != "word/document.xml":
+                dst.writestr(info, data)
+                continue
+            head, tail = data.split(b"<w:sectPr", 1)
+            with dst.open("word/document.xml", "w") as out:
+                out.write(head)
+                for k in range(paragraphs):
+                    words = f"第{k}段：全区新增学位{k % 997}个。" if varied else "全区新增学位。"
+                    out.write(f"<w:p><w:r><w:t>{words}</w:t></w:r></w:p>".encode())
+                out.write(b"<w:sectPr" + tail)
+    return path
+
+
+def test_docx_with_a_huge_xml_part_is_refused_before_parsing(tmp_path):
+    path = _docx_with_big_body(tmp_path, "bomb.docx", 500_000, varied=False)  # ~26 MB of XML
+    assert path.stat().st_size < 200_000
+    with pytest.raises(TooLarge) as err:
+        _bounded(load, path, "bomb.docx")
+    assert str(err.value) == (
+        "bomb.docx：.docx 内部件 word/document.xml 解压后 25.8 MB 超过上限 20 MB；"
+        "如确需导入，请设置环境变量 EDUREPORTS_MAX_DOCX_PART_MB=50"
+    )
+
+
+def test_docx_compression_ratio_is_bounded_and_can_be_raised(tmp_path, monkeypatch):
+    path = _docx_with_big_body(tmp_path, "dense.docx", 40_000, varied=False)  # ~2 MB of one repeated line
+    info = zipfile.ZipFile(path).getinfo("word/document.xml")
+    ratio = info.file_size / info.compress_size  # the exact figure depends on the zlib build
+    assert 100 < ratio < 500
+    with pytest.raises(TooLarge) as err:
+        load(path, "dense.docx")
+    assert str(err.value) == (
+        f"dense.docx：.docx 内部件 word/document.xml 的压缩比 {round(ratio)} 倍 超过上限 100 倍；"
+        "如确需导入，请设置环境变量 EDUREPORTS_MAX_DOCX_RATIO=500"
+    )
+    monkeypatch.setenv("EDUREPORTS_MAX_DOCX_RATIO", "500")
+    assert load(path).text.count("全区新增学位。") == 40_000
+
+
+def test_a_long_docx_within_the_limits_is_read(tmp_path):
+    # 60,000 varied paragraphs (~4 MB of XML): read in seconds, not minutes
+    # (python-docx's own style lookup made this quadratic).
+    path = _docx_with_big_body(tmp_path, "long.docx", 60_000, varied=True)
+    raw = _bounded(load, path)
+    assert raw.text.splitlines()[-1] == "第59999段：全区新增学位179个。"
+
+
+def test_pdf_page_limit(tmp_path, monkeypatch):
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(tmp_path / "long.pdf"))
+    for page in range(3):
+        c.setFont("STSong-Light", 11)
+        c.drawString(40, 800, f"第{page + 1}页：全市新建幼儿园20所，普惠性幼儿园覆盖率达到90%。")
+        c.showPage()
+    c.save()
+    monkeypatch.setenv("EDUREPORTS_MAX_PDF_PAGES", "2")
+    with pytest.raises(TooLarge) as err:
+        load(tmp_path / "long.pdf", "long.pdf")
+    assert str(err.value) == "long.pdf：PDF 页数 3 页 超过上限 2 页；如确需导入，请设置环境变量 EDUREPORTS_MAX_PDF_PAGES=5"
+    monkeypatch.setenv("EDUREPORTS_MAX_PDF_PAGES", "3")
+    assert "第3页" in load(tmp_path / "long.pdf").text
+
+
+def test_random_bytes_are_refused_as_garbled(tmp_path):
+    rng = random.Random(0)
+    path = tmp_path / "noise.txt"
+    path.write_bytes(bytes(rng.randrange(0x81, 0xFF) for _ in range(4000)))
+    with pytest.raises(GarbledText) as err:
+        load(path, "noise.txt")
+    assert str(err.value) == (
+        "noise.txt：按 GB18030 解码后不像中文（常用汉字只占 29%，中文报告在 70% 以上），"
+        "可能是乱码或二进制数据；请确认文件内容和编码，另存为 UTF-8 后再导入"
+    )
+
+
+def test_chinese_text_in_the_wrong_encoding_is_refused(tmp_path):
+    # GBK bytes relabelled: stored as UTF-8 after being read as Big5 (double conversion damage).
+    path = tmp_path / "mojibake.txt"
+    path.write_text(REPORT_TEXT.encode("gbk").decode("big5", errors="replace") * 3, encoding="utf-8")
+    with pytest.raises(GarbledText, match=r"^mojibake\.txt：按 UTF-8 解码后不像中文（常用汉字只占 \d+%"):
+        load(path, "mojibake.txt")
+
+
+def test_big5_numbers_decode_as_written(tmp_path):
+    text = "2022年教育局工作總結\n一、學前教育\n全市共招收幼兒一萬二千人，新建幼兒園二十所，普惠性幼兒園覆蓋率達到90%。\n"
+    path = tmp_path / "big5.txt"
+    path.write_bytes(text.encode("big5"))
+    raw = load(path)
+    assert (raw.encoding, raw.text) == ("big5", text)
+    figures = [(m.raw, m.value, m.unit) for m in process_file(path)[0].metrics]
+    assert ("一万二千人", 12000.0, "人") in figures  # analysed in simplified script, 萬 read as 万
+
+
+def test_legacy_encodings_of_the_archive_are_detected():
+    archive = Path(__file__).resolve().parent.parent / "data" / "archive"
+    found = {p.name[:2]: load(p).encoding for p in archive.glob("*.txt") if p.name[:2] in ("05", "06", "25", "26")}
+    assert found == {"05": "big5", "06": "gb18030", "25": "gb18030", "26": "big5"}
+
+
+def test_a_utf8_file_cut_inside_a_character_stays_utf8(tmp_path):
+    path = tmp_path / "cut.txt"
+    path.write_bytes(REPORT_TEXT.encode("utf-8")[:-2])  # the last 。 loses two of its three bytes
+    raw = load(path)
+    assert raw.encoding == "utf-8" and raw.text == REPORT_TEXT[:-2] + "\ufffd"
+
+
+def test_title_hints_lose_control_characters(tmp_path):
+    import docx
+
+    path = make_docx(tmp_path / "report.docx")
+    document = docx.Document(str(path))
+    document.core_properties.title = "2022年教育局\n工作总结\u200b\t"
+    document.save(path)
+    assert load(path).title_hint == "2022年教育局 工作总结"
+    html = tmp_path / "report.html"
+    html.write_text(
+        "<html><head><title>2022年教育局&#10;工作总结\u202e</title></head><body><article><h1>2022年教育局工作总结</h1>"
+        "<p>今年以来，全市教育系统新建改扩建学校15所，新增学位1.2万个，群众满意度达到95.6%。</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    assert load(html).title_hint == "2022年教育局工作总结"  # the newline already gone, the bidi override dropped
+
+
+def test_a_control_character_in_a_file_name_stays_out_of_messages(tmp_path):
+    path = tmp_path / "报告\n第二行.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(UnsupportedFormat) as err:
+        load(path)
+    assert "\n" not in str(err.value) and str(err.value).startswith(f"{tmp_path}/报告\\n第二行.doc: Word 97-2003")
