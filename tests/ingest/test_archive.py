@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from ingest.load import load
-from ingest.pipeline import process_file
 
 ROOT = Path(__file__).resolve().parents[2]
 ARCHIVE = ROOT / "tests" / "data" / "archive"
@@ -43,14 +42,8 @@ def _cases(known: dict[str, str]):
 
 @pytest.fixture(scope="module")
 def processed():
-    cache: dict[str, list] = {}
-
-    def get(name: str):
-        if name not in cache:
-            cache[name] = process_file(ARCHIVE / name)
-        return cache[name]
-
-    return get
+    """process_file of an archive file, shared with the bench so each file is processed once."""
+    return lambda name: eval_ingest._process(str(ARCHIVE / name))
 
 
 def test_the_archive_is_large_and_varied():
@@ -94,3 +87,38 @@ def test_passage_offsets_point_at_the_passage_text(entry, processed):
         assert doc.passages
         for p in doc.passages:
             assert doc.text[p.char_start : p.char_end] == p.text
+
+
+def test_the_bench_measures_every_report_of_the_archive(processed):
+    result = eval_ingest.measure(ARCHIVE)
+    totals = result["totals"]
+    assert totals["files"] == len(TRUTH)
+    assert totals["reports"] == sum(len(e["reports"]) for e in TRUTH)
+    assert totals.get("exceptions", 0) == 0
+    parts = {e.get("split", "tune") for e in TRUTH}
+    assert sum(eval_ingest.measure(ARCHIVE, p)["totals"]["files"] for p in parts) == len(TRUTH)
+
+
+def test_the_bench_counts_wrong_labels_as_failures(tmp_path):
+    """A truth that disagrees with the pipeline must show in every measure it touches."""
+    name = "06_gbk_plan_bare_place_name.txt"
+    (tmp_path / name).write_bytes((ARCHIVE / name).read_bytes())
+    entry = next(e for e in TRUTH if e["file"] == name)
+    report = dict(entry["reports"][0])
+    report.update(
+        region="山东省济南市市中区",
+        years=[1999],
+        title="另一个标题",
+        must_survive=["这一句不在文件里却被要求保留下来"],
+        not_figures=["1800个"],
+        figures=[{"raw": "1800个", "indicator": "新增学位", "value": 1801, "unit": "个"}],
+    )
+    truth = [{"file": name, "reports": [report], "chrome": ["卡伦湖幼儿园建设"]}]
+    (tmp_path / "truth.json").write_text(json.dumps(truth, ensure_ascii=False), "utf-8")
+    result = eval_ingest.measure(tmp_path)
+    t = result["totals"]
+    assert (t.get("title", 0), t.get("years", 0), t.get("region", 0)) == (0, 0, 0)
+    assert (t["lost"], t["chrome_left"], t.get("figures_found", 0)) == (1, 1, 0)
+    assert t["false_rows"] >= 1
+    fails = "\n".join(result["failures"][name])
+    assert "region:" in fails and "lost:" in fails and "false row:" in fails
