@@ -34,6 +34,7 @@ _DECLARED = re.compile(
     r"(?:现将|现就|下面|特将|把|就)[^。；\n]{0,16}?((?:19|20)\d{2})\s*年(?:度)?[^。；\n]{0,24}?"
     r"(?:总结|汇报|报告|自查|自评|述职|打算|计划|要点)[^。；\n]{0,6}?如下")
 _SINCE = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?以来")
+_DECLARING = re.compile(r"汇报|总结|报告|回顾")
 _SINCE_ONE_YEAR = re.compile(r"一年来|今年以来|本年度|这一年")
 
 # Doc types, most specific first; the value is the canonical name.
@@ -230,12 +231,18 @@ def _declared_years(text: str) -> set[int]:
     body = _FULL_DATE.sub("", _QUOTED.sub("", text))
     years = {int(m.group(1)) for m in _DECLARED.finditer(body)}
     opening = body[:_OPENING]
-    years.update(int(y) for y in _SINCE.findall(opening))
+    years.update(int(m.group(1)) for m in _SINCE.finditer(opening) if _DECLARING.search(_sentence_at(opening, m.start())))
     if not years:
         lead = _LEAD_YEAR.search(opening) or (_SINCE_ONE_YEAR.search(opening) and _YEAR.search(opening))
         if lead:
             years.add(int(lead.group(1)))
     return years
+
+
+def _sentence_at(text: str, pos: int) -> str:
+    a = max((m.end() for m in re.finditer(r"[。！？；\n]", text[:pos])), default=0)
+    b = re.search(r"[。！？；\n]", text[pos:])
+    return text[a : pos + (b.start() if b else len(text) - pos)]
 
 
 def subject_years(title: str, headings: list[str], text: str) -> tuple[int, ...]:
@@ -336,6 +343,10 @@ def resolve_region(text: str, title: str = "", level: Level = Level.UNKNOWN) -> 
     levels = order[order.index(wanted) :] if wanted else order
     for lv in levels:
         cands = [(s, c) for c, s in scores.items() if g.places[c].level == lv and s >= 1.5]
+        if not cands and lv == wanted:
+            # A report that speaks as a 区/县 and names one such place once, and no other, speaks from it.
+            named = [(s, c) for c, s in scores.items() if g.places[c].level == lv and s > 0.3]
+            cands = named if len(named) == 1 and named[0][0] >= 1.0 else []
         if not cands:
             continue
         cands.sort(reverse=True)

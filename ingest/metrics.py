@@ -27,7 +27,7 @@ from ingest.types import Role
 
 # Measure words and units, longest first so 人次 wins over 人.
 COUNT_UNITS = (
-    "平方米 万平方米 人次 场次 个百分点 个月 个小时 学时 课时 小时 周岁 "
+    "平方米 万平方米 人次 场次 个百分点 个月 个小时 学时 课时 小时 分钟 周岁 笔 "
     "所 名 人 个 项 场 次 盏 间 台 套 册 亩 节 篇 件 条 家 辆 本 份 支 批 届 天 岁 户 校 园 班 组 期 门 处 座 宗 张 位 幅 "
     "元 万元 亿元 千元 G 兆 篇次 课 部 对 层 米 公里 吨"
 ).split()
@@ -43,7 +43,7 @@ _MASK = rf"(?:{_MASK_RUN}(?:\.{_MASK_RUN})?|某{{2,}})"
 # A masked year or date part (xxxx年, 20xx年, x月): a template's date, kept as a masked row so it is
 # never read as a year and never lost.
 _MASKED_DATE = re.compile(rf"(?<![\dA-Za-zＸ*＊×_＿])(?:(?:19|20)(?:{_MASK_CHAR}){{2}}|(?:{_MASK_CHAR}){{2,4}})(?=年)|(?:{_MASK_CHAR}){{1,2}}(?=月)")
-_QUAL_BEFORE = "近|约|超过|突破|逾|多达|高达|不少于|不低于|不到|不足|达到|达|共计|共|累计|合计|总计"
+_QUAL_BEFORE = "不超过|不高于|接近|近|约|超过|突破|逾|多达|高达|不少于|不低于|不到|不足|达到|达|共计|共|累计|合计|总计"
 _QUAL_AFTER = "余|多|以上|左右|以内|以下"
 
 _RANGE_SEP = r"\s*(?:-|－|—|–|~|～|至|到)\s*"
@@ -62,10 +62,11 @@ _MULT = {"千万": 1e7, "百万": 1e6, "万": 1e4, "亿": 1e8, "": 1.0}
 _UNIT_MULT = {"万元": ("元", 1e4), "亿元": ("元", 1e8), "千元": ("元", 1e3), "万平方米": ("平方米", 1e4),
               "％": ("%", 1.0)}
 _QUALIFIER = {"达到": "达", "共计": "共", "累计": "累计", "合计": "共", "总计": "共", "多达": "达", "高达": "达",
-              "逾": "超过", "多": "余", "不低于": "以上", "不少于": "以上"}
+              "逾": "超过", "多": "余", "不低于": "以上", "不少于": "以上",
+              "不超过": "以内", "不高于": "以内", "接近": "近"}
 
 # Words before a number that qualify it (共, 累计 only say it is a total).
-_QUALIFYING = {"近", "约", "超过", "突破", "逾", "不到", "不足", "不少于", "不低于", "达", "达到", "多达", "高达"}
+_QUALIFYING = {"不超过", "不高于", "接近", "近", "约", "超过", "突破", "逾", "不到", "不足", "不少于", "不低于", "达", "达到", "多达", "高达"}
 _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 _QUOTED = re.compile(r"《[^》]{0,80}》|“[^”]{0,24}”|〔[^〕]{0,12}〕|\[[^\]]{0,12}\]")
 _NOT_FIGURE_BEFORE = re.compile(r"(第|周|星期|每|前|后)$")
@@ -282,20 +283,44 @@ def _inherit(found: list[Figure], text: str) -> list[Figure]:
 
 
 _NOUNISH = ("n", "vn", "j", "l", "b", "an", "nz", "ng", "nt", "nr", "ns", "a", "f", "s", "eng")
-_SKIP_BEFORE = set("达 达到 为 共 共计 总计 累计 合计 增加 新增 增长 提高 提升 下降 减少 降低 增至 超过 突破 近 约 是 有 "
+_SKIP_BEFORE = set("不超过 不高于 接近 仅 仅为 达 达到 为 共 共计 总计 累计 合计 增加 新增 增长 提高 提升 下降 减少 降低 增至 超过 突破 近 约 是 有 "
                    "占 占比 达成 了 到 至 由 从 投入 安排 发放 培训 组织 举办 开展 完成 建成 选派 接受 接收 覆盖 惠及 "
                    "比 较 上年 去年 同比 环比 分别 力争 确保 争取 实现 已 现 均".split())
 # jieba tags unknown words such as 辍学率 as verbs; a word ending in one of these is what a figure measures.
 _MEASURE_NOUN = re.compile(r"..?[率额量数]$")
 _SCOPE = re.compile(r"[全我本各][省市区县旗镇乡校园]")
+_PER = re.compile(r"(?:每[\u4e00-\u9fff]{1,2}?)+(?=[达为约近共计]*$)|(?:每[\u4e00-\u9fff]{1,2})+$")
 _RESULT_LINKS = {"在", "到", "为", "至", "于", "成"}
 _CLAUSE_BREAK = re.compile(r"[，。；：、！？,;:（）()“”《》\n]")
 
 
 def _pos(text: str) -> list[tuple[str, str]]:
+    """POS tags with rate and amount suffixes bound to their word.
+
+    jieba tags 率 alone as a verb and glues it to what follows (上线/率/达到,
+    参加/率为), so the name of a rate falls apart; 上线率 and 参加率 are nouns.
+    """
     from ingest.words import tagged
 
-    return tagged(text)
+    out: list[tuple[str, str]] = []
+    for word, flag in tagged(text):
+        rest = ""
+        if len(word) > 1 and word[0] in _RATE_SUFFIX and out and _is_word(out[-1][0]) and word[1:] in _RESULT_LINKS | {"达"}:
+            word, rest = word[0], word[1:]
+        if word in _RATE_SUFFIX and out and _is_word(out[-1][0]):
+            out[-1] = (out[-1][0] + word, "n")
+        else:
+            out.append((word, flag))
+        if rest:
+            out.append((rest, "p"))
+    return out
+
+
+_RATE_SUFFIX = {"率", "额"}
+
+
+def _is_word(word: str) -> bool:
+    return bool(re.fullmatch(r"[\u4e00-\u9fff]+", word))
 
 
 def _noun_run(tokens: list[tuple[str, str]]) -> str:
@@ -341,7 +366,8 @@ def indicator(text: str, f: Figure) -> str:
     if quoted:  # “平安校园”1516所: the quoted name is what is counted
         return quoted.group(1)
     clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, f.start)), default=0)
-    before_tokens = [t for t in _pos(text[max(clause_start, f.start - 30) : f.start]) if t[0].strip()]
+    before_text = _PER.sub("", text[max(clause_start, f.start - 30) : f.start])  # 小学每生每年1000元: 小学
+    before_tokens = [t for t in _pos(before_text) if t[0].strip()]
     share = [i for i, (w, _) in enumerate(before_tokens) if w == "占"]
     if f.unit in ("%", "‰") and share and share[-1] > 0 and before_tokens[share[-1] - 1][1].startswith(_NOUNISH):
         before_tokens = before_tokens[: share[-1]]  # 女教师占教师总数的60%: the share is of what stands before 占

@@ -201,3 +201,23 @@ def test_numbers_inside_names_ordinals_and_compilation_counts_are_not_figures(te
 def test_a_counted_machine_is_still_a_figure_where_a_place_name_would_match():
     f = one("为学校购置电脑三台。")
     assert (f.value, f.unit) == (3, "台")
+
+
+@pytest.mark.parametrize(
+    "text,indicator",
+    [
+        ("本科上线860人，上线率达到57.2%。", "上线率"),
+        ("学生参加率为91.4%。", "学生参加率"),
+        ("校外培训机构压减率达到83%。", "校外培训机构压减率"),
+        ("落实寄宿生生活补助，小学每生每年1000元。", "小学"),
+        ("乡村小规模学校占比接近35%。", "乡村小规模学校"),
+    ],
+)
+def test_rates_and_per_head_amounts_are_named_as_a_reader_names_them(text, indicator):
+    assert figures(text)[-1].indicator == indicator
+
+
+def test_loans_and_minutes_are_units_and_not_more_than_is_a_ceiling():
+    loans, minutes = figures("办理助学贷款1420笔，家庭作业时间不超过60分钟。")
+    assert (loans.value, loans.unit) == (1420, "笔")
+    assert (minutes.value, minutes.unit, minutes.qualifier, minutes.raw) == (60, "分钟", "以内", "不超过60分钟")
