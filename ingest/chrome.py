@@ -40,7 +40,15 @@ _CLOSED = [
     r"复制下载", r"下载吧", r"(?:下载|阅读|查看)?请?先登录", r"登录后(?:下载|阅读|查看)",
     r"(?:展开|查看|继续)?阅读全文", r"全文阅读", r"继续(?:免费)?阅读",
     r"(?:免费)?预览(?:阅读)?已?结束", r"(?:已|到这儿已)?超出(?:免费)?预览(?:范围)?",
-    r"还剩\d+页(?:未读)?", r"已阅读\d+页", r"剩余\d+页", r"未完", r"全文共\d+字", r"当前显示\d+字",
+    r"未完", r"当前显示\d+字", r"节选[:：]",
+    # How much of the document the page shows: 全文共6页, 本页显示1904字, 已浏览2页, 剩余3页待读
+    r"(?:全文|本文|本页|本篇|文档|资料|全书)(?:共|显示|约|仅显示)?\s*\d+\s*(?:页|字)",
+    r"(?:已|还剩|剩余|剩下)(?:浏览|阅读|预览|看)?\s*\d+\s*页(?:未读|待读|未看)?",
+    # The preview is over: 免费试读部分已经结束, 可免费预览的页数已看完
+    r"可?(?:免费)?(?:试读|预览|浏览|阅读)的?(?:部分|内容|页数|页面)?(?:已经|已)?(?:结束|看完|完毕|读完)",
+    # Invitations to act on the page: 觉得有用就下载收藏吧, 点击继续免费浏览, 如需完整内容请下载
+    r"(?:觉得|如果|若)?(?:有用|喜欢|不错|满意|有帮助)(?:就|的话|请)[^，。！？]{0,12}",
+    r"(?:点击|请)?继续(?:免费)?(?:浏览|阅读|查看)", r"如需(?:完整|全文|更多|原文)[^，。！？]{0,10}",
     r"请认真阅读下面的提示信息", r"亲[，,]?(?:该|本)文档总共\d+页", r"(?:该|本)文档(?:总)?共\d+页",
     r"(?:精选优质文档|优质文档)[-—]*", r"倾情(?:为你|为您)?奉上", r"(?:微信)?扫一扫[^，。！？]{0,16}",
     r"官方(?:抖音|快手|微信|视频)号[^，。！？；]*$",
@@ -60,8 +68,10 @@ _SPEAKER_RE = re.compile("|".join(f"(?:{p})" for p in _SPEAKER))
 _HINT = re.compile(
     r"小编|本站|本网|网友|范文|文库|文档|参考|借鉴|照抄|抄袭|转载|侵权|侵删|观点|欢迎|希望|喜欢|下载|阅读|预览|"
     r"未完|全文|当前显示|提示信息|扫一扫|奉上|官方|篇|写作|投稿|客服|来源|来自|转自|源于|摘自|【|模板|使用时|替换为|登录|"
-    r"[文档料章]由(?:用户|网友|会员)|点击|立即|免费|马上|为(?:大家|您|你|各位)|为(?:您|你)|喜欢|优质文档"
+    r"[文档料章]由(?:用户|网友|会员)|点击|立即|免费|马上|为(?:大家|您|你|各位)|为(?:您|你)|喜欢|优质文档|节选|本页|"
+    r"已浏览|剩余|还剩|剩下|试读|有用|满意|有帮助|继续|如需"
 )
+_LABEL_BEFORE = re.compile(r"(?:温馨提示|提示|导语|前言|引言|说明|亲)[:：，,]?\s*$")
 _SENTENCE_END = "。！？!?"
 _SEPARATORS = "，,、；;：: \t"
 _OPENERS = "-—–~～=*【[（("
@@ -122,6 +132,8 @@ def strip_speech(line: str) -> str:
     for a, b in spans:
         while a > pos and line[a - 1] in _OPENERS:
             a -= 1
+        if label := _LABEL_BEFORE.search(line, pos, a):
+            a = label.start()  # '提示：全文共6页…': the label goes with what it introduces
         while b < len(line) and line[b] in _CLOSERS:
             b += 1
         out.append(line[pos:a])
@@ -240,12 +252,17 @@ def _nav_row(line: str) -> bool:
     )
 
 
+_LATIN_RUN = re.compile(r"[A-Za-z]{4}")
+_LATIN = re.compile(r"[A-Za-z]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
 def _romanised(line: str) -> bool:
     """Chinese text turned into pinyin by a mirror site ('jianchi“qiangjichu、cujunheng”'): not the report."""
-    if len(line) < 20:
+    if len(line) < 20 or not _LATIN_RUN.search(line):
         return False
-    latin = sum(ch.isascii() and ch.isalpha() for ch in line)
-    cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in line)
+    latin = len(_LATIN.findall(line))
+    cjk = len(_HAN.findall(line))
     return latin >= 0.5 * len(line) and cjk < 0.1 * len(line) and bool(re.search(r"[，。、“”；]", line))
 
 

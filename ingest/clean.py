@@ -59,6 +59,7 @@ def _keep_outside_body(line: str, head: bool) -> bool:
     return bool(_SIGNATURE.match(line))
 
 
+_TAGGED = re.compile(r"【[^】]{0,12}】|[（(][^）)]{0,20}[)）]")
 LIST_RUN = 3  # this many titles in a row before the body are a list of other documents
 
 
@@ -123,6 +124,8 @@ def clean(text: str) -> Cleaned:
         if i < first:
             if i in listed or not _keep_outside_body(ln.text, head=True) or ln.text in seen:
                 continue
+            if _TAGGED.sub("", ln.text) in seen:
+                continue  # the title again with a site's tag or note: '【精选推荐】…总结（附…）'
             seen.add(ln.text)
         elif i > last and not _keep_outside_body(ln.text, head=False):
             continue
