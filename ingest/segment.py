@@ -213,6 +213,8 @@ def _candidates(text: str, a: int, b: int, title_end: int, prev: tuple[int, int]
         hm = heading_marker(text, m.start())
         if hm and not text.startswith(("是", "点"), hm[2]):
             inline.append(_Cand(m.start(), hm[0], hm[1], hm[2], False))
+    if len(inline) >= 2 and not _SENTENCE.search(text, first, b):
+        return out  # markers without a sentence between them: a table of contents
     if b - a >= COLLAPSED_MIN and sum(1 for c in inline if c.style in ("cn", "pcn")) >= 2:
         # A report whose line breaks were lost: its headings run inline.
         return out + inline
@@ -250,12 +252,17 @@ def _title_end(text: str, title: str, paras: list[tuple[int, int]], wrap: int = 
         return 0
     # The title line may sit below an issuer or a document number.
     end = skip = 0
-    for k, (a, b) in enumerate(paras[:4]):
+    for k, (a, b) in enumerate(paras[:8]):
         line = text[a:b]
         if looks_like_title(line) or (title and _squeeze(line) == _squeeze(title)):
             end, skip, paras = b, 0, paras[k:]
             break
-        if _SENTENCE.search(line) and len(line) >= 40:
+        mark = m.end() if (m := _PAGE_MARK.match(line)) else 0
+        if k and len(title) >= 6 and line.startswith(title, mark):
+            # '1、<title>目录…': the title after a page number, glued to what follows.
+            end, skip, paras = a + mark + len(title), mark, paras[k:]
+            break
+        if (hm := heading_marker(line)) and hm[0] in ("cn", "pcn"):
             break
     if not end:
         a, b = paras[0]
@@ -300,7 +307,9 @@ def outline(text: str, title: str = "") -> tuple[list[_Heading], int]:
         if b <= t_end:
             continue
         cands = _candidates(text, a, b, t_end, prev, wrap)
-        after_sentence = prev is None or text[prev[1] - 1] in LINE_END_OK or prev[1] - prev[0] <= 30
+        after_sentence = prev is None or text[prev[1] - 1] in LINE_END_OK or (
+            bool(headings) and headings[-1].body >= prev[1]
+        ) or prev[1] <= t_end
         prev = (a, b)
         if (
             not cands
@@ -309,6 +318,8 @@ def outline(text: str, title: str = "") -> tuple[list[_Heading], int]:
             and b - a < 31
             and after_sentence
             and not (wrap and b - a >= wrap - 2)
+            # Inside an open numbering only a line naming a report ('2021年工作要点') starts a new part.
+            and (not any(o.style in ("cn", "pcn", "part") for o in stack) or looks_like_title(text[a:b]))
         ):
             headings.append(_Heading(a, b, "plain", 1, "", text[a:b].strip(), 0))
             stack = [_Open("plain", 1, len(headings) - 1)]
@@ -323,7 +334,7 @@ def outline(text: str, title: str = "") -> tuple[list[_Heading], int]:
                 i += 1
             if headings and c.pos < headings[-1].body:
                 continue
-            trial = [_Open(o.style, o.last, o.section) for o in stack] if c.strict or c.short else stack
+            trial = [_Open(o.style, o.last, o.section) for o in stack]  # committed once accepted
             level = _accept(trial, c.style, c.n, exact=c.strict)
             if level is None:
                 continue
@@ -339,8 +350,16 @@ def outline(text: str, title: str = "") -> tuple[list[_Heading], int]:
                 t_stop = body = comma if comma > 0 else b
             if c.short and (t_stop - c.end > INLINE_TITLE_MAX or "，" in text[c.end : t_stop] or text.startswith(("；", ";", "，"), t_stop)):
                 continue  # an item of a list or a numbered sentence inside a paragraph
-            if trial is not stack:
-                stack[:] = trial
+            if (
+                c.line_start
+                and c.style in ("num", "pnum", "circ")
+                and stop == b
+                and b - c.end > INLINE_TITLE_MAX
+                and text[b - 1] in SENTENCE_END
+                and not _END_PUNCT.search(text, c.end, b - 1)
+            ):
+                continue  # a numbered sentence on its own line: an item of a list
+            stack[:] = trial
             h = _Heading(c.pos, body, c.style, c.n, text[c.pos : c.end].strip(), _clip_title(text[c.end : t_stop]), level)
             headings.append(h)
             stack[-1].section = len(headings) - 1

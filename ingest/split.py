@@ -126,6 +126,42 @@ def _unglue(lines: list[Line]) -> list[Line]:
     return out
 
 
+_TOC = re.compile(r"^(?P<n>\d{1,2})\s*[.、．]\s*(?P<title>.{4,60}?)[\s.·…]*(?P<page>\d{1,3})$")
+
+
+def _squeeze(s: str) -> str:
+    return "".join(s.split())
+
+
+def _toc_cuts(lines: list[Line], head: int = 40) -> list[int]:
+    """Where the reports listed in a table of contents ('1.某县…工作总结 2') begin.
+
+    A compilation without separators often opens with its contents; each
+    listed title then heads its report further down. All must be found, in order.
+    """
+    entries: list[str] = []
+    end = 0
+    for i, ln in enumerate(lines[:head]):
+        m = _TOC.match(ln.text)
+        if m and int(m.group("n")) == len(entries) + 1:
+            entries.append(_squeeze(m.group("title")))
+            end = i + 1
+        elif entries:
+            break
+    if len(entries) < 2:
+        return []
+    cuts: list[int] = []
+    i = end
+    for title in entries:
+        while i < len(lines) and not (len(lines[i].text) <= 70 and _squeeze(lines[i].text) == title):
+            i += 1
+        if i == len(lines):
+            return []
+        cuts.append(i)
+        i += 1
+    return cuts
+
+
 def _cuts(lines: list[Line]) -> list[int]:
     """Line indexes where reports begin, or [] for a single report."""
     families: dict[str, list[tuple[int, int]]] = {}
@@ -160,6 +196,8 @@ def split_reports(lines: list[Line]) -> list[Part]:
     """Cut `lines` at compilation boundaries; a file without them is one part."""
     lines = _unglue(lines)
     cuts = _cuts(lines)
+    if not cuts:
+        cuts = _toc_cuts(lines)
     if not cuts:
         return [Part("", lines)]
     parts = []

@@ -275,3 +275,37 @@ def test_one_long_line_without_punctuation_is_cut_into_bounded_passages():
     sections, passages = segment(text, "t")
     assert sections == [] and all(0 < len(p.text) <= MAX_CHARS for p in passages)
     assert "".join(p.text for p in passages) == text
+
+
+def test_a_table_of_contents_glued_to_the_title_is_not_an_outline():
+    text = (
+        "1、某市教育局2023年教育工作要点目录一、总体要求1二、重点任务2（一）加强党的领导2（二）扩优提质4三、保障措施6\n"
+        "一、总体要求\n" + _BODY["e"] + "\n二、重点任务\n（一）加强党的领导\n" + _BODY["a"] + "\n（二）扩优提质\n" + _BODY["b"] + "\n"
+        "三、保障措施\n" + _BODY["c"]
+    )
+    assert _outline(text, "某市教育局2023年教育工作要点") == [
+        (0, "总体要求"), (0, "重点任务"), (1, "加强党的领导"), (1, "扩优提质"), (0, "保障措施")
+    ]
+
+
+def test_numbered_sentences_on_their_own_lines_are_items_not_headings():
+    text = (
+        "一、存在问题\n" + _BODY["d"] + "\n二、督导意见\n"
+        "1. 各学校要对照问题清单，在规定时间内完成整改，并将整改报告报送督导室。\n"
+        "2. 相关科室要加强对新建学校周边交通的协调，会同有关部门制定错峰放学方案。\n"
+        "某区人民政府教育督导室"
+    )
+    assert _outline(text) == [(0, "存在问题"), (0, "督导意见")]
+
+
+def test_the_title_after_site_notices_is_not_a_section():
+    text = (
+        "文档内容仅供研究参考，付费前请自行鉴别。\n4、如文档侵犯您的权益，请联系我们处理，我们将在核实后删除。\n"
+        "某县教育局2023年工作计划\n" + _BODY["e"] + "\n一、工作目标\n" + _BODY["a"] + "\n二、重点工作\n" + _BODY["b"]
+    )
+    assert _outline(text, "某县教育局2023年工作计划") == [(0, "工作目标"), (0, "重点工作")]
+
+
+def test_a_line_broken_at_a_quote_does_not_break_the_numbering():
+    text = "一、基本情况\n近三年通过“\n特岗计划”\n补充教师四百余名。\n二、主要问题\n" + _BODY["d"]
+    assert _outline(text) == [(0, "基本情况"), (0, "主要问题")]

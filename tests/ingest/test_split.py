@@ -106,3 +106,15 @@ def test_separators_glued_into_a_page_that_lost_its_breaks():
 def test_a_numbered_name_inside_one_report_does_not_cut_it():
     text = "根据工作计划1号文件的要求，" + _BODY * 4 + "这是工作总结1。" + _BODY * 3
     assert len(split_reports(_lines(A, text))) == 1
+
+
+def test_a_numbered_table_of_contents_splits_a_compilation_without_separators():
+    lines = _lines("2022年工作总结汇编", f"1.{A}2", f"2.{B} 6", *_report(A), *_report(B))
+    parts = split_reports(lines)
+    assert [p.own_title for p in parts] == [A, B]
+    assert parts[1].lines[0].text == B
+
+
+def test_a_contents_list_whose_titles_are_not_found_splits_nothing():
+    lines = _lines(f"1.{A}2", f"2.{B} 6", *_report(A))
+    assert len(split_reports(lines)) == 1
