@@ -55,6 +55,8 @@ _CLOSED = [
     # Bracketed tags a site puts before a title or a teaser: 【精选推荐】 【阅读指引】
     r"【[^】\d一二三四五六七八九十]{0,8}(?:推荐|精选|热门|指引|导读|下载|必备|优选|荐|精品|原创|最新)[^】\d一二三四五六七八九十]{0,6}】",
     r"[(（【\[]\s*(?:精选|通用|优秀|热门|推荐|模板|精品|最新|汇编|合集)?\s*\d{1,3}\s*篇\s*(?:精选|通用|范文|汇编|合集)?[)）】\]]",
+    # A site's label on a title: (全文) (完整版) (word版可编辑)
+    r"[(（](?:全文|完整版|最新版|精选版|word版|Word版|可编辑|word版可编辑|精编版|修订版|通用版|范文)[)）]",
 ]
 # Speakers: the site names itself or its reader. The whole sentence is site speech.
 _SPEAKER = [
@@ -62,6 +64,9 @@ _SPEAKER = [
     r"为(?:大家|您|你|各位)(?:精心|特意|特别)?(?:整理|收集|搜集|准备|推荐|分享|带来|提供|奉上|精选|汇编)",
     r"(?:特意|特地|精心)为(?:您|你)", r"写作(?:顾问|服务|平台)", r"我要投稿", r"客服老师",
     r"(?:本|该)(?:文档|资料|文章|文)由(?:用户|网友|会员)", r"通用模板", r"使用时请", r"替换为(?:本单位|您|你|自己)",
+    # Talk about the genre, addressed to someone who has to write one: 让我们一起写一份总结吧, 总结有什么要求呢？
+    r"让我们一起[^。！？]{0,12}(?:写|看看|学习一下|来看)", r"写(?:一份|一篇|好一份|好一篇)",
+    r"(?:总结|计划|报告|方案|范文|心得)[^。！？，]{0,8}(?:呢|吗)[？?]",
 ]
 _CLOSED_RE = re.compile("|".join(f"(?:{p})" for p in _CLOSED))
 _SPEAKER_RE = re.compile("|".join(f"(?:{p})" for p in _SPEAKER))
@@ -69,7 +74,7 @@ _HINT = re.compile(
     r"小编|本站|本网|网友|范文|文库|文档|参考|借鉴|照抄|抄袭|转载|侵权|侵删|观点|欢迎|希望|喜欢|下载|阅读|预览|"
     r"未完|全文|当前显示|提示信息|扫一扫|奉上|官方|篇|写作|投稿|客服|来源|来自|转自|源于|摘自|【|模板|使用时|替换为|登录|"
     r"[文档料章]由(?:用户|网友|会员)|点击|立即|免费|马上|为(?:大家|您|你|各位)|为(?:您|你)|喜欢|优质文档|节选|本页|"
-    r"已浏览|剩余|还剩|剩下|试读|有用|满意|有帮助|继续|如需"
+    r"已浏览|剩余|还剩|剩下|试读|有用|满意|有帮助|继续|如需|让我们一起|写一|写好|呢|吗|[(（]"
 )
 _LABEL_BEFORE = re.compile(r"(?:温馨提示|提示|导语|前言|引言|说明|亲)[:：，,]?\s*$")
 _SENTENCE_END = "。！？!?"
@@ -257,6 +262,15 @@ _LATIN = re.compile(r"[A-Za-z]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
+_KINDS = re.compile(r"(?:工作|年终|年度|个人|述职|心得|学习|活动|专题)?(?:总结|计划|汇报|报告|要点|方案|范文|体会|讲话|演讲稿|发言稿|致辞|材料|心得体会|党团|公文|文秘)(?:大全|范文|精选)?")
+
+
+def _category(line: str) -> bool:
+    """A site's column path: '工作总结/工作汇报', '范文 > 总结 > 工作总结'."""
+    items = [t.strip() for t in re.split(r"[/|｜>＞»]", line)]
+    return len(items) >= 2 and all(t and len(t) <= 8 and _KINDS.fullmatch(t) for t in items)
+
+
 def _romanised(line: str) -> bool:
     """Chinese text turned into pinyin by a mirror site ('jianchi“qiangjichu、cujunheng”'): not the report."""
     if len(line) < 20 or not _LATIN_RUN.search(line):
@@ -269,6 +283,8 @@ def _romanised(line: str) -> bool:
 def is_chrome(line: str) -> bool:
     """True when `line` is site chrome rather than report text."""
     if not line:
+        return True
+    if len(line) <= 60 and _category(line):
         return True
     if "|" in line and len(line) <= 200 and _nav_row(line):
         return True

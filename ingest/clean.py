@@ -60,6 +60,17 @@ def _keep_outside_body(line: str, head: bool) -> bool:
 
 
 _TAGGED = re.compile(r"【[^】]{0,12}】|[（(][^）)]{0,20}[)）]")
+TEASER_MIN = 20  # a line this long that the next line starts with is a teaser of it
+
+
+def _drop_teasers(lines: list[Line]) -> list[Line]:
+    """Drop a site's teaser: the opening of a paragraph, cut off, right before the paragraph itself."""
+    return [
+        ln for ln, nxt in zip(lines, [*lines[1:], None])
+        if not (nxt and len(ln.text) >= TEASER_MIN and len(nxt.text) > len(ln.text) and nxt.text.startswith(ln.text))
+    ]
+
+
 LIST_RUN = 3  # this many titles in a row before the body are a list of other documents
 
 
@@ -91,7 +102,9 @@ def clean(text: str) -> Cleaned:
     lines: list[Line] = []
     blank = False
     in_list = False
+    listed: Line | None = None
     for i, raw in enumerate(split_raw(text)):
+        lines_seen = i - 1
         for piece in split_markup(raw):
             norm = normalize_line(piece)
             if not norm:
@@ -107,12 +120,16 @@ def clean(text: str) -> Cleaned:
                     in_list = True
                 continue
             if in_list and not is_content(spoken):
+                # An item of a related list, or the report's title right after the list.
+                listed = Line(spoken, i, i, blank)
                 continue
-            in_list = False
+            if in_list and listed and listed.last == lines_seen and looks_like_title(listed.text):
+                lines.append(listed)  # the line right before the body can be the report's title
+            in_list, listed = False, None
             lines.append(Line(spoken, i, i, blank))
             blank = False
 
-    lines = rejoin_broken(join_page_markers(lines))
+    lines = rejoin_broken(join_page_markers(_drop_teasers(lines)))
     body = [i for i, ln in enumerate(lines) if is_content(ln.text)]
     if not body:
         return Cleaned([], hints)
