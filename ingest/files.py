@@ -213,39 +213,44 @@ def _entry(path: Path, source: str) -> FileEntry:
     return FileEntry(path, source)
 
 
-def _walk_folder(folder: Path, source: str) -> Iterator[FileEntry]:
-    """Entries below one real folder: its files in name order, then its subfolders.
+def _walk_folder(top: Path, top_source: str) -> Iterator[FileEntry]:
+    """Entries below one real folder: each folder's files in name order, then its subfolders.
 
     Linked folders are not followed, so the walk cannot go round; each is
-    listed with a reason instead (a loop, or where to point the ingest).
+    listed with a reason instead (a loop, or where to point the ingest). An
+    explicit stack instead of recursion: any depth of nesting is walked.
     """
-    try:
-        with os.scandir(folder) as scan:
-            entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
-    except OSError as exc:
-        yield FileEntry(folder, source, NotRegularFile(f"{shown(source)}：无法读取文件夹（{exc.strerror or exc}），已跳过"))
-        return
-    subfolders = []
-    for entry in entries:
-        path, child = Path(entry.path), os.path.join(source, entry.name)
+    stack = [(top, top_source)]
+    while stack:
+        folder, source = stack.pop()
         try:
-            is_link, is_dir = entry.is_symlink(), entry.is_dir(follow_symlinks=True)
-        except OSError:
-            is_link, is_dir = True, False
-        if is_dir and not is_link:
-            subfolders.append((path, child))
-        elif is_dir:
-            here, there = os.path.realpath(folder), os.path.realpath(path)
-            if os.path.commonpath([here, there]) == there:
-                reason = f"{shown(child)}{_link_note(path)}：符号链接循环（指向自身所在的文件夹或其上级），已跳过"
+            with os.scandir(folder) as scan:
+                entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
+        except OSError as exc:
+            reason = f"{shown(source)}：无法读取文件夹（{exc.strerror or exc}），已跳过"
+            yield FileEntry(folder, source, NotRegularFile(reason))
+            continue
+        subfolders = []
+        for entry in entries:
+            path, child = Path(entry.path), os.path.join(source, entry.name)
+            try:
+                is_link, is_dir = entry.is_symlink(), entry.is_dir(follow_symlinks=True)
+            except OSError:
+                is_link, is_dir = True, False
+            if is_dir and not is_link:
+                subfolders.append((path, child))
+            elif is_dir:
+                yield FileEntry(path, child, NotRegularFile(_linked_folder(folder, path, child)))
             else:
-                reason = (f"{shown(child)}{_link_note(path)}：指向文件夹的符号链接，不跟随；"
-                          f"如需导入，请直接给出该文件夹 {shown(there)}")
-            yield FileEntry(path, child, NotRegularFile(reason))
-        else:
-            yield _entry(path, child)
-    for path, child in subfolders:
-        yield from _walk_folder(path, child)
+                yield _entry(path, child)
+        stack.extend(reversed(subfolders))
+
+
+def _linked_folder(folder: Path, path: Path, child: str) -> str:
+    here, there = os.path.realpath(folder), os.path.realpath(path)
+    if os.path.commonpath([here, there]) == there:
+        return f"{shown(child)}{_link_note(path)}：符号链接循环（指向自身所在的文件夹或其上级），已跳过"
+    return f"{shown(child)}{_link_note(path)}：指向文件夹的符号链接，不跟随；如需导入，请直接给出该文件夹 {shown(there)}"
 
 
 def walk(paths: Iterable[str]) -> Iterator[FileEntry]:

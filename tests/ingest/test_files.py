@@ -137,3 +137,4 @@ def test_a_newline_in_a_file_name_stays_out_of_every_message(tmp_path):
     os.mkfifo(tmp_path / "报告\n第二行.txt")
     (entry,) = walk([str(tmp_path)])
     assert "\n" not in entry.reason and entry.reason.startswith(f"{tmp_path}/报告\\n第二行.txt：是命名管道")
+
