@@ -80,10 +80,10 @@ def announced_count(lines: list[Line], head: int = 8) -> int:
 # A separator glued into running text when a page lost its line breaks:
 # '…仅供参考。教育督导工作总结1今年上半年，…', '…如下。【篇二】…'.
 _INLINE = re.compile(
-    rf"(?:(?<=^)|(?<=[。！？!?]))(?:(?P<base>[^。！？!?，,；;：:\s]{{2,30}}?(?:{_TITLE_WORDS}))(?P<n>\d{{1,2}})"
+    rf"(?:(?<=^)|(?<=[。！？!?]))(?:(?P<base>[^。！？!?，,；;：:\s]{{2,30}}?(?:{_TITLE_WORDS}))\s*(?:篇\s*)?(?P<n>\d{{1,2}})"
     rf"|(?P<bbase>【篇|第)(?P<bn>{_ORD})(?:篇|】))(?=[\u4e00-\u9fff“《（(])"
 )
-INLINE_MIN = 200  # only a line this long can hold several reports
+INLINE_MIN = 12  # a separator and the start of its text
 
 
 def _unglue(lines: list[Line]) -> list[Line]:
@@ -169,6 +169,7 @@ def _cuts(lines: list[Line]) -> list[int]:
         if b := _boundary(ln.text):
             families.setdefault(b[1], []).append((i, b[0]))
     count = announced_count(lines)
+    first_content = next((i for i, ln in enumerate(lines) if is_content(ln.text)), len(lines))
     best: list[int] = []
     for members in families.values():
         numbers = [n for _, n in members]
@@ -180,7 +181,7 @@ def _cuts(lines: list[Line]) -> list[int]:
             first = members[0][0]
             if len(members) == 1 and count != 2 and not _BARE.match(lines[first].text):
                 continue
-            if not any(is_content(ln.text) for ln in lines[:first]):
+            if first_content >= first:
                 continue
             cuts = [0] + [i for i, _ in members]
         else:

@@ -118,3 +118,12 @@ def test_a_numbered_table_of_contents_splits_a_compilation_without_separators():
 def test_a_contents_list_whose_titles_are_not_found_splits_nothing():
     lines = _lines(f"1.{A}2", f"2.{B} 6", *_report(A))
     assert len(split_reports(lines)) == 1
+
+
+def test_a_separator_opening_the_line_of_its_report():
+    """'学校工作计划 篇1为贯彻…': each report's first line starts with its separator."""
+    lines = _lines("学校工作计划8篇", "学校工作计划 篇1为贯彻上级文件精神，" + _BODY * 3, *_report(A)[1:],
+                   "学校工作计划 篇2新学期开始了，" + _BODY * 3, *_report(B)[1:])
+    parts = split_reports(lines)
+    assert [p.title for p in parts] == ["学校工作计划 篇1", "学校工作计划 篇2"]
+    assert parts[1].lines[1].text.startswith("新学期开始了")
