@@ -106,8 +106,16 @@ class Meta:
 
 
 def clean_title(title: str) -> str:
-    """Drop site decoration from a title: '…工作计划范文' -> '…工作计划'."""
-    title = re.split(r"\s*[_|｜]\s*|\s+-\s+", title.strip())[0]
+    """Drop site decoration from a title: '…工作计划范文' -> '…工作计划'.
+
+    A notice that forwards a report names it: '关于印发《石柱县2019年教育督导工作总结》的通知'
+    -> '石柱县2019年教育督导工作总结'. An underscore run that blanks a number
+    ('20__年度') is part of the title, not a site separator.
+    """
+    title = re.sub(r"^#+\s*", "", title.strip())
+    if m := re.fullmatch(r"(?:[^《》]{0,30}?)?关于(?:印发|转发|下发|报送|公布)《([^《》]{4,60})》的(?:通知|函|报告)", title):
+        title = m.group(1)
+    title = re.split(r"\s*[|｜]\s*|\s+-\s+|\s*(?<![_\d])_(?![_\d年月日])\s*", title)[0]
     title = re.sub(r"\.(docx?|pdf|wps|txt)$", "", title, flags=re.I)
     title = re.sub(r"范文(?=\s*[(（【]?[一二三四五六七八九十\d]*[)）】]?$)", "", title)
     return title.strip()
@@ -131,6 +139,8 @@ def title_in(line: str) -> str:
     from ingest.patterns import heading_marker, looks_like_title
 
     line = line.strip()
+    if heading_marker(line):
+        return ""  # '2.实施思政课“大师资”计划' is an item of the report, not its title
     if looks_like_title(line) and not _NOT_TITLE_START.match(line) and not re.search(r"[，。；]", line):
         return line
     best = ""
@@ -160,8 +170,13 @@ def choose_title(boundary: str, head: list[str], hints: list[str]) -> str:
     cands: list[str] = []
     if boundary and _TITLE_TYPE.search(boundary):
         cands.append(boundary.strip())
-    for line in head:
-        if (t := title_in(line)) and t not in cands and line.strip() != boundary.strip():
+    for i, line in enumerate(head):
+        t = title_in(line)
+        if t and t.startswith(("—", "－", "-")):
+            # '——在2024年全市教育工作会议上的报告' subtitles the line above it, which is the title.
+            above = head[i - 1].strip() if i else ""
+            t = above if 4 <= len(above) <= 40 and not re.search(r"[，。；：,;:]", above) else t.lstrip("—－- ")
+        if t and t not in cands and line.strip() != boundary.strip():
             cands.append(t)
     hints = [h for h in (clean_title(h or "") for h in hints) if h and title_in(h) == h and not _SITE_WORDS.search(h)]
     if cands:
@@ -245,19 +260,24 @@ def _sentence_at(text: str, pos: int) -> str:
     return text[a : pos + (b.start() if b else len(text) - pos)]
 
 
-def subject_years(title: str, headings: list[str], text: str) -> tuple[int, ...]:
+def subject_years(title: str, headings: list[str], text: str, head: list[str] | None = None) -> tuple[int, ...]:
     """The years a report is about, not every year it mentions.
 
-    The title and top-level headings say it ('2020年工作总结', '2018年工作打算');
-    without them the opening does ('现将2021年工作总结如下', '2022年以来',
+    The title and the title lines above the body say it; without them the
+    top-level headings do ('一、2017年工作情况', '二、2018年工作打算'); without
+    those the opening does ('现将2021年工作总结如下', '2022年以来',
     '一年来' and the year it names, a first paragraph that opens with a year);
     failing that, the years of dated events in the body. Dates of the page
     itself (an upload time, a byline, a notice or signature date on a line of
     its own or in brackets) and document numbers never count.
     """
     years = set(_years_in(title))
-    for h in headings:
-        years.update(_years_in(h))
+    for line in head or []:  # title lines above the body ('2020年工作总结' over its part)
+        years.update(_years_in(line))
+    if not years:
+        for h in headings:
+            if len(h) <= 24 and not re.search(r"[，。；]", h):  # a heading, not a sentence under a marker
+                years.update(_years_in(h))
     if not years:
         years = _declared_years(text)
     if not years:
@@ -332,9 +352,32 @@ def _weights(g: Gazetteer, text: str, title: str) -> Counter[str]:
     return scores
 
 
+def _title_issuer(g: Gazetteer, title: str, text: str) -> str:
+    """The code of the place whose office heads the title ('城关区教育局2022年…'), or ''."""
+    for m in g.mentions(title):
+        if _MASK_BEFORE.search(title[max(0, m.start - 3) : m.start]):
+            return ""
+        if not _INSTITUTION_AFTER.match(title[m.end :]) or title[: m.start].strip("关于 "):
+            continue  # only a place that opens the title and is followed by its office
+        codes = list(m.codes)
+        if not m.full and not _whole_word(title, m.start, m.end):
+            return ""
+        if len(codes) > 1:
+            named = {c for x in g.mentions(text) for c in x.codes if x.full}
+            codes = [c for c in codes if any(a.code in named for a in g.ancestors(c)[1:])]
+        return codes[0] if len(codes) == 1 else ""
+    return ""
+
+
 def resolve_region(text: str, title: str = "", level: Level = Level.UNKNOWN) -> Region:
-    """The region a report is from, or an empty Region when unknown."""
+    """The region a report is from, or an empty Region when unknown.
+
+    An office named at the head of the title (隆德县教育局…, 城关区教育局…) is the
+    speaker, whatever places its partners or visitors bring into the text.
+    """
     g = gazetteer()
+    if code := _title_issuer(g, title, text):
+        return _region(g, code)
     scores = _weights(g, text, title)
     if not scores:
         return Region()
@@ -409,9 +452,8 @@ def extract(title: str, text: str, headings: list[str]) -> Meta:
 
     title = clean_title(title)
     head_lines = [ln for ln in text.split("\n", 3)[:3] if looks_like_title(ln) and clean_title(ln) != title]
-    headings = [*head_lines, *headings]
-    types = doc_types(title, headings, text[:_OPENING])
-    years = subject_years(title, headings, text)
+    types = doc_types(title, [*head_lines, *headings], text[:_OPENING])
+    years = subject_years(title, headings, text, head_lines)
     speaking = speaking_level(text)
     region = resolve_region(text, title, speaking)
     org = issuer(title, text, region)

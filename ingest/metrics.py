@@ -156,7 +156,7 @@ def figures(text: str) -> list[Figure]:
             continue
         num = m.group("num")
         unit = m.group("unit")
-        if unit in ("天", "岁", "周岁", "期", "层", "米", "对", "部", "课") and not num[0].isdigit():
+        if unit in ("天", "岁", "周岁", "期", "层", "米", "对", "部", "课") and num[0] in _CN_DIGITS:
             continue  # 三天, 三期: phrases more often than figures
         masked = bool(re.fullmatch(_MASK, num))
         if masked and _unit_starts_a_word(text, m.start("unit"), unit):

@@ -171,3 +171,58 @@ def test_aid_destinations_and_schools_named_after_places_do_not_make_the_region(
     text = ("峨山县教育体育局组织教师赴昆明市学习。选派骨干教师赴澜沧县支教，为澜沧县培训教师120人。"
             "北京师范大学专家来校指导。全县" + BODY)
     assert extract("", text, []).region.display == "云南省玉溪市峨山彝族自治县"
+
+
+# --- added rules: title issuer, forwarded reports, subtitles, blanks ----------
+
+
+def test_the_office_heading_the_title_is_the_region_whatever_partners_the_text_names():
+    text = ("与福建省厦门市同安区教育局开展东西部协作，接受同安区捐赠图书2000册，选派教师赴同安区跟岗学习。"
+            "同安区派出支教教师12名。全县" + BODY)
+    assert extract("隆德县教育局2020年教育扶贫工作总结", text, []).region.display == "宁夏回族自治区固原市隆德县"
+
+
+def test_an_ambiguous_office_name_in_the_title_is_settled_by_the_province_named_in_the_text():
+    text = "甘肃省兰州市城关区教育局认真落实东西部协作任务，天津市和平区选派教师来我区支教。全区" + BODY
+    assert extract("城关区教育局2022年东西部协作工作总结", text, []).region.display == "甘肃省兰州市城关区"
+
+
+def test_a_county_report_naming_one_county_once_speaks_from_it():
+    text = "今年以来，我局紧紧围绕洞头海岛教育品质提升，推进温州市级课题。全区" + BODY
+    assert extract("区教育局2018年工作总结", text, []).region.display == "浙江省温州市洞头区"
+
+
+@pytest.mark.parametrize(
+    "raw,title",
+    [
+        ("关于印发《石柱县2019年教育督导工作总结》的通知", "石柱县2019年教育督导工作总结"),
+        ("## 达川区教育局2024年教育工作要点", "达川区教育局2024年教育工作要点"),
+        ("20__年度中心学校工作总结", "20__年度中心学校工作总结"),
+        ("2021年教育局工作总结范文_某某范文网", "2021年教育局工作总结"),
+    ],
+)
+def test_clean_titles(raw, title):
+    from ingest.meta import clean_title
+
+    assert clean_title(raw) == title
+
+
+def test_a_speech_subtitle_gives_the_title_to_the_line_above_it():
+    head = ["凝心聚力 奋力推动全市教育高质量发展", "——在2024年全市教育工作会议上的报告", "同志们："]
+    assert choose_title("", head, []) == "凝心聚力 奋力推动全市教育高质量发展"
+
+
+def test_a_numbered_item_is_not_a_title():
+    assert choose_title("", ["2.实施思政课“大师资”计划", BODY], []) == ""
+
+
+def test_plans_headings_do_not_add_years_to_a_titled_summary_but_title_lines_above_the_body_do():
+    headings = ["教育资源持续扩充", "2023年工作打算"]
+    assert subject_years("××区教育局2022年工作总结", headings, BODY) == (2022,)
+    assert subject_years("2021年工作要点", [], BODY, head=["2020年工作总结"]) == (2020, 2021)
+    assert subject_years("", ["加大投入，力争2023年底前配齐保教人员"], "2021年，" + BODY) == (2021,)
+
+
+def test_a_statistic_since_a_year_is_not_the_report_s_year():
+    text = "某县教育局于2020年5月组成调研组开展专题调研。2016年以来，全县共撤并小规模学校12所。" + BODY
+    assert subject_years("", [], text) == (2020,)

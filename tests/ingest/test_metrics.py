@@ -221,3 +221,9 @@ def test_loans_and_minutes_are_units_and_not_more_than_is_a_ceiling():
     loans, minutes = figures("办理助学贷款1420笔，家庭作业时间不超过60分钟。")
     assert (loans.value, loans.unit) == (1420, "笔")
     assert (minutes.value, minutes.unit, minutes.qualifier, minutes.raw) == (60, "分钟", "以内", "不超过60分钟")
+
+
+def test_masked_periods_and_pairs_are_masked_rows_while_chinese_phrases_stay_phrases():
+    found = figures("举办培训班××期，结对帮扶__对。")
+    assert [(f.raw, f.masked, f.value) for f in found] == [("××期", True, None), ("__对", True, None)]
+    assert figures("开展三期培训，历时三天。") == []
