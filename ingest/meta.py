@@ -141,7 +141,7 @@ def title_in(line: str) -> str:
     line = line.strip()
     if heading_marker(line):
         return ""  # '2.实施思政课“大师资”计划' is an item of the report, not its title
-    if looks_like_title(line) and not _NOT_TITLE_START.match(line) and not re.search(r"[，。；]", line):
+    if looks_like_title(line) and not _NOT_TITLE_START.match(line) and not re.search(r"[，。；,;]", line):
         return line
     best = ""
     for m in _TITLE_TYPE.finditer(line[:60]):
@@ -152,7 +152,13 @@ def title_in(line: str) -> str:
             continue
         clause = re.split(r"[，。；：,;:]", rest, maxsplit=1)[0]
         if heading_marker(rest) or (len(clause) <= 14 and len(clause) < len(rest)):
-            best = head
+            best = head  # the first cut where the body begins: the title ends at its first complete name
+            break
+    # A title written twice before the body ('…工作计划…工作计划一年来，'): keep one copy.
+    for m in _TITLE_TYPE.finditer(best):
+        first, again = best[: m.end()], best[m.end() :]
+        if len(first) >= 6 and len(again) >= 6 and again in first:
+            return first
     return best
 
 
