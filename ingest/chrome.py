@@ -310,6 +310,14 @@ def is_chrome(line: str) -> bool:
     return bool(_TAGS.match(line) and not _SENTENCE_PUNCT.search(line))
 
 
+_PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*)?\d{1,3}(?:\s*[-—–])?$|^第\s*\d+\s*页(?:\s*[/／]?\s*共\s*\d+\s*页)?$|^\d{1,3}\s*[/／]\s*\d{1,3}$")
+
+
+def is_page_number(line: str) -> bool:
+    """A page number or counter line: '— 3 —', '第3页 / 共7页', '3/7'."""
+    return bool(_PAGE_NUMBER.match(line.strip()))
+
+
 def file_title(line: str) -> str:
     """The title a site shows as a file name line (`xxx.docx`), else ''."""
     m = re.match(r"^(.{4,80}?)\.(docx?|pdf|wps|txt)(?:VIP)?$", line, re.I)

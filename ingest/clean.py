@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ingest import chrome
 from ingest.normalize import normalize_line, split_markup
-from ingest.patterns import heading_marker, looks_like_title
+from ingest.patterns import LINE_END_OK, heading_marker, looks_like_title
 from ingest.repair import join_page_markers, rejoin_broken, repair_damage
 from ingest.types import Line
 
@@ -71,6 +71,44 @@ def _drop_teasers(lines: list[Line]) -> list[Line]:
     ]
 
 
+_PAGE_TAIL = re.compile(r"(?<=[\u4e00-\u9fff，、])\s+\d{1,3}$")
+# Characters that continue a number ('12' / '所学校'): a number before them is a figure, not a page.
+_UNIT_START = set("所个名人万亿元%年月日次项家座间台件平米公里倍分届期批位条套册辆余多")
+
+
+def _strip_page_tails(lines: list[Line]) -> list[Line]:
+    """Remove a page number that PDF text left at the end of a line cut mid-sentence ('…创新 1' / '工作思路…')."""
+    out = list(lines)
+    for i in range(len(out) - 1):
+        m = _PAGE_TAIL.search(out[i].text)
+        nxt = out[i + 1].text
+        if m and nxt and "\u4e00" <= nxt[0] <= "\u9fff" and nxt[0] not in _UNIT_START:
+            out[i] = Line(out[i].text[: m.start()], out[i].first, out[i].last, out[i].after_blank)
+    return out
+
+
+def _drop_running_heads(lines: list[Line], paged: set[int]) -> list[Line]:
+    """Drop a PDF's running head: the title line repeated at the top of each page.
+
+    A repeat of a line from the head of the file is a running head when it
+    opens a page (after a page number) or cuts a sentence (the line before it
+    stops mid-sentence); a repeat standing between two paragraphs is report
+    text and stays.
+    """
+    body = next((i for i, ln in enumerate(lines) if is_content(ln.text)), len(lines))
+    heads = {ln.text for ln in lines[:body] if not is_content(ln.text)}
+    if not heads:
+        return lines
+    out: list[Line] = []
+    for i, ln in enumerate(lines):
+        if i > body and ln.text in heads and out:
+            prev = out[-1].text
+            if i in paged or prev[-1] not in LINE_END_OK:
+                continue
+        out.append(ln)
+    return out
+
+
 LIST_RUN = 3  # this many titles in a row before the body are a list of other documents
 
 
@@ -103,6 +141,7 @@ def clean(text: str) -> Cleaned:
     blank = False
     in_list = False
     listed: Line | None = None
+    paged: set[int] = set()
     for i, raw in enumerate(split_raw(text)):
         lines_seen = i - 1
         for piece in split_markup(raw):
@@ -114,6 +153,8 @@ def clean(text: str) -> Cleaned:
             # site wrote into is kept; furniture is judged on what remains.
             spoken = chrome.strip_inline(norm)
             if not spoken or chrome.is_chrome(spoken):
+                if chrome.is_page_number(spoken or norm):
+                    paged.add(len(lines))  # the next kept line opens a page
                 if title := chrome.file_title(spoken or norm):
                     hints.append(title)
                 if chrome.LIST_HEADER.match(spoken or norm):
@@ -129,7 +170,7 @@ def clean(text: str) -> Cleaned:
             lines.append(Line(spoken, i, i, blank))
             blank = False
 
-    lines = rejoin_broken(join_page_markers(_drop_teasers(lines)))
+    lines = rejoin_broken(join_page_markers(_drop_running_heads(_drop_teasers(_strip_page_tails(lines)), paged)))
     body = [i for i, ln in enumerate(lines) if is_content(ln.text)]
     if not body:
         return Cleaned([], hints)

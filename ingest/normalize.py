@@ -49,7 +49,8 @@ _GLOSS = re.compile(rf"(?<=[{CJK}])[(（]\s*[a-zü]*[āáǎàēéěèīíǐìō�
 _PLANTED_DOT = re.compile(rf"(?<=[{CJK}])(?<![一二三四五六七八九十百零〇两第])[.．](?=[{CJK}])")
 _DOUBLED_QUOTE = re.compile(r"(“)“+|(”)”+")
 # PDF text puts spaces around numbers inside Chinese ('2022 年', '寄宿生 6820名').
-_NUMBER_SPACE = re.compile(rf"(?<=[{CJK}])[ ]+(?=[\d*×])|(?<=[\d%*×])[ ]+(?=[{CJK}])")
+# A number alone at the end of a line keeps its space: it may be a page number.
+_NUMBER_SPACE = re.compile(rf"(?<=[{CJK}])[ ]+(?=[\d*×][\d.,*×]*[^\d.,*×\s])|(?<=[\d%*×])[ ]+(?=[{CJK}])")
 # Symbols, emoji and letters of unrelated scripts never belong inside a
 # Chinese word; some sites plant them to defeat copying ('思ꦜ政课').
 _KEEP_SYMBOLS = set("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳★☆●○■□▲△◆◇√×※→←↑↓℃㎡‰§№✓✔☑")
@@ -81,9 +82,20 @@ def _planted(ch: str) -> bool:
     return unicodedata.category(ch) in ("So", "Sk", "Lo", "Lm", "Mn", "Co", "Cn")
 
 
+# Characters that are never suspect: ASCII and Latin, general punctuation,
+# letterlike and number forms, circled numbers, CJK, CJK punctuation and
+# full-width forms. Only a line holding something else is looked at closely.
+_SUSPECT = re.compile(
+    r"[^\x00-\u036f\u2000-\u218f\u2460-\u24ff\u2e80-\u2fdf\u3000-\u303f\u3100-\u312f\u31c0-\u31ef"
+    r"\u3200-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+    + "".join(sorted(_KEEP_SYMBOLS))
+    + "]"
+)
+
+
 def _drop_planted(line: str) -> str:
     """Remove emoji and letters of unrelated scripts that sit inside Chinese text."""
-    if line.isascii():
+    if line.isascii() or not _SUSPECT.search(line):
         return line
     chars = list(line)
     out = []

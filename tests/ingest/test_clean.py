@@ -213,3 +213,48 @@ def test_control_characters_never_reach_the_text():
     text = _text("某县教育局\x072022年工作总结\n一、总体情况\n全年新建\u202e幼儿园4所，\x1b新增学位1200个，满意度达到97.2%。\n")
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e]", text)
     assert "全年新建幼儿园4所，新增学位1200个" in text
+
+
+def test_a_pdf_running_head_and_page_numbers_leave_the_sentence_whole():
+    title = "某县教育局2022年工作总结"
+    page = (
+        f"{title}\n一、课后服务\n"
+        "全县义务教育学校全部开展课后服务，各校结合实际开设舞蹈\n"
+        "— 1 —\n"
+        f"{title}\n"
+        "、书法、足球等特色课程，学生按兴趣自主选择，参与率达到96.8%。\n"
+        "二、队伍建设\n"
+        "全年培训教师1200人次，我们坚持改革创新 2\n"
+        "工作思路，教师满意度达到95.1%。\n"
+        "全县新建学校 12\n"
+        "所，新增学位3000个。\n"
+    )
+    text = _text(page)
+    assert text.count(title) == 1
+    assert "开设舞蹈、书法、足球等特色课程" in text
+    assert "坚持改革创新工作思路" in text
+    assert "12" in text and "— 1 —" not in text
+
+
+def test_a_teaser_before_its_paragraph_and_a_related_list_before_the_title_go():
+    page = (
+        "相关推荐\n"
+        "2021年某县教育局工作总结\n"
+        "2020年某乡中心校工作总结\n"
+        "某县教育局2022年工作总结\n"
+        "2022年，我局坚持立德树人根本任务，全面推进义务教育优质均\n"
+        "2022年，我局坚持立德树人根本任务，全面推进义务教育优质均衡发展，各项工作取得新成效。\n"
+    )
+    text = _text(page)
+    assert text == "某县教育局2022年工作总结\n2022年，我局坚持立德树人根本任务，全面推进义务教育优质均衡发展，各项工作取得新成效。"
+
+
+def test_site_notes_about_the_document_and_its_preview_go():
+    page = (
+        "某区教育局2022年工作要点\n"
+        "提示：全文共6页，免费试读部分已经结束，觉得有用就下载收藏吧！\n"
+        "（节选：全文2286字，本页显示1904字）\n"
+        "已浏览2页，剩余3页待读  点击继续免费浏览\n"
+        f"一、学前教育\n{BODY}\n"
+    )
+    assert _text(page) == f"某区教育局2022年工作要点\n一、学前教育\n{BODY}"
