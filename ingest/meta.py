@@ -34,6 +34,8 @@ _DECLARED = re.compile(
     r"(?:现将|现就|下面|特将|把|就)[^。；\n]{0,16}?((?:19|20)\d{2})\s*年(?:度)?[^。；\n]{0,24}?"
     r"(?:总结|汇报|报告|自查|自评|述职|打算|计划|要点)[^。；\n]{0,6}?如下")
 _SINCE = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?以来")
+# A paragraph that opens with its year: '2021年，…', '2011年来，…', '2022年度，…'.
+_OPENING_YEAR = re.compile(r"(?:^|\n)((?:19|20)\d{2})\s*年(?:以来|来|度|上半年|下半年)?[，,]")
 _DECLARING = re.compile(r"汇报|总结|报告|回顾")
 _SINCE_ONE_YEAR = re.compile(r"一年来|今年以来|本年度|这一年")
 
@@ -64,7 +66,7 @@ _BODY_TYPES = [
     (re.compile(r"总结如下|(?:工作|情况)总结如下|回顾如下"), DocType.SUMMARY),
     (re.compile(r"要点如下"), DocType.KEY_POINTS),
     (re.compile(r"(?:计划|打算|安排|思路)如下"), DocType.PLAN),
-    (re.compile(r"汇报如下|作(?:简要|简短|一)?(?:个)?汇报|汇报(?:一下|如下)"), DocType.BRIEFING),
+    (re.compile(r"汇报如下|作[^。，；]{0,6}汇报|汇报(?:一下|如下)"), DocType.BRIEFING),
     (re.compile(r"我代表.{0,12}(?:做|作)工作报告"), DocType.REPORT),
 ]
 
@@ -86,6 +88,7 @@ _LEVEL_REFS = {
 _SCHOOL_REFS = re.compile(r"我校|本校|全校|我园|本园|全园")
 # A place right before a school's name (峨山一中, 北京师范大学) names the school, not the speaker.
 _SCHOOL_AFTER = re.compile(r"^(?:县|市|区)?(?:[一二三四五六七八九十\d]+中|第[一二三四五六七八九十\d]+|实验|师范|职业|中学|小学|大学|学院|附属|幼儿园)")
+_VISITOR_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,10}?(?:考察团|考察组|调研组|代表团|督导组|检查组|评估组|专家组|访问团|一行)")
 _MASK_BEFORE = re.compile(r"[xXＸ×*＊某○□_＿]$")
 _AID_BEFORE = re.compile(r"(赴|到|向|为|援|往|去|与|和|对口|帮扶|支援)$")
 _AID_SENTENCE = re.compile(r"支教|帮扶|扶贫|对口|受援|援建|捐赠|结对|协作|挂职|跟岗|送教|交流")
@@ -254,7 +257,7 @@ def _declared_years(text: str) -> set[int]:
     opening = body[:_OPENING]
     years.update(int(m.group(1)) for m in _SINCE.finditer(opening) if _DECLARING.search(_sentence_at(opening, m.start())))
     if not years:
-        lead = _LEAD_YEAR.search(opening) or (_SINCE_ONE_YEAR.search(opening) and _YEAR.search(opening))
+        lead = _OPENING_YEAR.search(opening) or (_SINCE_ONE_YEAR.search(opening) and _YEAR.search(opening))
         if lead:
             years.add(int(lead.group(1)))
     return years
@@ -347,6 +350,8 @@ def _weights(g: Gazetteer, text: str, title: str) -> Counter[str]:
             w *= 3
         if _INSTITUTION_AFTER.match(after):
             w *= 2
+        if _VISITOR_AFTER.match(full[m.end : m.end + 16]):
+            w *= 0.25  # 昆明市五华区教育考察团莅临: where the visitors come from
         if _AID_BEFORE.search(before) or (_AID_SENTENCE.search(full[a:b]) and not chained):
             w *= 0.25
         for c in codes:

@@ -229,3 +229,14 @@ def test_plans_headings_do_not_add_years_to_a_titled_summary_but_title_lines_abo
 def test_a_statistic_since_a_year_is_not_the_report_s_year():
     text = "某县教育局于2020年5月组成调研组开展专题调研。2016年以来，全县共撤并小规模学校12所。" + BODY
     assert subject_years("", [], text) == (2020,)
+
+
+def test_visitors_origin_is_not_the_region():
+    text = ("昆明市五华区教育考察团一行莅临我县交流，贵阳市南明区教育代表团来我县考察。"
+            "峨山县教育体育局介绍了全县教育发展情况。全县" + BODY)
+    assert extract("", text, []).region.display == "云南省玉溪市峨山彝族自治县"
+
+
+def test_more_opening_forms_of_the_year_and_the_type():
+    assert subject_years("", [], "2011年来，在县委、县政府的正确领导下，" + BODY) == (2011,)
+    assert doc_types("", [], "下面，将本县体教融合有关情况向各位领导作一简要汇报。")[0] is DocType.BRIEFING
