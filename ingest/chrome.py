@@ -24,8 +24,8 @@ import re
 # Phrases that are whole pieces of site speech: the span removed is the match.
 _CLOSED = [
     r"(?:本文|本篇|文章|内容|资料|文档|此文)?(?:来源于|来源|来自|转自|源于|摘自)(?:网络|互联网|网友)(?:投稿|上传|分享|整理)?",
-    r"(?:本文|内容|以上内容|文章)?仅供(?:大家)?(?:参考|学习|交流|借鉴|阅读)(?:使用|之用|所用)?",
-    r"以?供(?:大家|您|你|读者|各位)(?:写作)?(?:参考|借鉴|学习|阅读)(?:使用|所用|之用)?",
+    r"(?:本文|内容|以上内容|文章)?仅供(?:大家)?(?:学习|交流|研究)?(?:参考|学习|交流|借鉴|阅读)(?:使用|之用|所用)?",
+    r"以?供(?:大家|您|你|读者|各位)[^，。！？]{0,8}?(?:参考|借鉴|学习|阅读)(?:使用|所用|之用)?",
     r"请?勿(?:照抄|抄袭|转载|复制)",
     r"(?:如有|若有|如涉及|涉及|如果有)侵权[^，。！？；\n]{0,16}?(?:删除|删|处理|告知)",
     r"侵删",
@@ -33,34 +33,35 @@ _CLOSED = [
     r"转载请(?:保留|注明)[^，。！？；]{0,20}",
     r"欢迎(?:大家|您)?(?:阅读|借鉴|参考|下载|收藏|分享|访问|浏览|转发|来到)(?:与参考|和参考|与借鉴)?",
     r"希望(?:本文|这些|以上|上述)?(?:内容|范文)?(?:对|能|可以|能够|会)?(?:对|给|为|帮助|帮到)?(?:大家|您|你|各位)[^，。！？]{0,16}?(?:帮助|参考|借鉴|有用|启发|作用|灵感|价值)",
-    r"(?:如果)?喜欢(?:就|的话)[^，。！？]{0,12}",
+    r"(?:如果)?喜欢(?:就|的话)[^，。！？\s]{0,12}",
     r"(?:点击|立即|免费|马上)(?:下载|阅读|查看|获取)[^，。！？]{0,8}",
     r"请?点击(?:下方|上方|下面|右上角|此处|这里)的?(?:按钮|链接|图标)",
-    r"下载(?:本文|该文档|此文档|本文档|文档|全文|完整版|Word文档|Word版|Word|源文件|到电脑)",
+    r"下载(?:本文档|该文档|此文档|本文|文档|全文|完整版|Word文档|Word版|Word|源文件)(?:到电脑|到手机|到本地)?",
     r"复制下载", r"下载吧", r"(?:下载|阅读|查看)?请?先登录", r"登录后(?:下载|阅读|查看)",
     r"(?:展开|查看|继续)?阅读全文", r"全文阅读", r"继续(?:免费)?阅读",
     r"(?:免费)?预览(?:阅读)?已?结束", r"(?:已|到这儿已)?超出(?:免费)?预览(?:范围)?",
-    r"未完", r"当前显示\d+字", r"节选[:：]",
+    r"[(（]未完[)）]|未完(?=[，,])", r"当前显示\d+字", r"节选[:：]", r"[(（]\s*共\s*\d+\s*页\s*[)）]", r"需(?:要)?登录",
+    r"请?(?:查看|参阅|阅读)(?:下方|上方|下面|文末)的?(?:说明|提示|按钮|链接)",
     # How much of the document the page shows: 全文共6页, 本页显示1904字, 已浏览2页, 剩余3页待读
-    r"(?:全文|本文|本页|本篇|文档|资料|全书)(?:共|显示|约|仅显示)?\s*\d+\s*(?:页|字)",
+    r"(?:本|该)?(?:全文|文|页|篇|文档|资料|书)(?:总)?(?:共|显示|约|仅显示)?\s*\d+\s*(?:页|字)",
     r"(?:已|还剩|剩余|剩下)(?:浏览|阅读|预览|看)?\s*\d+\s*页(?:未读|待读|未看)?",
     # The preview is over: 免费试读部分已经结束, 可免费预览的页数已看完
     r"可?(?:免费)?(?:试读|预览|浏览|阅读)的?(?:部分|内容|页数|页面)?(?:已经|已)?(?:结束|看完|完毕|读完)",
     # Invitations to act on the page: 觉得有用就下载收藏吧, 点击继续免费浏览, 如需完整内容请下载
-    r"(?:觉得|如果|若)?(?:有用|喜欢|不错|满意|有帮助)(?:就|的话|请)[^，。！？]{0,12}",
-    r"(?:点击|请)?继续(?:免费)?(?:浏览|阅读|查看)", r"如需(?:完整|全文|更多|原文)[^，。！？]{0,10}",
+    r"(?:觉得|如果|若)?(?:有用|喜欢|不错|满意|有帮助)(?:就|的话|请)[^，。！？\s]{0,12}",
+    r"(?:点击|请)?继续(?:免费)?(?:浏览|阅读|查看)", r"如需[^，。！？]{0,4}(?:完整|全文|更多|原文)[^，。！？]{0,10}",
     r"请认真阅读下面的提示信息", r"亲[，,]?(?:该|本)文档总共\d+页", r"(?:该|本)文档(?:总)?共\d+页",
     r"(?:精选优质文档|优质文档)[-—]*", r"倾情(?:为你|为您)?奉上", r"(?:微信)?扫一扫[^，。！？]{0,16}",
     r"官方(?:抖音|快手|微信|视频)号[^，。！？；]*$",
     # Bracketed tags a site puts before a title or a teaser: 【精选推荐】 【阅读指引】
-    r"【[^】\d一二三四五六七八九十]{0,8}(?:推荐|精选|热门|指引|导读|下载|必备|优选|荐|精品|原创|最新)[^】\d一二三四五六七八九十]{0,6}】",
+    r"【[^】\d一二三四五六七八九十]{0,8}(?:推荐|精选|热门|指引|导读|提示|下载|必备|优选|荐|精品|原创|最新)[^】\d一二三四五六七八九十]{0,6}】",
     r"[(（【\[]\s*(?:精选|通用|优秀|热门|推荐|模板|精品|最新|汇编|合集)?\s*\d{1,3}\s*篇\s*(?:精选|通用|范文|汇编|合集)?[)）】\]]",
     # A site's label on a title: (全文) (完整版) (word版可编辑)
     r"[(（](?:全文|完整版|最新版|精选版|word版|Word版|可编辑|word版可编辑|精编版|修订版|通用版|范文)[)）]",
 ]
-# Speakers: the site names itself or its reader. The whole sentence is site speech.
+# The site's own voice: the whole sentence is site speech ('下面是小编为大家整理的…，供大家参考。').
 _SPEAKER = [
-    r"小编", r"本站", r"本网站", r"网友(?:投稿|上传|分享|整理|为您|为你)", r"范文网", r"文库",
+    r"小编", r"网友[^，。！？]{0,4}?(?:投稿|上传|分享|整理|搜集|收集|为您|为你)", r"整理不易",
     r"为(?:大家|您|你|各位)(?:精心|特意|特别)?(?:整理|收集|搜集|准备|推荐|分享|带来|提供|奉上|精选|汇编)",
     r"(?:特意|特地|精心)为(?:您|你)", r"写作(?:顾问|服务|平台)", r"我要投稿", r"客服老师",
     r"(?:本|该)(?:文档|资料|文章|文)由(?:用户|网友|会员)", r"通用模板", r"使用时请", r"替换为(?:本单位|您|你|自己)",
@@ -68,17 +69,23 @@ _SPEAKER = [
     r"让我们一起[^。！？]{0,12}(?:写|看看|学习一下|来看)", r"写(?:一份|一篇|好一份|好一篇)",
     r"(?:总结|计划|报告|方案|范文|心得)[^。！？，]{0,8}(?:呢|吗)[？?]",
 ]
+# The site's name for itself: only the clause holding it goes, since a
+# report's title or first sentence may be glued right after it.
+_NAMES = [r"本站", r"本网站", r"[\u4e00-\u9fff]{0,4}(?:范文网|文库|文档网|文秘网|范文大全)[\u4e00-\u9fff]?"]
 _CLOSED_RE = re.compile("|".join(f"(?:{p})" for p in _CLOSED))
+_NAME_RE = re.compile("|".join(f"(?:{p})" for p in _NAMES))
+_CLAUSE_END = "，,；;：:/|｜>＞»›" + "。！？!?"
 _SPEAKER_RE = re.compile("|".join(f"(?:{p})" for p in _SPEAKER))
 _HINT = re.compile(
     r"小编|本站|本网|网友|范文|文库|文档|参考|借鉴|照抄|抄袭|转载|侵权|侵删|观点|欢迎|希望|喜欢|下载|阅读|预览|"
     r"未完|全文|当前显示|提示信息|扫一扫|奉上|官方|篇|写作|投稿|客服|来源|来自|转自|源于|摘自|【|模板|使用时|替换为|登录|"
     r"[文档料章]由(?:用户|网友|会员)|点击|立即|免费|马上|为(?:大家|您|你|各位)|为(?:您|你)|喜欢|优质文档|节选|本页|"
-    r"已浏览|剩余|还剩|剩下|试读|有用|满意|有帮助|继续|如需|让我们一起|写一|写好|呢|吗|[(（]"
+    r"已浏览|剩余|还剩|剩下|试读|有用|满意|有帮助|继续|如需|让我们一起|写一|写好|呢|吗|[(（]|登录|整理不易|下方|文末"
 )
 _LABEL_BEFORE = re.compile(r"(?:温馨提示|提示|导语|前言|引言|说明|亲)[:：，,]?\s*$")
 _SENTENCE_END = "。！？!?"
 _SEPARATORS = "，,、；;：: \t"
+_DASHES = "-—–~～=*"
 _OPENERS = "-—–~～=*【[（("
 _CLOSERS = "-—–~～=*】]）)"
 # A lead-in that opens site speech inside a longer line: '下面是小编…', '以下是…'.
@@ -104,9 +111,21 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return a, min(b + 1, len(text))
 
 
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around a site's name: between separators, brackets and spaces."""
+    a = start
+    while a > 0 and text[a - 1] not in _CLAUSE_END + " " + _OPENERS:
+        a -= 1
+    b = end
+    while b < len(text) and text[b] not in _CLAUSE_END + " " + _CLOSERS:
+        b += 1
+    return a, b
+
+
 def _spans(text: str) -> list[tuple[int, int]]:
     spans = [m.span() for m in _CLOSED_RE.finditer(text) if m.end() > m.start()]
     spans += [_sentence_bounds(text, *m.span()) for m in _SPEAKER_RE.finditer(text)]
+    spans += [_clause_bounds(text, *m.span()) for m in _NAME_RE.finditer(text)]
     spans.sort()
     merged: list[list[int]] = []
     for a, b in spans:
@@ -135,11 +154,15 @@ def strip_speech(line: str) -> str:
         return line
     out, pos = [], 0
     for a, b in spans:
+        opened = 0
         while a > pos and line[a - 1] in _OPENERS:
             a -= 1
+            opened += line[a] not in _DASHES
         if label := _LABEL_BEFORE.search(line, pos, a):
             a = label.start()  # '提示：全文共6页…': the label goes with what it introduces
-        while b < len(line) and line[b] in _CLOSERS:
+        opened += sum(line[a:b].count(o) for o in "【[（(") - sum(line[a:b].count(c) for c in "】]）)")
+        while b < len(line) and line[b] in _CLOSERS and (line[b] in _DASHES or opened > 0):
+            opened -= line[b] not in _DASHES
             b += 1
         out.append(line[pos:a])
         pos = b

@@ -151,7 +151,10 @@ def clean(text: str) -> Cleaned:
                 continue
             # Site speech goes first, as spans, so that a report sentence a
             # site wrote into is kept; furniture is judged on what remains.
-            spoken = chrome.strip_inline(norm)
+            # A furniture line without a sentence in it goes whole (a breadcrumb
+            # keeps no crumbs once the site's name in it is gone).
+            whole = chrome.is_chrome(norm) and not _SENTENCE.search(norm)
+            spoken = "" if whole else chrome.strip_inline(norm)
             if not spoken or chrome.is_chrome(spoken):
                 if chrome.is_page_number(spoken or norm):
                     paged.add(len(lines))  # the next kept line opens a page

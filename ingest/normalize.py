@@ -50,7 +50,7 @@ _PLANTED_DOT = re.compile(rf"(?<=[{CJK}])(?<![一二三四五六七八九十百�
 _DOUBLED_QUOTE = re.compile(r"(“)“+|(”)”+")
 # PDF text puts spaces around numbers inside Chinese ('2022 年', '寄宿生 6820名').
 # A number alone at the end of a line keeps its space: it may be a page number.
-_NUMBER_SPACE = re.compile(rf"(?<=[{CJK}])[ ]+(?=[\d*×][\d.,*×]*[^\d.,*×\s])|(?<=[\d%*×])[ ]+(?=[{CJK}])")
+_NUMBER_SPACE = re.compile(rf"(?<=[{CJK}]) (?=[\d*×][\d.,*×]*[^\d.,*×\s])|(?<=[\d%*×]) (?=[{CJK}])")
 # Symbols, emoji and letters of unrelated scripts never belong inside a
 # Chinese word; some sites plant them to defeat copying ('思ꦜ政课').
 _KEEP_SYMBOLS = set("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳★☆●○■□▲△◆◇√×※→←↑↓℃㎡‰§№✓✔☑")
@@ -139,9 +139,9 @@ def normalize_line(line: str) -> str:
     if "HYPERLINK" in line or "PAGEREF" in line or "MERGEFORMAT" in line:
         line = _FIELD.sub("", line)
     line = _drop_planted(_PLANTED_DOT.sub("", _DOUBLED_QUOTE.sub(r"\1\2", line)))
-    line = _SPACES.sub(" ", line).strip()
-    if " " in line:
+    if " " in line:  # one space only: a row of fields keeps its wider gaps
         line = _NUMBER_SPACE.sub("", line)
+    line = _SPACES.sub(" ", line).strip()
     line = _BULLET.sub("", line)
     return _ASCII_PUNCT.sub(_punct, line)
 
