@@ -40,6 +40,7 @@ _CN_NUM = rf"[{_CN_DIGITS}]{{2,}}|[二两三四五六七八九十]"
 _MASK_CHAR = r"[xXＸｘ×✕*＊□_＿…]|(?<![零〇一二两三四五六七八九十百千])○(?![零〇一二两三四五六七八九十百千])"
 _MASK_RUN = rf"(?:{_MASK_CHAR})+"
 _MASK = rf"(?:{_MASK_RUN}(?:\.{_MASK_RUN})?|某{{2,}})"
+_MASKED_BARE = re.compile(rf"{_MASK}(?:千万|百万|万|亿)")
 # A masked year or date part (xxxx年, 20xx年, x月): a template's date, kept as a masked row so it is
 # never read as a year and never lost.
 _MASKED_DATE = re.compile(rf"(?<![\dA-Za-zＸ*＊×_＿])(?:(?:19|20)(?:{_MASK_CHAR}){{2}}|(?:{_MASK_CHAR}){{2,4}})(?=年)|(?:{_MASK_CHAR}){{1,2}}(?=月)")
@@ -70,8 +71,8 @@ _QUALIFYING = {"不超过", "不高于", "接近", "近", "约", "超过", "突�
 _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 _QUOTED = re.compile(r"《[^》]{0,80}》|“[^”]{0,24}”|〔[^〕]{0,12}〕|\[[^\]]{0,12}\]")
 _NOT_FIGURE_BEFORE = re.compile(r"(第|周|星期|每|前|后)$")
-_CHANGE_UP = "增加|增长|提高|提升|上升|增至|增加到|提高到|扩大|多出"
-_CHANGE_DOWN = "减少|下降|降低|缩小|压减|降至|减少到|下降到|缩减"
+_CHANGE_UP = "增加|增长|提高|提升|上升|增至|增加到|增长到|提高到|提高至|提升到|提升至|扩大|多出"
+_CHANGE_DOWN = "减少|下降|降低|缩小|压减至|压减到|压减|减至|降至|减少到|减少至|下降到|下降至|降低到|降低至|缩减"
 _FROM_TO = re.compile(
     rf"(?:由|从)(?P<a>[^，。；由从]{{1,20}}?)(?:{_CHANGE_UP}|{_CHANGE_DOWN}|变为|调整为|到)(?:到|至|为)?(?P<b>[^，。；]{{1,20}})"
 )
@@ -209,6 +210,12 @@ def _masked_dates(text: str, sentences: list[tuple[int, int]], taken: list[tuple
         s = next(((x, y) for x, y in sentences if x <= a < y), (0, len(text)))
         out.append(Figure(None, text[b - 1], "", text[a:b], a, b, text[s[0] : s[1]].strip(), indicator=MASKED_DATE_INDICATOR,
                           masked=True))
+    for m in _MASKED_BARE.finditer(text):  # 投入X万, 惠及xx万: a masked amount whose unit is left out
+        a, b = m.span()
+        if any(s < b and a < e for s, e in taken):
+            continue
+        s = next(((x, y) for x, y in sentences if x <= a < y), (0, len(text)))
+        out.append(Figure(None, "", "", text[a:b], a, b, text[s[0] : s[1]].strip(), masked=True))
     return out
 
 
@@ -393,6 +400,11 @@ def indicator(text: str, f: Figure) -> str:
             run.insert(0, word)  # 点击量, 入学率: a one-character noun binds to the word before it
         else:
             break
+    start = len(before_tokens) - len(run)
+    if len(run) == 1 and len(run[0]) == 1 and start > 0 and before_tokens[start - 1][1] == "m":
+        run = []  # 增长3200人和2个百分点: 人 is the unit of the figure before, not a name
+    if run and run[0][:1] in "级届" and start > 0 and before_tokens[start - 1][1] == "m":
+        run.insert(0, before_tokens[start - 1][0])  # jieba cuts 一年级新生 as 一年/级新生
     while len(run) > 1 and _SCOPE.fullmatch(run[0]):
         run.pop(0)  # 全县大班额 -> 大班额: the report's own scope is not part of the name
     before = "".join(run)[-INDICATOR_MAX:]

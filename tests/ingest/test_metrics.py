@@ -227,3 +227,22 @@ def test_masked_periods_and_pairs_are_masked_rows_while_chinese_phrases_stay_phr
     found = figures("举办培训班××期，结对帮扶__对。")
     assert [(f.raw, f.masked, f.value) for f in found] == [("××期", True, None), ("__对", True, None)]
     assert figures("开展三期培训，历时三天。") == []
+
+
+def test_a_masked_amount_without_its_unit_is_still_a_masked_row():
+    f = one("全年投入X万，用于改善办学条件。")
+    assert (f.raw, f.masked, f.value, f.unit) == ("X万", True, None, "")
+
+
+def test_a_grade_name_cut_by_the_tokenizer_is_kept_whole():
+    assert figures("新接收新市民子女1500人，占一年级新生的28%。")[-1].indicator == "一年级新生"
+
+
+def test_a_change_listed_after_a_count_names_the_figure_not_the_count_s_unit():
+    found = figures("随迁子女占比达35%，分别比上年增长1200人和3个百分点。")
+    assert found[-1].raw == "3个百分点" and found[-1].indicator not in ("人", "（未识别）")
+
+
+def test_reduced_to_is_a_from_to_pair():
+    a, b = figures("全县校外培训机构由36家减至29家。")
+    assert (a.role, b.role, a.indicator, b.indicator) == ("from", "to", "校外培训机构", "校外培训机构")
