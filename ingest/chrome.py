@@ -84,7 +84,7 @@ _HINT = re.compile(
 )
 _LABEL_BEFORE = re.compile(r"(?:温馨提示|提示|导语|前言|引言|说明|亲)[:：，,]?\s*$")
 _SENTENCE_END = "。！？!?"
-_SEPARATORS = "，,、；;：: \t"
+_SEPARATORS = "，,、；;：:/|｜ \t"
 _DASHES = "-—–~～=*"
 _OPENERS = "-—–~～=*【[（("
 _CLOSERS = "-—–~～=*】]）)"

@@ -23,7 +23,7 @@ from ingest.types import Document, Metric, RawText, Script
 
 # Bump when cleaning, splitting or segmentation change, so that an unchanged
 # file is processed again by `edureports ingest`.
-INGEST_VERSION = 1
+INGEST_VERSION = 2  # 2: cleaning by who speaks, wrapped-text joins, traditional script analysed in simplified
 SUPPORTED_SUFFIXES = tuple(sorted(SUFFIXES))
 
 

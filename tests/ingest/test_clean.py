@@ -7,7 +7,7 @@ import re
 import pytest
 from conftest import SEEDS
 
-from ingest.chrome import is_chrome
+from ingest.chrome import is_chrome, strip_speech
 from ingest.clean import clean
 from ingest.normalize import normalize_line
 from ingest.repair import repair_damage
@@ -258,3 +258,27 @@ def test_site_notes_about_the_document_and_its_preview_go():
         f"一、学前教育\n{BODY}\n"
     )
     assert _text(page) == f"某区教育局2022年工作要点\n一、学前教育\n{BODY}"
+
+
+def test_words_that_only_look_like_site_notes_stay():
+    kept = [
+        "城区学校大班额问题尚未完全解决，部分学校教育信息化设备老化。",
+        "组织教师学习交流，撰写心得体会200余篇，评选优秀案例30个。",
+        "全县共有教学点12个，其中本文化站辅导点3个。",
+    ]
+    text = _text("某县教育局2022年工作总结\n一、存在问题\n" + "\n".join(kept) + "\n")
+    for sentence in kept:
+        assert sentence in text
+
+
+def test_a_site_name_glued_before_the_title_takes_only_its_clause():
+    page = "某某文库/某县教育局2022年工作总结\n一、总体情况\n" + BODY + "\n"
+    text = _text(page)
+    assert "文库" not in text
+    assert text.startswith("某县教育局2022年工作总结\n一、总体情况")
+
+
+def test_brackets_of_a_removed_note_close_with_it():
+    assert strip_speech("作者：佚名 字数：2146字 下载本文（需登录）") == "作者：佚名 字数：2146字"
+    assert strip_speech("【某某工作总结范文(通用2篇)】相关文章") == "【某某工作总结范文】相关文章"
+    assert strip_speech("（本文来源于网络，仅供学习参考，如有侵权请联系删除）") == ""
