@@ -79,6 +79,19 @@ class Outline:
     title_end: int = 0
 
 
+# After a marker, another number that goes on counting ('一、二年级', '3、4月份',
+# '一、二、三等奖') makes the marker part of a sentence, not a heading.
+_COUNTING_ON = re.compile(rf"(?:[{CN_NUM}]+|\d+)(?:、|年级|等奖|月份?|日|号)")
+
+
+def _marker(text: str, pos: int) -> tuple[str, int, int] | None:
+    """The heading marker at `pos` (see `heading_marker`), unless the text counts on after it."""
+    hm = heading_marker(text, pos)
+    if hm and _COUNTING_ON.match(text, hm[2]):
+        return None
+    return hm
+
+
 def _clip_title(text: str) -> str:
     """The words of a heading, without the punctuation scraped text leaves around them ('二、，办学…')."""
     return text.strip().strip("。；：，、:;, ").strip()
@@ -111,7 +124,7 @@ def _heading_end(text: str, start: int, stop: int, whole_line: bool) -> tuple[in
             break
     pos = start + 1
     while pos < start + len(window):
-        if pos - start >= 2 and heading_marker(text, pos):
+        if pos - start >= 2 and _marker(text, pos):
             ends.append((pos - start, pos - start))
             break
         pos += 1
@@ -197,10 +210,10 @@ def _candidates(text: str, a: int, b: int, title_end: int, prev: tuple[int, int]
     if para.startswith("#"):
         depth = len(para) - len(para.lstrip("#"))
         return [_Cand(a, f"md{depth}", 1, a + depth, True)]
-    lead = heading_marker(text, first)
+    lead = _marker(text, first)
     if lead and _page_continuation(text, first, prev):
         lead = None
-    if lead and (inner := heading_marker(text, lead[2])) and MARKER_RANK[inner[0]] < MARKER_RANK[lead[0]]:
+    if lead and (inner := _marker(text, lead[2])) and MARKER_RANK[inner[0]] < MARKER_RANK[lead[0]]:
         # '3、（四）…': a page number before a real heading.
         first, lead = lead[2], inner
     if lead:
@@ -210,7 +223,7 @@ def _candidates(text: str, a: int, b: int, title_end: int, prev: tuple[int, int]
         out.append(_Cand(first, lead[0], lead[1], lead[2], True, after_cut))
     inline = []
     for m in _INLINE_AT.finditer(text, first + 1, b):
-        hm = heading_marker(text, m.start())
+        hm = _marker(text, m.start())
         if hm and not text.startswith(("是", "点"), hm[2]):
             inline.append(_Cand(m.start(), hm[0], hm[1], hm[2], False))
     if len(inline) >= 2 and not _SENTENCE.search(text, first, b):
@@ -363,7 +376,7 @@ def outline(text: str, title: str = "") -> tuple[list[_Heading], int]:
             h = _Heading(c.pos, body, c.style, c.n, text[c.pos : c.end].strip(), _clip_title(text[c.end : t_stop]), level)
             headings.append(h)
             stack[-1].section = len(headings) - 1
-            if body < b and (hm := heading_marker(text, body)) and not (i < len(cands) and cands[i].pos == body):
+            if body < b and (hm := _marker(text, body)) and not (i < len(cands) and cands[i].pos == body):
                 injected = _Cand(body, hm[0], hm[1], hm[2], False)
     return _drop_empty_leaves(text, headings), t_end
 

@@ -26,8 +26,8 @@ _FAMILIES = [
     re.compile(rf"^(?P<base>.{{2,60}}?(?:{_TITLE_WORDS}))\s*(?P<n>{_ORD})$"),
     # 【篇一】标题 / 篇一：标题 / 范文一：标题 / 材料二
     re.compile(rf"^【?(?P<base>篇|范文|范例|材料|文章|精选)\s*(?P<n>{_ORD})】?\s*(?:[:：]\s*)?(?P<title>.{{0,60}})$"),
-    # 第一篇 标题 / 第2篇：标题
-    re.compile(rf"^(?P<base>)第(?P<n>{_ORD})篇\s*(?:[:：]\s*)?(?P<title>.{{0,60}})$"),
+    # 第一篇 标题 / 第2篇：标题 / 【第1篇】标题
+    re.compile(rf"^【?(?P<base>)第(?P<n>{_ORD})篇】?\s*(?:[:：]\s*)?(?P<title>.{{0,60}})$"),
 ]
 _TITLE_WORD = re.compile(_TITLE_WORDS)
 _BARE = re.compile(rf"^【?(?:篇|范文|范例|第)\s*(?:{_ORD})\s*篇?】?$")
@@ -126,7 +126,7 @@ def _unglue(lines: list[Line]) -> list[Line]:
     return out
 
 
-_TOC = re.compile(r"^(?P<n>\d{1,2})\s*[.、．]\s*(?P<title>.{4,60}?)[\s.·…]*(?P<page>\d{1,3})$")
+_TOC = re.compile(r"^(?P<n>\d{1,2})\s*[.、．]\s*(?P<title>.{4,60}?)[\s.·…]*(?P<page>\d{1,3})?$")
 
 
 def _squeeze(s: str) -> str:
@@ -143,7 +143,7 @@ def _toc_cuts(lines: list[Line], head: int = 40) -> list[int]:
     end = 0
     for i, ln in enumerate(lines[:head]):
         m = _TOC.match(ln.text)
-        if m and int(m.group("n")) == len(entries) + 1:
+        if m and int(m.group("n")) == len(entries) + 1 and looks_like_title(m.group("title")):
             entries.append(_squeeze(m.group("title")))
             end = i + 1
         elif entries:
@@ -164,12 +164,20 @@ def _toc_cuts(lines: list[Line], head: int = 40) -> list[int]:
 
 def _cuts(lines: list[Line]) -> list[int]:
     """Line indexes where reports begin, or [] for a single report."""
+    content = [0]  # content[i]: lines of running text before line i
+    for ln in lines:
+        content.append(content[-1] + is_content(ln.text))
     families: dict[str, list[tuple[int, int]]] = {}
     for i, ln in enumerate(lines):
         if b := _boundary(ln.text):
             families.setdefault(b[1], []).append((i, b[0]))
+    for key, members in families.items():
+        # A separator with no text before the next one lists the reports (a
+        # table of contents at the top), it does not head one.
+        ends = [i for i, _ in members[1:]] + [len(lines)]
+        families[key] = [(i, n) for (i, n), end in zip(members, ends) if content[end] > content[i + 1]]
     count = announced_count(lines)
-    first_content = next((i for i, ln in enumerate(lines) if is_content(ln.text)), len(lines))
+    first_content = next((i for i in range(len(lines)) if content[i + 1] > content[i]), len(lines))
     best: list[int] = []
     for members in families.values():
         numbers = [n for _, n in members]

@@ -309,3 +309,11 @@ def test_the_title_after_site_notices_is_not_a_section():
 def test_a_line_broken_at_a_quote_does_not_break_the_numbering():
     text = "一、基本情况\n近三年通过“\n特岗计划”\n补充教师四百余名。\n二、主要问题\n" + _BODY["d"]
     assert _outline(text) == [(0, "基本情况"), (0, "主要问题")]
+
+
+def test_a_number_that_counts_on_is_part_of_a_sentence():
+    text = (
+        "一、主要成绩\n" + _BODY["a"] + "。一、二年级学生全部参加了课后服务。3、4月份开展了教学视导。\n"
+        "二、存在问题\n" + _BODY["d"]
+    )
+    assert _outline(text) == [(0, "主要成绩"), (0, "存在问题")]

@@ -127,3 +127,16 @@ def test_a_separator_opening_the_line_of_its_report():
     parts = split_reports(lines)
     assert [p.title for p in parts] == ["学校工作计划 篇1", "学校工作计划 篇2"]
     assert parts[1].lines[1].text.startswith("新学期开始了")
+
+
+def test_separators_listed_as_contents_before_the_reports():
+    """'第1篇 …', '第2篇 …' at the top list the reports; the same separators then head them."""
+    lines = _lines(f"第1篇 {A}", f"第2篇 {B}", f"【第1篇】{A}", *_report(A)[1:], f"【第2篇】{B}", *_report(B)[1:])
+    parts = split_reports(lines)
+    assert [p.own_title for p in parts] == [A, B]
+    assert parts[0].lines[0].text == f"【第1篇】{A}"
+
+
+def test_a_contents_list_without_page_numbers():
+    lines = _lines("汇编", f"1.{A}", f"2.{B}", *_report(A), *_report(B))
+    assert _titles(lines) == [A, B]
