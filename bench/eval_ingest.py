@@ -19,6 +19,8 @@ measure of issue 9 is counted against the truth:
 - must_survive spans lost from the cleaned text, headings found, and the
   number of reports per file.
 
+The truth is checked against the schema first (closed doc types, regions the
+gazetteer can display, sorted years, numeric figures); problems go to stderr.
 Texts are compared with whitespace removed, traditional script folded to
 simplified (OpenCC), full-width and ASCII punctuation taken as one and doubled
 quotation marks as one, so a line break, a conversion to simplified or a
@@ -66,6 +68,49 @@ def load_truth(folder: Path | str = ARCHIVE) -> list[dict]:
         if not entry.get("reports"):
             raise SystemExit(f"{path}: {entry['file']!r} lists no reports")
     return entries
+
+
+# The closed list of doc types of the truth schema.
+DOC_TYPES = ("工作总结", "工作要点", "工作计划", "工作报告", "工作汇报", "督导报告", "自查报告", "自评报告",
+             "述职报告", "调研报告", "通报", "方案", "讲话", "意见", "其他")
+
+
+@lru_cache(maxsize=1)
+def region_displays() -> frozenset[str]:
+    """Every region display string the gazetteer can produce (province + city + county)."""
+    from ingest.gazetteer import gazetteer
+    from ingest.types import Region
+
+    g = gazetteer()
+    out = set()
+    for code in g.places:
+        names = {p.level: p.name for p in g.ancestors(code)}
+        out.add(Region(names.get("province", ""), names.get("city", ""), names.get("county", "")).display)
+    return frozenset(out)
+
+
+def check_truth(entries: list[dict]) -> list[str]:
+    """Labels that break the truth schema: unknown type or region, unsorted years, a title that
+    contradicts title_derived, figures without a number or unit. A wrong label is a wrong measure."""
+    problems = []
+    for entry in entries:
+        for k, rep in enumerate(entry["reports"], 1):
+            at = f"{entry['file']} report {k}"
+            if rep.get("doc_type") not in DOC_TYPES:
+                problems.append(f"{at}: doc_type {rep.get('doc_type')!r} is not one of {', '.join(DOC_TYPES)}")
+            if rep.get("region") and rep["region"] not in region_displays():
+                problems.append(f"{at}: region {rep['region']!r} is no display string of the gazetteer")
+            years = rep.get("years")
+            if not isinstance(years, list) or years != sorted(set(years)) or not all(isinstance(y, int) for y in years):
+                problems.append(f"{at}: years {years!r} must be a sorted list of distinct ints")
+            if bool(rep.get("title_derived")) == bool(rep.get("title")):
+                problems.append(f"{at}: title {rep.get('title')!r} and title_derived {rep.get('title_derived')} disagree")
+            if not rep.get("must_survive"):
+                problems.append(f"{at}: no must_survive span")
+            for f in rep.get("figures", []):
+                if not isinstance(f.get("value"), (int, float)) or not f.get("unit") or not f.get("raw") or not f.get("indicator"):
+                    problems.append(f"{at}: figure {f!r} needs raw, indicator, a numeric value and a unit")
+    return problems
 
 
 @lru_cache(maxsize=1)
@@ -369,6 +414,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     start = time.perf_counter()
     entries = load_truth(args.dir)
+    for problem in check_truth(entries):
+        print(f"truth: {problem}", file=sys.stderr)
     _process(str(Path(args.dir) / entries[0]["file"]))  # loads the pipeline's dictionaries and tables
     loaded = time.perf_counter()
     result = measure(args.dir)

@@ -56,6 +56,18 @@ def test_the_archive_is_large_and_varied():
     assert {"big5"} & encodings and {"gb18030", "gbk"} & encodings
 
 
+def test_truth_labels_follow_the_schema():
+    """Types from the closed list, regions the gazetteer can display, sorted years, numeric figures."""
+    assert eval_ingest.check_truth(TRUTH) == []
+
+
+def test_a_label_outside_the_schema_is_reported():
+    bad = json.loads(json.dumps(TRUTH[:1]))
+    bad[0]["reports"][0].update(region="甘肃省天祝县", doc_type="总结", years=[2022, 2021])
+    problems = "\n".join(eval_ingest.check_truth(bad))
+    assert "region '甘肃省天祝县'" in problems and "doc_type '总结'" in problems and "years [2022, 2021]" in problems
+
+
 @pytest.mark.parametrize("entry", _cases({}))
 def test_truth_spans_are_in_the_file(entry):
     """A truth span that is not in its file would make a measure meaningless."""
