@@ -70,7 +70,8 @@ def process_text(raw: RawText, stem: str = "") -> list[Document]:
     for k, part in enumerate(parts, 1):
         text = "\n".join(line.text for line in part.lines)
         # The report's own title line, or "" (meta.extract then derives one); never the file name.
-        title = choose_title(part.title, [ln.text for ln in part.lines[:4]], [*cleaned.title_hints, raw.title_hint])
+        head = [part.own_title, *(ln.text for ln in part.lines[:4])]
+        title = choose_title(part.title, head, [*cleaned.title_hints, raw.title_hint])
         doc_id = raw.sha256[:12] + (f"-{k}" if len(parts) > 1 else "")
         sections, passages = segment(text, doc_id, title)
         themer = tagger()
