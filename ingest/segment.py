@@ -40,7 +40,7 @@ INLINE_TITLE_MAX = 30  # an inline heading inside a paragraph that kept its brea
 _BOUNDARY_BEFORE = SENTENCE_END + "：: "
 # A marker right after a sentence end: where an inline heading may start.
 _INLINE_AT = re.compile(rf"(?<=[{_BOUNDARY_BEFORE}])(?:{ANY_MARKER.pattern})")
-_PAGE_MARK = re.compile(r"\d{1,3}、")
+_PAGE_MARK = re.compile(r"\d{1,3}、\s*")
 _END_PUNCT = re.compile(r"[。！？；：]")
 _SENTENCE = re.compile(r"[，。；！？]")
 # How the first sentence of a body glued to its heading opens: a date, the
