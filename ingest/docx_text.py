@@ -190,8 +190,8 @@ def _table_lines(table) -> list[str]:
     lines = []
     for row in table.rows:
         cells: list[str] = []
-        for cell in row.cells:
-            value = " ".join(cell.text.split())
+        for cell in row.cells:  # python-docx resolves merged cells; their text is read directly
+            value = " ".join(" ".join(paragraph_text(p) for p in cell._tc.iterchildren(_P)).split())
             if not cells or value != cells[-1]:
                 cells.append(value)
         if any(cells):
