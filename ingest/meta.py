@@ -48,7 +48,7 @@ _TYPES = [
     (re.compile(r"调研报告"), DocType.RESEARCH),
     (re.compile(r"工作要点"), DocType.KEY_POINTS),
     (re.compile(r"工作计划|工作思路|工作打算|工作安排|工作规划"), DocType.PLAN),
-    (re.compile(r"工作总结|工作回顾|工作情况|总结"), DocType.SUMMARY),
+    (re.compile(r"工作总结|工作回顾|工作情况(?![^，。]{0,3}(?:汇报|报告|通报))|总结"), DocType.SUMMARY),
     (re.compile(r"工作报告|报告"), DocType.REPORT),
     (re.compile(r"汇报"), DocType.BRIEFING),
     (re.compile(r"通报"), DocType.CIRCULAR),
@@ -71,6 +71,8 @@ _BODY_TYPES = [
 ]
 
 _TITLE_TYPE = re.compile(r"(?:工作)?(?:总结|要点|计划|打算|报告|汇报|方案|规划|意见|讲话|发言|通报)")
+# The body starting right after a glued title: '…工作要点2024年是…', '…工作总结2022年，我局…'.
+_BODY_OPENER = re.compile(r"(?:19|20)\d{2}\s*年(?:度)?(?:[，,]|是|以来|来)")
 _NOT_TITLE_START = re.compile(r"(?:现将|现就|根据|按照|为了|为|我们|我|下面|今年|一年来|近年来)")
 _MASKED_YEAR = re.compile(r"(?:19|20)?[xXＸ×*＊]{2,4}\s*年")
 _MASKED_PLACE = re.compile(r"[xXＸ×*＊某]{1,3}(?:省|市|区|县|镇|乡)")
@@ -116,6 +118,7 @@ def clean_title(title: str) -> str:
     ('20__年度') is part of the title, not a site separator.
     """
     title = re.sub(r"^#+\s*", "", title.strip())
+    title = re.sub(r"^[【\[]?\s*第?\s*[一二三四五六七八九十\d]{1,3}\s*篇\s*[】\]]?\s*[:：]?\s*(?=\S{4})", "", title)  # 【第2篇 …
     if m := re.fullmatch(r"(?:[^《》]{0,30}?)?关于(?:印发|转发|下发|报送|公布)《([^《》]{4,60})》的(?:通知|函|报告)", title):
         title = m.group(1)
     title = re.split(r"\s*[|｜]\s*|\s+-\s+|\s*(?<![_\d])_(?![_\d年月日])\s*", title)[0]
@@ -154,7 +157,7 @@ def title_in(line: str) -> str:
         if rest.startswith(("如下", "的", "和", "及", "与", "暨", "、", "（", "(")) or not rest:
             continue
         clause = re.split(r"[，。；：,;:]", rest, maxsplit=1)[0]
-        if heading_marker(rest) or (len(clause) <= 14 and len(clause) < len(rest)):
+        if heading_marker(rest) or _BODY_OPENER.match(rest) or (len(clause) <= 14 and len(clause) < len(rest)):
             best = head  # the first cut where the body begins: the title ends at its first complete name
             break
     # A title written twice before the body ('…工作计划…工作计划一年来，'): keep one copy.

@@ -240,3 +240,21 @@ def test_visitors_origin_is_not_the_region():
 def test_more_opening_forms_of_the_year_and_the_type():
     assert subject_years("", [], "2011年来，在县委、县政府的正确领导下，" + BODY) == (2011,)
     assert doc_types("", [], "下面，将本县体教融合有关情况向各位领导作一简要汇报。")[0] is DocType.BRIEFING
+
+
+def test_a_situation_briefing_or_circular_is_not_a_summary():
+    assert doc_types("长林教育扶贫工作情况汇报", [], "")[0] is DocType.BRIEFING
+    assert doc_types("长林区2023年秋季学期责任督学挂牌督导工作情况通报", [], "")[0] is DocType.CIRCULAR
+    assert doc_types("长林县2021年教育工作情况", [], "")[0] is DocType.SUMMARY
+
+
+def test_a_title_glued_to_a_body_that_opens_with_its_year_ends_before_the_year():
+    line = "长林县教育体育局2024年工作要点2024年是全面落实规划目标任务的关键一年，全局上下齐心协力。"
+    assert title_in(line) == "长林县教育体育局2024年工作要点"
+
+
+def test_a_compilation_ordinal_before_a_title_is_dropped():
+    from ingest.meta import clean_title
+
+    assert clean_title("【第2篇 长林县人民政府教育督导室2020年工作总结") == "长林县人民政府教育督导室2020年工作总结"
+    assert clean_title("第1篇：乡镇教育督导工作总结") == "乡镇教育督导工作总结"
