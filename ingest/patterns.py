@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 CN_NUM = "一二三四五六七八九十百零〇两"
 SENTENCE_END = "。！？；"
@@ -33,6 +34,7 @@ DOC_TYPE_RE = re.compile(DOC_TYPE_WORDS)
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
+@lru_cache(maxsize=4096)
 def cn_to_int(token: str) -> int:
     """Number of a marker token: '三' -> 3, '十二' -> 12, '12' -> 12, '③' -> 3."""
     if token.isdigit():

@@ -122,12 +122,10 @@ def _heading_end(text: str, start: int, stop: int, whole_line: bool) -> tuple[in
         if m.start() >= 4:
             ends.append((m.start(), m.start()))
             break
-    pos = start + 1
-    while pos < start + len(window):
-        if pos - start >= 2 and _marker(text, pos):
-            ends.append((pos - start, pos - start))
+    for m in ANY_MARKER.finditer(text, start + 2, start + len(window)):
+        if _marker(text, m.start()):
+            ends.append((m.start() - start, m.start() - start))
             break
-        pos += 1
     if not (m := _END_PUNCT.search(window)) or m.start() > INLINE_TITLE_MAX:
         # Nothing marks where a short heading stops: a preposition opening
         # the first sentence of the body does ('指导思想以习近平…').
