@@ -80,7 +80,7 @@ def announced_count(lines: list[Line], head: int = 8) -> int:
 # A separator glued into running text when a page lost its line breaks:
 # '…仅供参考。教育督导工作总结1今年上半年，…', '…如下。【篇二】…'.
 _INLINE = re.compile(
-    rf"(?:(?<=^)|(?<=[。！？!?]))(?:(?P<base>[^。！？!?，,；;：:\s]{{2,30}}?(?:{_TITLE_WORDS}))\s*(?:篇\s*)?(?P<n>\d{{1,2}})"
+    rf"(?:^|(?<=[。！？!?]))(?:(?P<base>[^。！？!?，,；;：:\s]{{2,30}}?(?:{_TITLE_WORDS}))\s*(?:篇\s*)?(?P<n>\d{{1,2}})"
     rf"|(?P<bbase>【篇|第)(?P<bn>{_ORD})(?:篇|】))(?=[\u4e00-\u9fff“《（(])"
 )
 INLINE_MIN = 12  # a separator and the start of its text
