@@ -7,6 +7,7 @@ so every cleaned report can be traced back to the untouched original.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from ingest import chrome
@@ -91,19 +92,22 @@ def _drop_running_heads(lines: list[Line], paged: set[int]) -> list[Line]:
     """Drop a PDF's running head: the title line repeated at the top of each page.
 
     A repeat of a line from the head of the file is a running head when it
-    opens a page (after a page number) or cuts a sentence (the line before it
-    stops mid-sentence); a repeat standing between two paragraphs is report
-    text and stays.
+    opens a page (after a page number), or recurs and cuts a sentence (the
+    line before it stops mid-sentence); a repeat standing between two
+    paragraphs, or a wrapped body line that once happens to hold the title,
+    is report text and stays.
     """
     body = next((i for i, ln in enumerate(lines) if is_content(ln.text)), len(lines))
     heads = {ln.text for ln in lines[:body] if not is_content(ln.text)}
     if not heads:
         return lines
+    # A running head recurs on every page; a single repeat without a page
+    # number beside it is a wrapped line of the body that happens to hold the title.
+    repeats = Counter(ln.text for ln in lines[body + 1 :] if ln.text in heads)
     out: list[Line] = []
     for i, ln in enumerate(lines):
         if i > body and ln.text in heads and out:
-            prev = out[-1].text
-            if i in paged or prev[-1] not in LINE_END_OK:
+            if i in paged or (repeats[ln.text] >= 2 and out[-1].text[-1] not in LINE_END_OK):
                 continue
         out.append(ln)
     return out

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from collections import Counter
 from functools import lru_cache
 from importlib import resources
@@ -89,9 +88,18 @@ WRAP_SLACK = 4  # a wrapped line may fall this many columns short of the wrap wi
 WRAP_MIN_LINES = 4
 
 
+# East Asian wide and full-width ranges (Unicode EastAsianWidth W and F), as one
+# class so that measuring a line runs in C rather than per character.
+_WIDE = re.compile(
+    "[\u1100-\u115f\u231a\u231b\u2329\u232a\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60"
+    "\uffe0-\uffe6\U0001f300-\U0001f64f\U0001f900-\U0001f9ff\U00020000-\U0003fffd]"
+)
+
+
 def width(text: str) -> int:
     """Display width in columns: a Chinese character or full-width form counts 2."""
-    return sum(2 if ord(ch) >= 0x1100 and unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return len(text) + len(_WIDE.findall(text))
 
 
 def wrap_width(lines: list[Line]) -> int:
@@ -101,7 +109,8 @@ def wrap_width(lines: list[Line]) -> int:
     (20 to 40 characters in PDFs and previews); text with one paragraph per
     line has widths spread over hundreds of columns.
     """
-    widths = [width(ln.text) for ln in lines if len(ln.text) >= 8]
+    # Lines of hundreds of characters are paragraphs, never wrapped: count them as wide.
+    widths = [width(ln.text) if len(ln.text) < 200 else 400 for ln in lines if len(ln.text) >= 8]
     if len(widths) < WRAP_MIN_LINES:
         return 0
     counts = Counter(widths)
@@ -123,11 +132,15 @@ def _ends_open(text: str) -> bool:
     return text[-1] not in LINE_END_OK
 
 
-def _glue(parts: list[str], total: int, ln: Line, wrap: int) -> bool:
+def _glue(parts: list[str], total: int, ln: Line, wrap: int, quoted: int = 0, quote_run: bool = False) -> bool:
     """Does `ln` continue the line made of `parts` (`total` characters long)?"""
     first, last = parts[0], parts[-1]
     if _CONTINUES.match(ln.text):
         return True
+    if quoted > 0 and total <= 2000 and not _BIG_HEADING.match(ln.text) and not ln.after_blank:
+        return True  # a quotation left open: '…除了参加“' / '素质提升工程”' / '培训的费用…'
+    if quote_run and _ends_open(last) and heading_marker(ln.text) is None and not ln.after_blank:
+        return True  # the sentence a broken quotation sits in goes on after it closes
     if first.startswith("#") or ln.text.startswith("#") or " | " in last or " | " in ln.text:
         return False
     if not _ends_open(last):
@@ -149,6 +162,14 @@ def _glue(parts: list[str], total: int, ln: Line, wrap: int) -> bool:
     )
 
 
+def _open_after(quoted: int, text: str) -> int:
+    """Open quotations after `text`; ASCII '"' toggles (it opens and closes alike)."""
+    curly = quoted + text.count("“") - text.count("”")
+    if '"' in text:
+        curly = (curly + text.count('"')) % 2 if curly >= 0 else curly
+    return max(curly, 0)
+
+
 def rejoin_broken(lines: list[Line]) -> list[Line]:
     """Join lines broken in the middle of a sentence.
 
@@ -164,15 +185,20 @@ def rejoin_broken(lines: list[Line]) -> list[Line]:
     parts: list[str] = []  # the pieces of the line being built, joined once: linear time
     total = 0
     start: Line | None = None
+    quoted = 0  # quotation marks the line being built leaves open
+    quote_run = False  # the line being built was continued inside a quotation
     for ln in lines:
-        if start is not None and _glue(parts, total, ln, wrap):
+        if start is not None and _glue(parts, total, ln, wrap, quoted, quote_run):
+            quote_run = quote_run or quoted > 0
             parts.append(ln.text)
             total += len(ln.text)
+            quoted = _open_after(quoted, ln.text)
             start = Line("", start.first, ln.last, start.after_blank)
             continue
         if start is not None:
             out.append(Line("".join(parts), start.first, start.last, start.after_blank))
         start, parts, total = ln, [ln.text], len(ln.text)
+        quoted, quote_run = _open_after(0, ln.text), False
     if start is not None:
         out.append(Line("".join(parts), start.first, start.last, start.after_blank))
     return out

@@ -284,3 +284,26 @@ def test_brackets_of_a_removed_note_close_with_it():
     assert strip_speech("作者：佚名 字数：2146字 下载本文（需登录）") == "作者：佚名 字数：2146字"
     assert strip_speech("【某某工作总结范文(通用2篇)】相关文章") == "【某某工作总结范文】相关文章"
     assert strip_speech("（本文来源于网络，仅供学习参考，如有侵权请联系删除）") == ""
+
+
+def test_a_wrapped_body_line_that_holds_the_title_is_kept():
+    title = "某县教育局二〇二一年度工作总结"  # 15 characters, the wrap width below
+    prefix = "全年各项工作稳步推进，各校认真落实，年底前局办公室牵头起草了"
+    rest = "初稿，经局党组会议讨论修改后定稿，全年工作总体完成良好，群众满意度持续提升，各项指标均达到年初目标。"
+    assert len(prefix) % len(title) == 0
+    para = prefix + title + rest
+    page = f"{title}\n一、总体情况\n" + _wrap(para, len(title)) + "\n"
+    assert para in _text(page)
+
+
+def test_lines_broken_at_quotation_marks_are_joined():
+    page = (
+        "某县教育局2022年调研报告\n一、存在问题\n"
+        '近三年通过"\n特岗计划"\n和公开招聘补充教师412名，但同期退休教师达到365名。\n'
+        "开展“劳模工匠\n进校园”活动，覆盖学生3000人。\n"
+        "二、对策建议\n按学科缺口定向招聘教师。\n"
+    )
+    text = _text(page)
+    assert '近三年通过"特岗计划"和公开招聘补充教师412名' in text
+    assert "开展“劳模工匠进校园”活动" in text
+    assert "\n二、对策建议\n" in text
