@@ -4,11 +4,17 @@ Headings follow the hierarchy 一、 > （一） > 1. > （1）, plus unmarked s
 title lines and `#` headings from .docx/.html. A marker only counts as a
 heading when it continues a numbering sequence that is open (or starts one
 at 1), which rejects stray numbers and copes with reports that reuse 一、
-for a nested list. Reports whose line breaks were lost in conversion (one
-paragraph of thousands of characters) get their inline headings found too.
+for a nested list. Headings are found on their own lines, run into their
+body, glued to the title, and inline after a sentence end, whether the
+report kept its line breaks, lost them all, or was wrapped by a PDF export
+at any width (measured from the text). Preview page numbers (`2、` that
+continues a word), contents lists, numbered sentences and numbers that
+count on (一、二年级) are text, not headings.
 
 Passages never cross a section boundary; long bodies are cut at sentence
-ends or before inline enumerations (一是…二是…) into balanced pieces.
+ends or before inline enumerations (一是…二是…) into balanced pieces. Every
+step is linear in the text: each paragraph and marker is visited a bounded
+number of times, and the numbering stack has a bounded depth.
 """
 
 from __future__ import annotations
@@ -16,13 +22,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from ingest.patterns import (
     ANY_MARKER,
     CN_NUM,
-    INLINE_ENUM,
     LINE_END_OK,
     MARKER_RANK,
     SENTENCE_END,
@@ -71,12 +76,6 @@ class _Open:
     style: str
     last: int
     section: int
-
-
-@dataclass
-class Outline:
-    sections: list[Section] = field(default_factory=list)
-    title_end: int = 0
 
 
 # After a marker, another number that goes on counting ('一、二年级', '3、4月份',
