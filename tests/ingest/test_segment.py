@@ -329,3 +329,12 @@ def test_a_title_glued_to_its_first_sentence_and_markers_glued_to_headings():
         (0, "2022年工作总结"), (1, "党的建设全面加强"), (1, "全面深化素质教育"), (2, "加强和改进德育工作"),
         (2, "推进课堂改革"), (0, "2023年工作计划"), (1, "扩充优质学位"),
     ]
+
+
+def test_a_heading_longer_than_the_wrap_width_keeps_its_first_clause():
+    lines = ["某县教育局2023年工作计划", "一、重点任务"]
+    lines += _wrap("（一）坚持党建引领，全面加强党对教育工作的全面领导。" + _BODY["a"] * 3, 20).split("\n")
+    lines += ["（二）扩充优质学位"] + _wrap(_BODY["e"] * 3, 20).split("\n")
+    lines += ["二、保障措施"] + _wrap(_BODY["c"] * 3, 20).split("\n")
+    outline = _outline("\n".join(lines))
+    assert outline == [(0, "重点任务"), (1, "坚持党建引领"), (1, "扩充优质学位"), (0, "保障措施")]
