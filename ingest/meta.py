@@ -124,6 +124,9 @@ def clean_title(title: str) -> str:
     title = re.split(r"\s*[|｜]\s*|\s+-\s+|\s*(?<![_\d])_(?![_\d年月日])\s*", title)[0]
     title = re.sub(r"\.(docx?|pdf|wps|txt)$", "", title, flags=re.I)
     title = re.sub(r"范文(?=\s*[(（【]?[一二三四五六七八九十\d]*[)）】]?$)", "", title)
+    ends = [m.end() for m in _TITLE_TYPE.finditer(title)]
+    if ends and _SITE_WORDS.search(title[ends[-1] :]) and not re.search(r"[(（【]", title[ends[-1] :][:1]):
+        title = title[: ends[-1]]  # '…调研报告Word文档下载推荐': the site's words after the title's own
     return title.strip()
 
 
