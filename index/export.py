@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import io
 
+from ingest.types import Role
+
 COLUMNS = [
     ("doc_id", "报告ID"), ("source", "来源文件"), ("title", "报告标题"), ("region", "地区"), ("years", "年份"),
     ("indicator", "指标"), ("value", "数值"), ("unit", "单位"), ("qualifier", "限定词"), ("raw", "原文"),
@@ -16,6 +18,8 @@ COLUMNS = [
     ("themes", "主题"),
 ]
 HEADERS = [label for _, label in COLUMNS]
+# What a figure is in a comparison (ingest.types.Role values), as a reader says it.
+ROLE_LABELS = {Role.NONE: "", Role.FROM: "原值", Role.TO: "现值", Role.CHANGE: "变化量"}
 
 
 def cell(row: dict, key: str):
@@ -25,6 +29,8 @@ def cell(row: dict, key: str):
         return "、".join(str(v) for v in value)
     if key in ("masked", "suspect"):
         return "是" if value else ""
+    if key == "role":
+        return ROLE_LABELS.get(value, value)
     return value
 
 

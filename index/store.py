@@ -21,7 +21,7 @@ from index.filters import Filters, check_doc_type, check_theme, like_pattern
 from index.records import (
     DocSummary, FileRow, MetricRow, Original, PassageRow, Report, SectionRow, ThemeCell, ThemeCount,
 )
-from ingest.types import Document
+from ingest.types import Document, DocType
 
 FORMAT_VERSION = 3
 CHUNK = 500  # ids per `IN (...)`: below SQLite's variable limit on every build
@@ -426,12 +426,7 @@ class Store:
 
     def doc_types(self) -> list[str]:
         """Every report kind: the closed list of ingest, then any other a stored report carries."""
-        try:
-            from ingest.types import DocType
-
-            known = [t.value for t in DocType]
-        except ImportError:  # an ingest without the list: the stored kinds alone
-            known = []
+        known = [t.value for t in DocType]
         stored = [r[0] for r in self.db.execute("SELECT DISTINCT j.value FROM documents, json_each(doc_types) j")]
         return list(dict.fromkeys(known + sorted(stored)))
 

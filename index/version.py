@@ -9,13 +9,11 @@ the stored originals; nobody has to remember to bump a number.
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 from pathlib import Path
 
 import ingest
 
 
-@lru_cache(maxsize=1)
 def fingerprint(root: str | None = None) -> str:
     """sha256 over the names and bytes of the ingest package's modules and data files (12 hex digits)."""
     base = Path(root) if root else Path(ingest.__file__).resolve().parent
@@ -27,4 +25,4 @@ def fingerprint(root: str | None = None) -> str:
     return digest.hexdigest()[:12]
 
 
-INGEST_VERSION = fingerprint()
+INGEST_VERSION = fingerprint()  # once per process: the code that runs is the code that was imported

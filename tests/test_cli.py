@@ -179,3 +179,73 @@ def test_metrics_json_csv_xlsx_and_pivot(cli, indexed_copy, tmp_path):
     assert unknown.exit_code == 2 and "相近的主题：学生资助" in unknown.stderr
     bad = cli("metrics", "--pivot", "--data", data)
     assert bad.exit_code == 2 and "--pivot needs --indicator" in bad.stderr
+
+
+def test_mode_choices_are_the_ranking_modes():
+    from edureports.cli import MODES
+    from index.ranking import Mode
+
+    assert MODES == tuple(m.value for m in Mode)
+
+
+def _damage_keyword_manifest(data):
+    (data / "index" / "keyword" / "manifest.json").write_text("{garbage", "utf-8")
+
+
+def _other_keyword_format(data):
+    path = data / "index" / "keyword" / "manifest.json"
+    path.write_text(path.read_text("utf-8").replace('"format": 1', '"format": 99'), "utf-8")
+
+
+def _garble_vectors(data):
+    path = data / "index" / "vectors.faiss"
+    path.write_bytes(b"\x00garbage" * 100)
+
+
+def _delete_vectors(data):
+    (data / "index" / "vectors.faiss").unlink()
+
+
+def _damage_index_record(data):
+    config = json.loads((data / "config.json").read_text("utf-8"))
+    config["encoder"] = [1, 2]
+    (data / "config.json").write_text(json.dumps(config), "utf-8")
+
+
+@pytest.mark.parametrize("damage,message", [
+    (_damage_keyword_manifest, "关键词索引 {index}/keyword 无法读取（JSONDecodeError）；请运行 edureports reindex 重建索引"),
+    (_other_keyword_format, "关键词索引 {index}/keyword 的格式为 99，本版本读取格式 1；请运行 edureports reindex 重建索引"),
+    (_garble_vectors, "向量索引 {index}/vectors.faiss 无法读取（RuntimeError）；请运行 edureports reindex 重建索引"),
+    (_delete_vectors, "向量索引 {index}/vectors.faiss 无法读取（记录 "),
+    (_damage_index_record, "config.json 中的索引记录已损坏；请运行 edureports reindex 重建索引"),
+])
+def test_a_damaged_index_is_one_line_naming_reindex(cli, indexed_copy, damage, message):
+    damage(indexed_copy)
+    result = cli("search", "督导", "--mode", "keyword", "--data", str(indexed_copy))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("错误：" + message.format(index=indexed_copy / "index"))
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_reindex_repairs_a_damaged_index(cli, indexed_copy):
+    data = str(indexed_copy)
+    _damage_keyword_manifest(indexed_copy)
+    _damage_index_record(indexed_copy)
+    assert cli("search", "督导", "--data", data).exit_code == 2
+    fixed = cli("reindex", "--data", data)
+    assert fixed.exit_code == 0, fixed.stderr
+    hits = json.loads(cli("search", "责任督学挂牌督导", "--json", "--data", data).stdout)
+    assert hits and "督学" in hits[0]["text"]
+
+
+def test_reindex_with_another_keyword_retriever(cli, indexed_copy):
+    data = str(indexed_copy)
+    before = [h["passage_id"] for h in json.loads(cli("search", "集团化办学", "--json", "--mode", "keyword",
+                                                        "--top-k", "3", "--data", data).stdout)]
+    assert cli("reindex", "--keyword", "tantivy", "--data", data).exit_code == 0
+    assert json.loads((indexed_copy / "config.json").read_text("utf-8"))["keyword"] == "tantivy"
+    after = [h["passage_id"] for h in json.loads(cli("search", "集团化办学", "--json", "--mode", "keyword",
+                                                       "--top-k", "3", "--data", data).stdout)]
+    assert after[0] == before[0]
+    bad = cli("reindex", "--keyword", "lucene", "--data", data)
+    assert bad.exit_code == 2 and bad.stderr == "错误：未知的关键词检索器 'lucene'；可选：segments、tantivy\n"
