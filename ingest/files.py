@@ -42,11 +42,12 @@ class Limits:
     The defaults sit far above real reports (a long report is well under
     1 MB of text, its .docx XML a few MB, a PDF a few hundred pages) and
     below what stalls a run: 150 MB of XML in one .docx part took minutes to
-    parse; 20 MB (about six million characters) is read in about 12 s.
+    parse; 10 MB of XML (about 140,000 paragraphs) is read in about 15 s
+    (bench/load_bench.py).
     """
 
     file_mb: float = 50
-    docx_part_mb: float = 20
+    docx_part_mb: float = 10
     docx_ratio: float = 100
     pdf_pages: float = 2000
 

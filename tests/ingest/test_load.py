@@ -178,7 +178,7 @@ def test_docx_with_a_huge_xml_part_is_refused_before_parsing(tmp_path):
     with pytest.raises(TooLarge) as err:
         _bounded(load, path, "bomb.docx")
     assert str(err.value) == (
-        "bomb.docx：.docx 内部件 word/document.xml 解压后 25.8 MB 超过上限 20 MB；"
+        "bomb.docx：.docx 内部件 word/document.xml 解压后 25.8 MB 超过上限 10 MB；"
         "如确需导入，请设置环境变量 EDUREPORTS_MAX_DOCX_PART_MB=50"
     )
 
