@@ -27,7 +27,7 @@ from ingest.types import Role
 
 # Measure words and units, longest first so 人次 wins over 人.
 COUNT_UNITS = (
-    "平方米 万平方米 人次 场次 个百分点 个月 个小时 学时 课时 小时 分钟 周岁 笔 "
+    "平方米 万平方米 人次 场次 校次 班次 个百分点 个月 个小时 学时 课时 小时 分钟 周岁 笔 分 "
     "所 名 人 个 项 场 次 盏 间 台 套 册 亩 节 篇 件 条 家 辆 本 份 支 批 届 天 岁 户 校 园 班 组 期 门 处 座 宗 张 位 幅 "
     "元 万元 亿元 千元 G 兆 篇次 课 部 对 层 米 公里 吨"
 ).split()
@@ -157,7 +157,7 @@ def figures(text: str) -> list[Figure]:
             continue
         num = m.group("num")
         unit = m.group("unit")
-        if unit in ("天", "岁", "周岁", "期", "层", "米", "对", "部", "课") and num[0] in _CN_DIGITS:
+        if unit in ("天", "岁", "周岁", "期", "层", "米", "对", "部", "课", "分") and num[0] in _CN_DIGITS:
             continue  # 三天, 三期: phrases more often than figures
         masked = bool(re.fullmatch(_MASK, num))
         if masked and _unit_starts_a_word(text, m.start("unit"), unit):
@@ -171,6 +171,8 @@ def figures(text: str) -> list[Figure]:
             if value is None:
                 continue
         if not masked and (_inside_a_name(text, m.start("num"), m.end("unit")) or _inside_a_place(text, m)):
+            continue
+        if _a_class_label(text, m):
             continue
         mult = _MULT[m.group("mult") or ""]
         base_unit, unit_mult = _UNIT_MULT.get(unit, (unit, 1.0))
@@ -198,6 +200,25 @@ def figures(text: str) -> list[Figure]:
     found = [f if f.indicator else replace(f, indicator=indicator(text, f)) for f in found]
     out = _inherit(_roles(text, found), text)
     return [f if f.indicator else replace(f, indicator=UNKNOWN_INDICATOR) for f in out]
+
+
+def _a_class_label(text: str, m: re.Match[str]) -> bool:
+    """3-6岁儿童, 30-39岁教师1510人, 56人以上大班额比例为18.3%: the span names a class of things, not an amount.
+
+    An age directly followed by a noun, or a threshold (…以上/以下) directly followed by a noun
+    with another figure later in its clause, is part of a name.
+    """
+    b = m.end()
+    nxt = text[b : b + 1]
+    if not re.match(r"[\u4e00-\u9fff]", nxt) or nxt in "的，。；、":
+        return False
+    if m.group("unit") in ("岁", "周岁"):
+        return not re.match(r"[以左及和至到或]", nxt)
+    qa = m.group("qa3") or m.group("qa2") or m.group("qa1") or ""
+    if qa in ("以上", "以下") and text[b - len(qa) : b] == qa:
+        clause = _CLAUSE_BREAK.split(text[b : b + 40], 1)[0]
+        return bool(FIGURE.search(clause))
+    return False
 
 
 def _masked_dates(text: str, sentences: list[tuple[int, int]], taken: list[tuple[int, int]]) -> list[Figure]:
@@ -296,7 +317,7 @@ _SKIP_BEFORE = set("不超过 不高于 接近 仅 仅为 达 达到 为 共 共
 # jieba tags unknown words such as 辍学率 as verbs; a word ending in one of these is what a figure measures.
 _MEASURE_NOUN = re.compile(r"..?[率额量数]$")
 _SCOPE = re.compile(r"[全我本各][省市区县旗镇乡校园]")
-_PER = re.compile(r"(?:每[\u4e00-\u9fff]{1,2}?)+(?=[达为约近共计]*$)|(?:每[\u4e00-\u9fff]{1,2})+$")
+_PER = re.compile(r"(?:每[\u4e00-\u9fff]{1,2}?)+(?=[达为约近共计]*$)|(?:每[\u4e00-\u9fff]{1,2})+$|[人生户年月校]均(?=[达为约近共计]*$)")
 _RESULT_LINKS = {"在", "到", "为", "至", "于", "成"}
 _CLAUSE_BREAK = re.compile(r"[，。；：、！？,;:（）()“”《》\n]")
 
@@ -324,6 +345,7 @@ def _pos(text: str) -> list[tuple[str, str]]:
 
 
 _RATE_SUFFIX = {"率", "额"}
+_QUANTIFIER_WORDS = {"全部", "全体", "所有", "部分", "大部分", "其中", "以上", "左右", "均", "平均"}
 
 
 def _is_word(word: str) -> bool:
@@ -337,6 +359,8 @@ def _noun_run(tokens: list[tuple[str, str]]) -> str:
         tokens = tokens[1:]
     flags = []
     for word, flag in tokens:
+        if word in _QUANTIFIER_WORDS:
+            break  # 6820名全部享受补助: 全部 says how many of them, not what they are
         if flag.startswith(_NOUNISH):
             out.append(word)
             flags.append(flag)
@@ -369,9 +393,9 @@ def indicator(text: str, f: Figure) -> str:
     after = ""
     if after_text:
         after = _noun_run(_pos(after_text))
-    quoted = re.search(r"“([^”]{2,16})”$", text[max(0, f.start - 18) : f.start])
-    if quoted:  # “平安校园”1516所: the quoted name is what is counted
-        return quoted.group(1)
+    quoted = re.search(r"“([^”]{2,16})”$|《([^》]{2,16})》$", text[max(0, f.start - 18) : f.start])
+    if quoted:  # “平安校园”1516所, 编发《督导简报》12期: the quoted name is what is counted
+        return quoted.group(1) or quoted.group(2)
     clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, f.start)), default=0)
     before_text = _PER.sub("", text[max(clause_start, f.start - 30) : f.start])  # 小学每生每年1000元: 小学
     before_tokens = [t for t in _pos(before_text) if t[0].strip()]
@@ -400,9 +424,17 @@ def indicator(text: str, f: Figure) -> str:
             run.insert(0, word)  # 点击量, 入学率: a one-character noun binds to the word before it
         else:
             break
+    while len(run) > 1 and (run[-1] in _QUANTIFIER_WORDS or before_tokens[len(before_tokens) - 1][1] in ("a", "ad")
+                            and run[-1] == before_tokens[-1][0]):
+        run.pop()  # 完成时间平均60分钟: 平均 qualifies the figure, not the name
+        before_tokens = before_tokens[:-1]
     start = len(before_tokens) - len(run)
-    if len(run) == 1 and len(run[0]) == 1 and start > 0 and before_tokens[start - 1][1] == "m":
-        run = []  # 增长3200人和2个百分点: 人 is the unit of the figure before, not a name
+    while run and start > 0 and before_tokens[start - 1][1] == "m" and (len(run[0]) == 1 or run[0] in ("以上", "以下")):
+        run.pop(0)  # 增长3200人和2个百分点, 56人以上大班额比例: 人/以上 belong to the number before, not to a name
+        start += 1
+        if run and run[0] in ("以上", "以下"):
+            run.pop(0)
+            start += 1
     if run and run[0][:1] in "级届" and start > 0 and before_tokens[start - 1][1] == "m":
         run.insert(0, before_tokens[start - 1][0])  # jieba cuts 一年级新生 as 一年/级新生
     while len(run) > 1 and _SCOPE.fullmatch(run[0]):

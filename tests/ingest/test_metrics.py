@@ -172,7 +172,7 @@ def test_a_change_with_no_noun_of_its_own_measures_the_figure_before_it():
 
 @pytest.mark.parametrize(
     "text,low,high,unit",
-    [("每个乡镇新建幼儿园1-2所。", 1, 2, "所"), ("面向3~6岁幼儿开放。", 3, 6, "岁"), ("每校配备2至3名心理教师。", 2, 3, "名"),
+    [("每个乡镇新建幼儿园1-2所。", 1, 2, "所"), ("招收幼儿年龄为2~3岁。", 2, 3, "岁"), ("每校配备2至3名心理教师。", 2, 3, "名"),
      ("优秀率提高5%-8%。", 5, 8, "%")],
 )
 def test_a_range_is_one_row_with_its_two_ends_and_no_single_value(text, low, high, unit):
@@ -246,3 +246,36 @@ def test_a_change_listed_after_a_count_names_the_figure_not_the_count_s_unit():
 def test_reduced_to_is_a_from_to_pair():
     a, b = figures("全县校外培训机构由36家减至29家。")
     assert (a.role, b.role, a.indicator, b.indicator) == ("from", "to", "校外培训机构", "校外培训机构")
+
+
+@pytest.mark.parametrize(
+    "text,raws",
+    [
+        ("面向3-6岁儿童开展普惠服务。", []),
+        ("30-39岁教师1510人。", ["1510人"]),
+        ("56人以上大班额比例为18.3%。", ["18.3%"]),
+        ("新增学位2000个以上，全面消除大班额。", ["2000个以上"]),
+        ("教师平均年龄42岁。", ["42岁"]),
+    ],
+)
+def test_an_age_or_threshold_that_names_a_class_is_not_a_figure(text, raws):
+    assert [f.raw for f in figures(text)] == raws
+
+
+def test_the_class_a_threshold_names_is_not_glued_to_the_next_indicator():
+    assert figures("56人以上大班额比例为18.3%。")[0].indicator == "大班额比例"
+
+
+@pytest.mark.parametrize(
+    "text,unit,indicator",
+    [
+        ("全县寄宿生5210名全部享受生活补助。", "名", "寄宿生"),
+        ("书面作业完成时间平均55分钟。", "分钟", "时间"),
+        ("县级综合督导评估得分91.5分。", "分", "得分"),
+        ("全年开展责任督学挂牌督导1480校次。", "校次", "责任督学挂牌督导"),
+        ("编发《教育督导简报》15期。", "期", "教育督导简报"),
+    ],
+)
+def test_quantifiers_averages_scores_visits_and_named_publications(text, unit, indicator):
+    f = figures(text)[-1]
+    assert (f.unit, f.indicator) == (unit, indicator)
