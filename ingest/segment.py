@@ -313,8 +313,9 @@ def outline(text: str, title: str = "") -> tuple[list[_Heading], int]:
     headings: list[_Heading] = []
     stack: list[_Open] = []
     prev: tuple[int, int] | None = None
-    for a, b in paras:
-        if b <= t_end:
+    taken = t_end  # text before this offset is already a title or a heading
+    for k, (a, b) in enumerate(paras):
+        if b <= taken:
             continue
         cands = _candidates(text, a, b, t_end, prev, wrap)
         after_sentence = prev is None or text[prev[1] - 1] in LINE_END_OK or (
@@ -351,6 +352,16 @@ def outline(text: str, title: str = "") -> tuple[list[_Heading], int]:
             while i < len(cands) and cands[i].pos <= c.pos:
                 i += 1
             stop = cands[i].pos if i < len(cands) else b
+            if c.end >= b and k + 1 < len(paras):
+                # A marker alone on its line ('一、' / '加强党的建设'): the next line is its title.
+                na, nb = paras[k + 1]
+                if nb - na <= HEADING_MAX and not _END_PUNCT.search(text, na, nb - 1) and not _marker(text, na):
+                    stack[:] = trial
+                    headings.append(_Heading(c.pos, nb, c.style, c.n, text[c.pos : b].strip(), _clip_title(text[na:nb]), level))
+                    stack[-1].section = len(headings) - 1
+                    taken = nb
+                    prev = (na, nb)
+                    break
             own_line = c.line_start and stop == b and b - c.end <= HEADING_MAX and not _END_PUNCT.search(text, c.end, b - 1)
             cut = own_line and _cut(text, a, b, wrap)
             t_stop, body = _heading_end(text, c.end, stop, own_line and not cut)

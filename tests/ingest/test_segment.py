@@ -338,3 +338,8 @@ def test_a_heading_longer_than_the_wrap_width_keeps_its_first_clause():
     lines += ["二、保障措施"] + _wrap(_BODY["c"] * 3, 20).split("\n")
     outline = _outline("\n".join(lines))
     assert outline == [(0, "重点任务"), (1, "坚持党建引领"), (1, "扩充优质学位"), (0, "保障措施")]
+
+
+def test_a_marker_alone_on_its_line_takes_the_next_line_as_title():
+    text = "一、\n主要成绩\n" + _BODY["a"] + "\n（一）\n学前教育普惠扩容\n" + _BODY["b"] + "\n二、\n存在问题\n" + _BODY["d"]
+    assert _outline(text) == [(0, "主要成绩"), (1, "学前教育普惠扩容"), (0, "存在问题")]
