@@ -6,6 +6,10 @@ stray `(二)` heading never splits a report. Sites often leave the first
 separator out (the page title lists `【篇一】【篇二】`, or announces
 `【范例4篇】`): a family counting 2, 3 … then splits too, when a report
 stands before its first member and the page's count, if it gives one, agrees.
+Separators glued into running text by a page that lost its line breaks are
+put on lines of their own first; separators listed as contents at the top
+are skipped; a numbered table of contents without any separators splits
+at the listed titles when all are found in order.
 """
 
 from __future__ import annotations
