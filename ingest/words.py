@@ -37,8 +37,11 @@ def _jieba():
 
 
 @lru_cache(maxsize=1)
-def _pos_tagger():
+def pos_tagger():
     """jieba's POS tagger over the one tokenizer (domain terms tagged as nouns).
+
+    For callers that need jieba's tagger object itself (e.g. as the
+    `postokenizer` of `jieba.analyse.TFIDF`); others call `tagged`.
 
     `POSTokenizer(tokenizer)` would read jieba's 5 MB dictionary a second
     time for its tag table (~0.7 s); the tagger that `jieba.posseg` builds at
@@ -56,6 +59,9 @@ def _pos_tagger():
     return tagger
 
 
+_pos_tagger = pos_tagger  # the name index/coverage.py uses
+
+
 def tagged(text: str, hmm: bool = True) -> list[tuple[str, str]]:
     """(word, part-of-speech flag) pairs, cut by the same tokenizer as `words`.
 
@@ -65,7 +71,7 @@ def tagged(text: str, hmm: bool = True) -> list[tuple[str, str]]:
     >>> tagged("推进集团化办学")
     [('推进', 'v'), ('集团化办学', 'n')]
     """
-    return [(t.word, t.flag) for t in _pos_tagger().cut(text, HMM=hmm)]
+    return [(t.word, t.flag) for t in pos_tagger().cut(text, HMM=hmm)]
 
 
 def words(text: str) -> list[str]:
