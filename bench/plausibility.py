@@ -38,6 +38,8 @@ def _rows(files: list[Path], seeds: range) -> dict[str, list[float]]:
         rows["real, traditional"].append(common_share(traditional)[0])
         rows["wrong encoding"].append(_best_wrong(text.encode("gbk", errors="replace"), "gb18030"))
         rows["wrong encoding"].append(_best_wrong(traditional.encode("big5", errors="replace"), "big5"))
+    names = "张婷 李睿 王琪 赵瑾 刘昊 陈曦 杨柳 黄鑫 周琳 吴悦 徐晗 孙涵 胡璇 朱熙 高翔 林峰 何婧 郭旭 马骁 罗岚"
+    rows["real text"].append(common_share(names)[0])  # a roster of given names: rarer characters
     for seed in seeds:
         rng = random.Random(seed)
         for size in (200, 2_000, 50_000):

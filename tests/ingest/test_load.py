@@ -233,7 +233,7 @@ def test_random_bytes_are_refused_as_garbled(tmp_path):
     with pytest.raises(GarbledText) as err:
         load(path, "noise.txt")
     assert str(err.value) == (
-        "noise.txt：按 GB18030 解码后不像中文（常用汉字只占 29%，中文报告在 70% 以上），"
+        "noise.txt：按 GB18030 解码后不像中文（常用汉字只占 51%，中文报告在 80% 以上），"
         "可能是乱码或二进制数据；请确认文件内容和编码，另存为 UTF-8 后再导入"
     )
 
@@ -244,6 +244,14 @@ def test_chinese_text_in_the_wrong_encoding_is_refused(tmp_path):
     path.write_text(REPORT_TEXT.encode("gbk").decode("big5", errors="replace") * 3, encoding="utf-8")
     with pytest.raises(GarbledText, match=r"^mojibake\.txt：按 UTF-8 解码后不像中文（常用汉字只占 \d+%"):
         load(path, "mojibake.txt")
+
+
+def test_a_roster_of_given_names_is_not_refused(tmp_path):
+    # Given names use rarer characters (婷 睿 琪 瑾 are in GB2312's second level).
+    names = "张婷 李睿 王琪 赵瑾 刘昊 陈曦 杨柳 黄鑫 周琳 吴悦 徐晗 孙涵 胡璇 朱熙 高翔 林峰 何婧 郭旭 马骁 罗岚\n"
+    path = tmp_path / "名单.txt"
+    path.write_bytes(("2022年优秀教师名单\n" + names * 3).encode("gbk"))
+    assert load(path).encoding == "gb18030"
 
 
 def test_big5_numbers_decode_as_written(tmp_path):
