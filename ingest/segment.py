@@ -34,6 +34,7 @@ from ingest.patterns import (
     heading_marker,
     looks_like_title,
 )
+from ingest.split import is_separator
 from ingest.types import Passage, Section
 
 MIN_CHARS = 150
@@ -296,12 +297,14 @@ def _title_end(text: str, title: str, paras: list[tuple[int, int]], wrap: int = 
         if pb - pa < HEADING_MAX and not heading_marker(text, pa) and not _SENTENCE.search(text, pa, pb):
             if not title or _squeeze(title) == whole or _cut(text, *paras[0], wrap):
                 end, rest = pb, paras[2:4]
-    # The same title again right below, e.g. with spaces around its numbers.
+    # The same title again right below, e.g. with spaces around its numbers;
+    # or the report's own title below a compilation's separator line.
     shown = _squeeze(text[a + skip : end])
     for pa, pb in rest:
-        if _squeeze(text[pa:pb]) != shown:
+        line = text[pa:pb]
+        if _squeeze(line) != shown and not (is_separator(text[a:end]) and looks_like_title(line)):
             break
-        end = pb
+        end, shown = pb, _squeeze(line)
     return end
 
 
@@ -433,13 +436,21 @@ def _drop_empty_leaves(text: str, headings: list[_Heading]) -> list[_Heading]:
     list, not a section; keeping it as a heading would hide it from search.
     """
     keep = []
+    dropped: tuple[str, int] | None = None  # (style, level) of the last item turned back into text
     for i, h in enumerate(headings):
         nxt = headings[i + 1] if i + 1 < len(headings) else None
         end = nxt.start if nxt else len(text)
         has_child = nxt is not None and nxt.level > h.level
-        empty = not text[h.body : end].strip()
-        if empty and not has_child and h.style in ("num", "pnum", "circ", "plain"):
+        body = text[h.body : end].strip()
+        # A （一） item that is a whole sentence (clauses, or long) and heads nothing is a list item too,
+        # and so is the last of such a list when only a signature or a date follows it.
+        sentence = "，" in h.title or len(h.title) > INLINE_TITLE_MAX
+        item = h.style in ("num", "pnum", "circ", "plain") or (h.style == "pcn" and sentence)
+        last_of_list = dropped == (h.style, h.level) and len(body) <= 30 and not _SENTENCE.search(body)
+        if item and not has_child and (not body or last_of_list):
+            dropped = (h.style, h.level)
             continue
+        dropped = None
         keep.append(h)
     return keep
 

@@ -69,6 +69,15 @@ def _boundary(line: str) -> tuple[int, str, str] | None:
     return None
 
 
+def is_separator(line: str) -> bool:
+    """Does `line` look like a compilation separator ('…范文(二)', '【篇三】', '第2篇 …')?
+
+    >>> is_separator("县教育局工作总结(二)"), is_separator("二、主要工作")
+    (True, False)
+    """
+    return _boundary(line) is not None
+
+
 def announced_count(lines: list[Line], head: int = 8) -> int:
     """How many reports the page says it holds ('【范例4篇】', '(通用3篇)'), or 0.
 

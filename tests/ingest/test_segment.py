@@ -343,3 +343,21 @@ def test_a_heading_longer_than_the_wrap_width_keeps_its_first_clause():
 def test_a_marker_alone_on_its_line_takes_the_next_line_as_title():
     text = "一、\n主要成绩\n" + _BODY["a"] + "\n（一）\n学前教育普惠扩容\n" + _BODY["b"] + "\n二、\n存在问题\n" + _BODY["d"]
     assert _outline(text) == [(0, "主要成绩"), (1, "学前教育普惠扩容"), (0, "存在问题")]
+
+
+def test_a_list_of_one_sentence_items_is_text_under_its_heading():
+    """（一）… items that are whole sentences and head nothing read as a list, signature after the last."""
+    text = (
+        "一、存在问题\n" + _BODY["d"] + "\n二、督导意见\n"
+        "（一）加大学前教育投入，逐步配齐幼儿园保教人员。\n（二）制定大班额消除计划，加快新校建设进度。\n"
+        "（三）配齐专职督学，保障督导工作经费。\n某市人民政府教育督导室\n"
+    )
+    sections, passages = segment(text, "t")
+    assert [(s.level, s.title) for s in sections] == [(0, "存在问题"), (0, "督导意见")]
+    advice = next(p for p in passages if "配齐专职督学" in p.text)
+    assert advice.heading == ("二、督导意见",) and "（一）加大学前教育投入" in advice.text
+
+
+def test_a_compilation_part_keeps_its_own_title_out_of_the_outline():
+    text = "县教育局工作总结(二)\n某县教育局2020年上半年工作总结\n" + _BODY["a"] + "\n一、主要成绩\n" + _BODY["b"] + "\n二、存在问题\n" + _BODY["d"]
+    assert _outline(text, "县教育局工作总结(二)") == [(0, "主要成绩"), (0, "存在问题")]
