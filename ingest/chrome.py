@@ -18,6 +18,7 @@ Generic UI words count only on short lines, so report sentences such as
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # --- the site speaking to its reader ---------------------------------------
 
@@ -54,7 +55,7 @@ _CLOSED = [
     r"(?:点击|请)?继续(?:免费)?(?:浏览|阅读|查看)", r"如需[^，。！？]{0,4}(?:完整|全文|更多|原文)[^，。！？]{0,10}",
     r"请认真阅读下面的提示信息", r"亲[，,]?(?:该|本)文档总共\d+页", r"(?:该|本)文档(?:总)?共\d+页",
     r"(?:精选优质文档|优质文档)[-—]*", r"倾情(?:为你|为您)?奉上", r"(?:微信)?扫一扫[^，。！？]{0,16}",
-    r"官方(?:抖音|快手|微信|视频)号[^，。！？；]*$",
+    r"官方(?:抖音|快手|微信|视频)号[^，。！？；\s]*",
     # An app pushing itself: 打开某某新闻 查看精彩图片, 下载APP阅读全文
     r"打开[^，。！？\s]{0,6}(?:新闻|APP|App|app|客户端|小程序)\s*(?:查看|阅读|观看)[^，。！？\s]{0,6}", r"(?:下载|打开)\s*(?:APP|App|app|客户端)[^，。！？\s]{0,8}",
     # Bracketed tags a site puts before a title or a teaser: 【精选推荐】 【阅读指引】
@@ -75,17 +76,38 @@ _SPEAKER = [
 ]
 # The site's name for itself: only the clause holding it goes, since a
 # report's title or first sentence may be glued right after it.
-_NAMES = [r"本站", r"本网站", r"[\u4e00-\u9fff]{0,4}(?:范文网|文库|文档网|文秘网|范文大全)[\u4e00-\u9fff]?"]
+_NAMES = [r"本站", r"本网站", r"范文网", r"文库", r"文档网", r"文秘网", r"范文大全"]  # the clause around them goes
 _CLOSED_RE = re.compile("|".join(f"(?:{p})" for p in _CLOSED))
 _NAME_RE = re.compile("|".join(f"(?:{p})" for p in _NAMES))
 _CLAUSE_END = "，,；;：:/|｜>＞»›" + "。！？!?"
 _SPEAKER_RE = re.compile("|".join(f"(?:{p})" for p in _SPEAKER))
-_HINT = re.compile(
-    r"小编|本站|本网|网友|范文|文库|文档|参考|借鉴|照抄|抄袭|转载|侵权|侵删|观点|欢迎|希望|喜欢|下载|阅读|预览|"
-    r"未完|全文|当前显示|提示信息|扫一扫|奉上|官方|篇|写作|投稿|客服|来源|来自|转自|源于|摘自|【|模板|使用时|替换为|登录|"
-    r"[文档料章]由(?:用户|网友|会员)|点击|立即|免费|马上|为(?:大家|您|你|各位)|为(?:您|你)|喜欢|优质文档|节选|本页|"
-    r"已浏览|剩余|还剩|剩下|试读|有用|满意|有帮助|继续|如需|让我们一起|写一|写好|呢|吗|[(（]|登录|整理不易|下方|文末|打开|APP|App|客户端"
-)
+# Words one of the patterns above always holds: only the stretches of a line
+# around one of them are searched. Literal words in an Aho-Corasick automaton
+# (pyahocorasick) find them in one pass, far faster than a regex alternation.
+_HINT_WORDS = (
+    "小编 本站 本网 网友 范文 文库 文档 文秘 仅供 供大家 供您 供你 供读者 供各位 照抄 抄袭 转载 侵权 侵删 观点 欢迎 希望 "
+    "喜欢 下载 预览 试读 浏览 已阅读 剩余 还剩 剩下 未完 全文 当前显示 提示信息 扫一扫 奉上 倾情 官方 篇） 篇) 篇】 篇] "
+    "写作 投稿 客服 来源于 来自网 来自互联网 转自 摘自 源于网 【 模板 使用时 替换为 登录 文由 档由 料由 章由 点击 立即 "
+    "免费 马上 为大家 为您 为你 为各位 优质文档 节选 本页 本文 本篇 资料 该文档 有用 不错就 满意就 有帮助 继续 如需 "
+    "让我们一起 写一 写好 呢？ 呢? 吗？ 吗? 整理不易 下方 文末 打开 APP App app 客户端 完整版 最新版 精选版 word版 "
+    "Word版 可编辑 精编版 修订版 通用版 页） 页) 阅读已 阅读结束"
+).split()
+
+
+@lru_cache(maxsize=1)
+def _hint_automaton():
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for word in _HINT_WORDS:
+        automaton.add_word(word, len(word))
+    automaton.make_automaton()
+    return automaton
+
+
+def _hints(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every hint word in `text`."""
+    return [(end + 1 - n, end + 1) for end, n in _hint_automaton().iter(text)]
 _LABEL_BEFORE = re.compile(r"(?:温馨提示|提示|导语|前言|引言|说明|亲)[:：，,]?\s*$")
 _SENTENCE_END = "。！？!?"
 _SEPARATORS = "，,、；;：:/|｜ \t"
@@ -126,8 +148,24 @@ def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return a, b
 
 
+WINDOW = 60  # every closed phrase holds a hint word within this many characters
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """Stretches of `text` around its hint words: the phrase patterns run only there (long lines stay linear and fast)."""
+    out: list[list[int]] = []
+    for start, end in _hints(text):
+        a, b = max(0, start - WINDOW), min(len(text), end + WINDOW)
+        if out and a <= out[-1][1]:
+            out[-1][1] = b
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
 def _spans(text: str) -> list[tuple[int, int]]:
-    spans = [m.span() for m in _CLOSED_RE.finditer(text) if m.end() > m.start()]
+    found = {m.span() for a, b in _windows(text) for m in _CLOSED_RE.finditer(text, a, b)}
+    spans = [span for span in found if span[1] > span[0]]
     spans += [_sentence_bounds(text, *m.span()) for m in _SPEAKER_RE.finditer(text)]
     spans += [_clause_bounds(text, *m.span()) for m in _NAME_RE.finditer(text)]
     spans.sort()
@@ -151,7 +189,7 @@ def strip_speech(line: str) -> str:
     >>> strip_speech("下面是小编为大家整理的工作总结，供大家参考。希望对大家有所帮助，喜欢就收藏一下吧！")
     ''
     """
-    if not _HINT.search(line):
+    if not _hints(line):
         return line
     spans = _spans(line)
     if not spans:

@@ -157,9 +157,10 @@ def clean(text: str) -> Cleaned:
             # site wrote into is kept; furniture is judged on what remains.
             # A furniture line without a sentence in it goes whole (a breadcrumb
             # keeps no crumbs once the site's name in it is gone).
-            whole = chrome.is_chrome(norm) and not _SENTENCE.search(norm)
+            sentence = _SENTENCE.search(norm)
+            whole = not sentence and chrome.is_chrome(norm)
             spoken = "" if whole else chrome.strip_inline(norm)
-            if not spoken or chrome.is_chrome(spoken):
+            if not spoken or ((sentence or spoken != norm) and chrome.is_chrome(spoken)):
                 if chrome.is_page_number(spoken or norm):
                     paged.add(len(lines))  # the next kept line opens a page
                 if title := chrome.file_title(spoken or norm):

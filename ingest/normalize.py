@@ -28,8 +28,10 @@ _WIDTH = {
 _WIDTH.update({0x3000: 0x20, 0xA0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20,
                0x200B: None, 0xFEFF: None, 0x301D: 0x201C, 0x301E: 0x201D, 0x301F: 0x201D})
 
+# The characters _WIDTH changes: most lines hold none, and a search is cheaper than a translate.
+_WIDTH_CHARS = re.compile("[" + "".join(re.escape(chr(cp)) for cp in _WIDTH) + "]")
+
 _TO_CHINESE = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
-_ASCII_PUNCT = re.compile(r"\s*([,;:!?])\s*")
 _BULLET = re.compile(r"^(?:[•·●◆◇■□▪▫►▶※★☆]|[-*]\s)\s*")
 _SPACES = re.compile(r"[ \t]+")
 # C0/C1 controls and invisible format characters (zero-width, bidi overrides,
@@ -115,16 +117,28 @@ def _is_cjkish(ch: str) -> bool:
     return bool(_CJK_RE.match(ch)) or ch in "“”‘’《》（）【】、。，；：！？…—"
 
 
-def _punct(match: re.Match[str]) -> str:
-    s, (start, end) = match.string, match.span()
-    before = s[start - 1] if start > 0 else ""
-    after = s[end] if end < len(s) else ""
-    mark = match.group(1)
-    if before.isdigit() and after.isdigit():
-        return match.group(0)
-    if (before and _is_cjkish(before)) or (after and _is_cjkish(after)):
-        return _TO_CHINESE[mark]
-    return match.group(0)
+_CJKISH = CJK + "“”‘’《》（）【】、。，；：！？…—"
+# One pattern per mark with a fixed replacement (no Python callback per match):
+# a mark touching Chinese on either side becomes Chinese; '1,000' stays.
+_PUNCT_SUBS = [
+    (
+        mark,
+        # The mark first, so the engine searches for it as a literal.
+        re.compile(rf"{re.escape(mark)}(?:(?<=[{_CJKISH}]{re.escape(mark)})|(?=[{_CJKISH}]))"),
+        re.compile(rf"(?<=[{_CJKISH}])\s+{re.escape(mark)}\s*|\s*{re.escape(mark)}\s+(?=[{_CJKISH}])"),
+        chinese,
+    )
+    for mark, chinese in _TO_CHINESE.items()
+]
+
+
+def _punct(line: str) -> str:
+    for mark, tight, spaced, chinese in _PUNCT_SUBS:
+        if mark in line:
+            if " " in line or "\t" in line:
+                line = spaced.sub(chinese, line)
+            line = tight.sub(chinese, line)
+    return line
 
 
 def normalize_line(line: str) -> str:
@@ -133,17 +147,23 @@ def normalize_line(line: str) -> str:
     >>> normalize_line("　２０２０年,满意度达９６．６５％ ")
     '2020年，满意度达96.65%'
     """
-    line = _CTRL.sub("", line.translate(_WIDTH))
+    if _WIDTH_CHARS.search(line):
+        line = line.translate(_WIDTH)
+    line = _CTRL.sub("", line)
     if "(" in line or "（" in line:
         line = _GLOSS.sub("", line)
     if "HYPERLINK" in line or "PAGEREF" in line or "MERGEFORMAT" in line:
         line = _FIELD.sub("", line)
-    line = _drop_planted(_PLANTED_DOT.sub("", _DOUBLED_QUOTE.sub(r"\1\2", line)))
+    if "““" in line or "””" in line:
+        line = _DOUBLED_QUOTE.sub(r"\1\2", line)
+    if "." in line or "．" in line:
+        line = _PLANTED_DOT.sub("", line)
+    line = _drop_planted(line)
     if " " in line:  # one space only: a row of fields keeps its wider gaps
         line = _NUMBER_SPACE.sub("", line)
     line = _SPACES.sub(" ", line).strip()
     line = _BULLET.sub("", line)
-    return _ASCII_PUNCT.sub(_punct, line)
+    return _punct(line)
 
 
 def printable(text: str) -> str:
