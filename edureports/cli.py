@@ -114,9 +114,11 @@ def ingest(paths: tuple[str, ...], prune: bool, no_index: bool, model: str | Non
     """
     from tqdm import tqdm
 
+    from index.build import STATUS_LABELS
+
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
-        raise CLIError(f"no such file or folder: {missing[0]}")
+        raise CLIError(f"没有这个文件或文件夹：{missing[0]}")
     engine = _engine(data, model)
 
     def progress(files):
@@ -136,9 +138,9 @@ def ingest(paths: tuple[str, ...], prune: bool, no_index: bool, model: str | Non
         raise CLIError(f"数据目录 {data} 中的数据库无法写入（{exc}）；是否有另一个导入正在运行？") from None
     for result in summary.results:
         if result.reason:
-            click.echo(f"  {result.status}: {result.reason}", err=True)
+            click.echo(f"  {STATUS_LABELS[result.status]}：{result.reason}", err=True)
     for source in summary.pruned:
-        click.echo(f"  pruned: {source}", err=True)
+        click.echo(f"  已清除：{source}", err=True)
     click.echo(summary.line(), err=True)
     single = len(paths) == 1 and Path(paths[0]).is_file()
     if single and summary.results and summary.results[0].status == "skipped":
@@ -186,7 +188,7 @@ def _sync(engine, rebuild: bool = False, model: str | None = None, keyword: str 
         sys.exit(130)
     finally:
         engine.close()
-    click.echo(f"index: {added} passage(s) added, {removed} removed", err=True)
+    click.echo(f"索引：新增 {added} 个段落，删除 {removed} 个", err=True)
     if outgrown:
         click.echo("数据量已超出精确向量检索的范围；运行 edureports reindex 可切换到 IVF 索引", err=True)
 
@@ -218,7 +220,7 @@ def docs(as_json: bool, data: Path) -> None:
         _print_json([r.to_dict() for r in rows])
         return
     if not rows:
-        click.echo("no reports yet; add some with: edureports ingest PATH", err=True)
+        click.echo("还没有报告；用 edureports ingest 路径 导入", err=True)
         return
     for r in rows:
         click.echo(
@@ -245,33 +247,33 @@ def show(doc_id: str, as_json: bool, data: Path) -> None:
     report = store.document(full, with_text=as_json) if full else None
     store.close()
     if report is None:
-        raise CLIError(f"no report with id {doc_id!r}; list the ids with: edureports docs")
+        raise CLIError(f"没有编号为 {doc_id!r} 的报告；用 edureports docs 查看编号")
     doc = report.to_dict()
     if as_json:
         _print_json(doc)
         return
     click.echo(doc["title"])
-    click.echo(f"  id       {doc['doc_id']}")
-    click.echo(f"  source   {doc['source']}")
-    click.echo(f"  type     {'、'.join(doc['doc_types'])}")
-    click.echo(f"  years    {_years(doc['years'])}")
-    click.echo(f"  region   {doc['region'] or '-'} ({doc['level'] or 'level unknown'})")
-    click.echo(f"  issuer   {doc['issuer'] or '-'}")
+    click.echo(f"  编号  {doc['doc_id']}")
+    click.echo(f"  来源  {doc['source']}")
+    click.echo(f"  文种  {'、'.join(doc['doc_types'])}")
+    click.echo(f"  年份  {_years(doc['years'])}")
+    click.echo(f"  地区  {doc['region'] or '-'}（{doc['level'] or '级别不详'}）")
+    click.echo(f"  单位  {doc['issuer'] or '-'}")
     if doc["themes"]:
-        click.echo(f"  themes   {'、'.join(doc['themes'])}")
+        click.echo(f"  主题  {'、'.join(doc['themes'])}")
     if doc["outline"]:
-        click.echo("\noutline")
+        click.echo("\n目录")
         for s in doc["outline"]:
             click.echo(f"  {'  ' * s['level']}{s['marker']}{s['title']}")
     if doc["metrics"]:
         shown = [m for m in doc["metrics"] if not m["masked"]][:12]
         figures = "；".join(f"{m['indicator'] or '?'} {m['qualifier']}{m['value']:g}{m['unit']}" for m in shown)
         masked = sum(m["masked"] for m in doc["metrics"])
-        click.echo(f"  figures  {len(doc['metrics'])} ({masked} masked): {figures}"
+        click.echo(f"  数据  {len(doc['metrics'])} 条（{masked} 条遮盖）：{figures}"
                    + (" …" if len(doc["metrics"]) - masked > len(shown) else ""))
-    click.echo("\npassages")
+    click.echo("\n段落")
     for p in doc["passages"]:
-        click.echo(f"\n[{p['passage_id']}] {p['heading'] or '(no heading)'}  @{p['char_start']}-{p['char_end']}")
+        click.echo(f"\n[{p['passage_id']}] {p['heading'] or '（无标题）'}  @{p['char_start']}-{p['char_end']}")
         click.echo(p["text"])
 
 
@@ -290,16 +292,16 @@ def _print_hits(hits, as_json: bool) -> None:
         _print_json([h.to_dict() for h in hits])
         return
     if not hits:
-        click.echo("no passage matches", err=True)
+        click.echo("没有匹配的段落", err=True)
         return
     for i, h in enumerate(hits, 1):
         click.echo(
             click.style(f"{i:>2}. {h.title}", bold=True)
-            + f"  {h.region or '-'}  {_years(h.years)}  score {h.score:.4f}"
+            + f"  {h.region or '-'}  {_years(h.years)}  得分 {h.score:.4f}"
         )
-        click.echo(f"    [{h.passage_id}] {h.heading or '(no heading)'}  ({h.source} @{h.char_start}-{h.char_end})")
+        click.echo(f"    [{h.passage_id}] {h.heading or '（无标题）'}  （{h.source} @{h.char_start}-{h.char_end}）")
         if h.themes:
-            click.echo(f"    themes: {'、'.join(h.themes)}")
+            click.echo(f"    主题：{'、'.join(h.themes)}")
         click.echo("    " + _highlight(h.text, h.spans).replace("\n", "\n    "))
         click.echo("")
 
@@ -403,12 +405,12 @@ def compare(query_or_theme, per_report, reports, theme, region, year, doc_type, 
         _print_json(rows)
         return
     if not rows:
-        click.echo("no report matches", err=True)
+        click.echo("没有匹配的报告", err=True)
     for row in rows:
         click.echo(click.style(f"{row['region'] or '地区不详'}  {row['title']}  {_years(row['years'])}", bold=True)
                    + f"  [{row['doc_id']}]")
         for p in row["passages"]:
-            click.echo(f"  · [{p['passage_id']}] {p['heading'] or '(no heading)'}")
+            click.echo(f"  · [{p['passage_id']}] {p['heading'] or '（无标题）'}")
             click.echo("    " + _highlight(p["text"], p["spans"]).replace("\n", "\n    "))
         click.echo("")
 
@@ -455,6 +457,7 @@ def reingest(data) -> None:
     """
     from tqdm import tqdm
 
+    from index.build import STATUS_LABELS
     from index.build import reingest as run
 
     engine = _engine(data)
@@ -467,7 +470,7 @@ def reingest(data) -> None:
         sys.exit(130)
     for result in summary.results:
         if result.reason:
-            click.echo(f"  {result.status}: {result.reason}", err=True)
+            click.echo(f"  {STATUS_LABELS[result.status]}：{result.reason}", err=True)
     click.echo(f"重建了 {summary.count('updated')} 个文件：{summary.reports} 篇报告，{summary.passages} 个段落", err=True)
     _sync(engine)
 
@@ -507,15 +510,15 @@ def themes(suggest, top, as_json, data) -> None:
         return
     if suggest:
         if not rows:
-            click.echo("every passage has a theme", err=True)
+            click.echo("每个段落都有主题", err=True)
         for r in rows:
-            click.echo(f"{r['phrase']:<12} weight {r['weight']:.3f}  in {r['n_passages']} untagged passage(s)")
+            click.echo(f"{r['phrase']:<12} 权重 {r['weight']:.3f}  出现在 {r['n_passages']} 个无主题段落")
         return
     if not rows:
-        click.echo("no taxonomy yet; ingest some reports or run: edureports retag", err=True)
+        click.echo("还没有主题表；先导入报告，或运行 edureports retag", err=True)
     for r in rows:
         indent = "    " if r["parent"] else ""
-        click.echo(f"{indent}{r['theme']:<16} {r['n_passages']:>5} passages {r['n_docs']:>4} reports  {r['description']}")
+        click.echo(f"{indent}{r['theme']:<16} {r['n_passages']:>5} 个段落 {r['n_docs']:>4} 篇报告  {r['description']}")
 
 
 @main.command()
@@ -544,7 +547,7 @@ def retag(taxonomy, similarity_model, data) -> None:
         raise CLIError(str(exc)) from None
     finally:
         store.close()
-    click.echo(f"retagged {n} passage(s): {tags} theme tag(s)", err=True)
+    click.echo(f"重新标注了 {n} 个段落：{tags} 个主题标签", err=True)
 
 
 def _pivot(rows: list[dict]) -> list[dict]:
@@ -589,13 +592,13 @@ def metrics(doc_id, indicator, theme, region, year, pivot, csv_path, xlsx_path, 
     from index.filters import FilterError
 
     if pivot and not indicator:
-        raise CLIError("--pivot needs --indicator (the figure to compare across regions and years)")
+        raise CLIError("--pivot 需要同时给出 --indicator（要跨地区、年份比较的指标）")
     filters = _filters(theme, region, year)
     store = _open_store(data)
     try:
         full = store.resolve_doc_id(doc_id) if doc_id else ""
         if doc_id and not full:
-            raise CLIError(f"no report with id {doc_id!r}; list the ids with: edureports docs")
+            raise CLIError(f"没有编号为 {doc_id!r} 的报告；用 edureports docs 查看编号")
         rows = [m.to_dict() for m in store.metrics(full, indicator, filters)]
     except FilterError as exc:
         raise CLIError(str(exc)) from None
@@ -607,7 +610,7 @@ def metrics(doc_id, indicator, theme, region, year, pivot, csv_path, xlsx_path, 
         for path, write in ((csv_path, to_csv), (xlsx_path, to_xlsx)):
             if path:
                 Path(path).write_bytes(write(rows))
-                click.echo(f"wrote {len(rows)} row(s) to {path}", err=True)
+                click.echo(f"已写出 {len(rows)} 行到 {path}", err=True)
     if pivot:
         table = _pivot(rows)
         if as_json:
@@ -620,7 +623,7 @@ def metrics(doc_id, indicator, theme, region, year, pivot, csv_path, xlsx_path, 
         _print_json(rows)
         return
     if not rows:
-        click.echo("no figure matches", err=True)
+        click.echo("没有匹配的数据", err=True)
     for r in rows:
         flags = " [遮盖]" if r["masked"] else (" [存疑]" if r["suspect"] else "")
         value = "—" if r["value"] is None else f"{r['value']:g}"
@@ -631,8 +634,10 @@ def metrics(doc_id, indicator, theme, region, year, pivot, csv_path, xlsx_path, 
 
 @main.command()
 @click.option("--port", default=8501, show_default=True, type=int, help="Port to serve the app on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; only this machine by default (0.0.0.0 opens it to the network).")
 @data_option
-def app(port, data) -> None:
+def app(port, host, data) -> None:
     """Start the Streamlit app (检索, 报告, 对比, 主题, 指标, 导入) on the data dir.
 
     \b
@@ -644,11 +649,11 @@ def app(port, data) -> None:
 
     script = Path(__file__).resolve().parent.parent / "app.py"
     if not script.exists():
-        raise CLIError(f"app.py not found beside the package ({script}); install from a checkout with pip install -e .")
+        raise CLIError(f"程序包旁边没有 app.py（{script}）；请从源码目录用 pip install -e . 安装")
     env = {**os.environ, "EDUREPORTS_DATA": str(Path(data).resolve())}
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    click.echo(f"serving on http://localhost:{port} (Ctrl-C stops)", err=True)
+               "--server.address", host, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    click.echo(f"已在 http://{host}:{port} 提供服务（Ctrl-C 停止）", err=True)
     try:
         sys.exit(subprocess.call(command, env=env))
     except KeyboardInterrupt:
@@ -671,8 +676,8 @@ def download_model(name, data) -> None:
     try:
         fetch(name)
     except Exception as exc:  # noqa: BLE001 - network and hub errors of every kind
-        raise CLIError(f"cannot download {name!r}: {type(exc).__name__}: {exc}") from None
-    click.echo(f"downloaded {name}; use it with: edureports reindex --model {name}", err=True)
+        raise CLIError(f"无法下载 {name!r}：{type(exc).__name__}: {exc}") from None
+    click.echo(f"已下载 {name}；用 edureports reindex --model {name} 启用", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

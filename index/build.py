@@ -20,6 +20,9 @@ from index.store import Store
 from index.version import INGEST_VERSION
 
 
+STATUS_LABELS = {"added": "新增", "updated": "更新", "unchanged": "未变", "duplicate": "重复", "skipped": "跳过"}
+
+
 @dataclass
 class FileResult:
     source: str
@@ -51,10 +54,10 @@ class Summary:
 
     def line(self) -> str:
         return (
-            f"{len(self.results)} file(s): {self.count('added')} added, {self.count('updated')} updated, "
-            f"{self.count('unchanged')} unchanged, {len(self.skipped)} skipped; "
-            f"{self.reports} report(s), {self.passages} passage(s) written"
-            + (f"; {len(self.pruned)} pruned" if self.pruned else "")
+            f"{len(self.results)} 个文件：新增 {self.count('added')}，更新 {self.count('updated')}，"
+            f"未变 {self.count('unchanged')}，跳过 {len(self.skipped)}；"
+            f"写入 {self.reports} 篇报告、{self.passages} 个段落"
+            + (f"；清除 {len(self.pruned)} 个" if self.pruned else "")
         )
 
 
@@ -65,7 +68,7 @@ def ingest_file(store: Store, path: Path, source: str) -> FileResult:
         data = path.read_bytes()
         stat = path.stat()
     except OSError as exc:
-        return FileResult(source, "skipped", reason=f"{source}: cannot read ({exc.strerror or exc})")
+        return FileResult(source, "skipped", reason=f"{source}：无法读取（{exc.strerror or exc}）")
     sha = hashlib.sha256(data).hexdigest()
     known = store.file(resolved)
     if known and known.sha256 == sha and known.ingest_version == INGEST_VERSION and known.status == "ok":
@@ -73,13 +76,13 @@ def ingest_file(store: Store, path: Path, source: str) -> FileResult:
     if other := store.same_content(sha, resolved):
         store.put_file(resolved, source, sha, stat.st_size, stat.st_mtime, INGEST_VERSION, [],
                        status="duplicate", detail=other)
-        return FileResult(source, "duplicate", reason=f"{source}: same content as {other}, stored once")
+        return FileResult(source, "duplicate", reason=f"{source}：与 {other} 内容相同，只保存一份")
     try:
         raw = load(path, source)
     except IngestError as exc:
         return FileResult(source, "skipped", reason=str(exc))
     except Exception as exc:  # a defect must not stop a folder ingest; name it and go on
-        return FileResult(source, "skipped", reason=f"{source}: failed to process ({type(exc).__name__}: {exc})")
+        return FileResult(source, "skipped", reason=f"{source}：处理失败（{type(exc).__name__}: {exc}）")
     return store_raw(store, resolved, source, sha, stat.st_size, stat.st_mtime, raw, "updated" if known else "added")
 
 
@@ -91,7 +94,7 @@ def store_raw(store: Store, resolved: str, source: str, sha: str, size: int, mti
     except IngestError as exc:
         return FileResult(source, "skipped", reason=str(exc))
     except Exception as exc:  # a defect must not stop a folder ingest; name it and go on
-        return FileResult(source, "skipped", reason=f"{source}: failed to process ({type(exc).__name__}: {exc})")
+        return FileResult(source, "skipped", reason=f"{source}：处理失败（{type(exc).__name__}: {exc}）")
     kept, dropped, seen = [], [], {}
     for doc in docs:
         twin = store.report_with_text(doc.text_sha256, resolved)
@@ -99,14 +102,14 @@ def store_raw(store: Store, resolved: str, source: str, sha: str, size: int, mti
             twin = {"doc_id": seen[doc.text_sha256], "source": source}
         (dropped if twin else kept).append((doc, twin))
         seen.setdefault(doc.text_sha256, doc.doc_id)
-    reason = "; ".join(f"report {d.part} duplicates {t['doc_id']} from {t['source']}" for d, t in dropped)
+    reason = "；".join(f"第 {d.part} 篇与 {t['source']} 中的报告 {t['doc_id']} 相同" for d, t in dropped)
     if not kept:
         store.put_file(resolved, source, sha, size, mtime, INGEST_VERSION, [], status="duplicate", detail=reason)
-        return FileResult(source, "duplicate", reason=f"{source}: {reason}")
+        return FileResult(source, "duplicate", reason=f"{source}：{reason}")
     store.put_file(resolved, source, sha, size, mtime, INGEST_VERSION, [d for d, _ in kept],
                    original=(raw.fmt.value, raw.encoding, raw.text))
     return FileResult(source, status, len(kept), sum(len(d.passages) for d, _ in kept),
-                      reason=f"{source}: {reason}" if reason else "")
+                      reason=f"{source}：{reason}" if reason else "")
 
 
 def prune(store: Store) -> list[str]:

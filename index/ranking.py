@@ -95,7 +95,8 @@ def rank(
     dn_rank = {pid: r for r, pid in enumerate(dn_ids.tolist(), 1)}
     if fused and query.text and HEADING_BOOST and headings is not None:
         heads = headings(list(fused))
+        idf = {t: keyword.idf(t) for t in query.terms}.get  # once per query, not once per candidate
         for pid in fused:
-            fused[pid] += HEADING_BOOST / (RRF_K + 1) * heading_cover(query, heads.get(pid, ""), keyword.idf)
+            fused[pid] += HEADING_BOOST / (RRF_K + 1) * heading_cover(query, heads.get(pid, ""), idf)
     ranked = sorted(fused.items(), key=lambda kv: -kv[1])
     return [Ranked(pid, s, kw_rank.get(pid), dn_rank.get(pid)) for pid, s in ranked]

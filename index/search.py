@@ -76,6 +76,7 @@ class Engine:
         self._keyword: KeywordRetriever | None = None
         self._dense: DenseRetriever | None = None
         self._pool = ThreadPoolExecutor(max_workers=1)
+        self._seen = config.get("indexed_generation")
 
     def close(self) -> None:
         self._pool.shutdown(wait=False)
@@ -164,7 +165,11 @@ class Engine:
             raise SearchError(str(exc)) from None
 
     def _check_fresh(self) -> None:
-        if self.store.config().get("indexed_generation") == self.store.generation():
+        indexed = self.store.config().get("indexed_generation")
+        if indexed != self._seen:  # another process (or this one) synced: read the indexes again
+            self._keyword = self._dense = None
+            self._seen = indexed
+        if indexed == self.store.generation():
             return  # the cheap check: nothing changed since the last sync
         added, removed = self.stale()
         if added or removed:

@@ -26,7 +26,7 @@ def test_ingest_docs_show_on_the_corpus(cli, data_dir):
     result = cli("ingest", str(CORPUS), "--no-index", "--data", str(data_dir))
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
-    assert "5 file(s): 5 added" in result.stderr and "9 report(s)" in result.stderr
+    assert "5 个文件：新增 5，更新 0，未变 0，跳过 0；写入 9 篇报告" in result.stderr
 
     listing = cli("docs", "--json", "--data", str(data_dir))
     rows = json.loads(listing.stdout)
@@ -40,7 +40,7 @@ def test_ingest_docs_show_on_the_corpus(cli, data_dir):
     assert shown["outline"][0]["title"] == "2016年工作回顾"
 
     text = cli("show", doc_id, "--data", str(data_dir))
-    assert text.exit_code == 0 and "2016年工作回顾" in text.stdout and "[" + doc_id + ".p000]" in text.stdout
+    assert text.exit_code == 0 and "2016年工作回顾" in text.stdout and "地区  广东省东莞市" in text.stdout and "[" + doc_id + ".p000]" in text.stdout
     # A unique prefix is enough; an ambiguous one (five parts of one file) is not.
     jinan = next(r["doc_id"] for r in rows if r["region"] == "山东省济南市市中区")
     assert "山东省济南市市中区" in cli("show", jinan[:6], "--data", str(data_dir)).stdout
@@ -50,7 +50,7 @@ def test_ingest_docs_show_on_the_corpus(cli, data_dir):
 def test_unknown_report_id_is_a_one_line_error(cli, data_dir):
     result = cli("show", "nope", "--data", str(data_dir))
     assert result.exit_code == 2
-    assert result.stderr == "错误：no report with id 'nope'; list the ids with: edureports docs\n"
+    assert result.stderr == "错误：没有编号为 'nope' 的报告；用 edureports docs 查看编号\n"
 
 
 def test_folder_with_bad_files_exits_0_and_lists_them(cli, data_dir, tmp_path):
@@ -58,7 +58,7 @@ def test_folder_with_bad_files_exits_0_and_lists_them(cli, data_dir, tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"")
     result = cli("ingest", str(tmp_path), "--data", str(data_dir))
     assert result.exit_code == 0
-    assert f"skipped: {tmp_path / 'empty.txt'}: empty file, nothing to ingest" in result.stderr
+    assert f"跳过：{tmp_path / 'empty.txt'}" in result.stderr
 
 
 def test_a_single_bad_file_exits_2(cli, data_dir, tmp_path):
@@ -70,7 +70,7 @@ def test_a_single_bad_file_exits_2(cli, data_dir, tmp_path):
 
 def test_missing_path_exits_2(cli, data_dir, tmp_path):
     result = cli("ingest", str(tmp_path / "nowhere"), "--data", str(data_dir))
-    assert result.exit_code == 2 and "no such file or folder" in result.stderr
+    assert result.exit_code == 2 and result.stderr == f"错误：没有这个文件或文件夹：{tmp_path / 'nowhere'}\n"
 
 
 def test_data_dir_from_the_environment(cli, tmp_path):
@@ -126,7 +126,7 @@ def test_ingest_no_index_then_reindex(cli, data_dir, tmp_path):
     stale = cli("search", "双减", "--data", str(data_dir))
     assert stale.exit_code == 2 and "edureports reindex" in stale.stderr
     done = cli("reindex", "--data", str(data_dir))
-    assert done.exit_code == 0 and "index: 2 passage(s) added" in done.stderr
+    assert done.exit_code == 0 and "索引：新增 2 个段落，删除 0 个" in done.stderr
     hits = json.loads(cli("search", "双减", "--json", "--data", str(data_dir)).stdout)
     assert "双减" in hits[0]["text"]
 
@@ -142,7 +142,7 @@ def test_themes_and_retag_commands(cli, indexed_copy, tmp_path):
     result = cli("retag", "--themes", str(bad), "--data", data)
     assert result.exit_code == 2
     assert result.stderr == f"错误：{bad}:2: theme '甲' has unknown parent '乙'\n"
-    assert "retagged 130 passage(s)" in cli("retag", "--data", data).stderr
+    assert "重新标注了 130 个段落" in cli("retag", "--data", data).stderr
 
 
 def test_metrics_json_csv_xlsx_and_pivot(cli, indexed_copy, tmp_path):
@@ -178,7 +178,7 @@ def test_metrics_json_csv_xlsx_and_pivot(cli, indexed_copy, tmp_path):
     unknown = cli("metrics", "--theme", "学生资", "--data", data)
     assert unknown.exit_code == 2 and "相近的主题：学生资助" in unknown.stderr
     bad = cli("metrics", "--pivot", "--data", data)
-    assert bad.exit_code == 2 and "--pivot needs --indicator" in bad.stderr
+    assert bad.exit_code == 2 and bad.stderr == "错误：--pivot 需要同时给出 --indicator（要跨地区、年份比较的指标）\n"
 
 
 def test_mode_choices_are_the_ranking_modes():
@@ -249,3 +249,15 @@ def test_reindex_with_another_keyword_retriever(cli, indexed_copy):
     assert after[0] == before[0]
     bad = cli("reindex", "--keyword", "lucene", "--data", data)
     assert bad.exit_code == 2 and bad.stderr == "错误：未知的关键词检索器 'lucene'；可选：segments、tantivy\n"
+
+
+def test_app_listens_on_this_machine_only_unless_told(cli, data_dir, monkeypatch):
+    import subprocess
+
+    seen = []
+    monkeypatch.setattr(subprocess, "call", lambda command, env: seen.append(command) or 0)
+    result = cli("app", "--port", "8612", "--data", str(data_dir))
+    assert result.exit_code == 0 and result.stderr == "已在 http://127.0.0.1:8612 提供服务（Ctrl-C 停止）\n"
+    assert seen[0][seen[0].index("--server.address") + 1] == "127.0.0.1"
+    cli("app", "--host", "0.0.0.0", "--data", str(data_dir))
+    assert seen[1][seen[1].index("--server.address") + 1] == "0.0.0.0"

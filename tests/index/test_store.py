@@ -57,7 +57,7 @@ def test_a_duplicate_under_another_name_is_stored_once(store, tmp_path):
     b.write_text(REPORT_TEXT, encoding="utf-8")
     summary = ingest_paths(store, [str(a), str(b)])
     assert [r.status for r in summary.results] == ["added", "duplicate"]
-    assert "same content as" in summary.results[1].reason
+    assert summary.results[1].reason == f"{b}：与 {a} 内容相同，只保存一份"
     assert len(store.documents()) == 1
     # The same report in another encoding is a duplicate report, not a new one.
     c = tmp_path / "c.txt"
@@ -169,4 +169,4 @@ def test_the_same_report_twice_in_one_compilation_is_stored_once(store, tmp_path
     path.write_text(f"工作总结范文(一)\n{body}工作总结范文(二)\n{body}", encoding="utf-8")
     summary = ingest_paths(store, [str(path)])
     assert summary.results[0].status == "added" and summary.reports == 1
-    assert "report 2 duplicates" in summary.results[0].reason
+    assert "第 2 篇与" in summary.results[0].reason and "中的报告" in summary.results[0].reason

@@ -38,7 +38,7 @@ def test_an_old_archive_is_noticed_and_reingested_without_its_files(cli, data_di
 
     done = cli("reingest", "--data", str(data_dir))
     assert done.exit_code == 0, done.stderr
-    assert "重建了 1 个文件：1 篇报告，2 个段落" in done.stderr and "index: 2 passage(s) added, 2 removed" in done.stderr
+    assert "重建了 1 个文件：1 篇报告，2 个段落" in done.stderr and "索引：新增 2 个段落，删除 2 个" in done.stderr
     again = cli("docs", "--json", "--data", str(data_dir))
     assert again.stderr == "" and [d["doc_id"] for d in json.loads(again.stdout)] == old_ids
     hits = json.loads(cli("search", "集团化办学", "--json", "--data", str(data_dir)).stdout)
