@@ -37,6 +37,10 @@ class NotRegularFile(IngestError):
     """A FIFO, device, socket, folder or symlink loop: never opened for reading, since that can block or never end."""
 
 
+class Unreadable(IngestError):
+    """The file exists but the system will not give its bytes (no permission, a disk error)."""
+
+
 class TooLarge(IngestError):
     """The file, or a part inside it, is over a size limit; the message names the setting that raises it."""
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.errors import BadSetting, IngestError, NotRegularFile, TooLarge
+from ingest.errors import BadSetting, IngestError, NotRegularFile, TooLarge, Unreadable
 
 MB = 1024 * 1024
 
@@ -127,6 +127,13 @@ def _kind(mode: int) -> str:
     return next((kind for test, kind in _KINDS if test(mode)), "特殊文件")
 
 
+_OS_REASONS = {errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限", errno.EIO: "磁盘读写错误"}
+
+
+def _os_reason(exc: OSError) -> str:
+    return _OS_REASONS.get(exc.errno, exc.strerror or str(exc))
+
+
 def _link_note(path: Path) -> str:
     try:
         return f"（链接到 {shown(os.readlink(path))}）" if path.is_symlink() else ""
@@ -150,7 +157,7 @@ def check(path: str | Path, source: str | None = None) -> os.stat_result:
             raise NotRegularFile(f"{name}{_link_note(path)}：链接的目标不存在，已跳过；请改正这个链接") from None
         if exc.errno == errno.ENOENT:
             raise NotRegularFile(f"{name}：文件不存在（可能已被移走或删除）") from None
-        raise NotRegularFile(f"{name}：无法读取文件信息（{exc.strerror or exc}）") from None
+        raise Unreadable(f"{name}：无法读取文件信息（{_os_reason(exc)}）") from None
     if not stat.S_ISREG(st.st_mode):
         if stat.S_ISDIR(st.st_mode):
             raise NotRegularFile(f"{name}{_link_note(path)}：是文件夹，不是文件；请把文件夹作为导入路径给出")
@@ -178,7 +185,7 @@ def read_bytes(path: str | Path, source: str | None = None, limits: Limits | Non
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        raise NotRegularFile(f"{name}：无法打开文件（{exc.strerror or exc}）") from None
+        raise Unreadable(f"{name}：无法打开文件（{_os_reason(exc)}）；请检查文件权限") from None
     with os.fdopen(fd, "rb") as handle:
         st = os.fstat(handle.fileno())
         if not stat.S_ISREG(st.st_mode):
@@ -187,7 +194,7 @@ def read_bytes(path: str | Path, source: str | None = None, limits: Limits | Non
         try:
             data = handle.read(cap + 1)
         except OSError as exc:
-            raise NotRegularFile(f"{name}：读取失败（{exc.strerror or exc}）") from None
+            raise Unreadable(f"{name}：读取失败（{_os_reason(exc)}）") from None
     if len(data) > cap:
         raise over_limit(name, "文件大小", len(data) / MB, limits.file_mb, "MB", Limits.ENV["file_mb"])
     return data
@@ -228,8 +235,8 @@ def _walk_folder(top: Path, top_source: str) -> Iterator[FileEntry]:
             with os.scandir(folder) as scan:
                 entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
         except OSError as exc:
-            reason = f"{shown(source)}：无法读取文件夹（{exc.strerror or exc}），已跳过"
-            yield FileEntry(folder, source, NotRegularFile(reason))
+            reason = f"{shown(source)}：无法读取文件夹（{_os_reason(exc)}），已跳过"
+            yield FileEntry(folder, source, Unreadable(reason))
             continue
         subfolders = []
         for entry in entries:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 import threading
@@ -9,7 +10,7 @@ import threading
 import pytest
 from conftest import REPORT_TEXT
 
-from ingest.errors import BadSetting, NotRegularFile, TooLarge
+from ingest.errors import BadSetting, NotRegularFile, TooLarge, Unreadable
 from ingest.files import Limits, iter_files, read_bytes, walk
 from ingest.load import load
 from ingest.pipeline import iter_files as pipeline_iter_files
@@ -138,3 +139,17 @@ def test_a_newline_in_a_file_name_stays_out_of_every_message(tmp_path):
     (entry,) = walk([str(tmp_path)])
     assert "\n" not in entry.reason and entry.reason.startswith(f"{tmp_path}/报告\\n第二行.txt：是命名管道")
 
+
+
+def test_a_file_without_read_permission_is_named(tmp_path, monkeypatch):
+    # Tests run as root here, where chmod 000 still reads; the refusal the system gives is simulated.
+    path = tmp_path / "locked.txt"
+    path.write_text(REPORT_TEXT, encoding="utf-8")
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(os, "open", refuse)
+    with pytest.raises(Unreadable) as err:
+        read_bytes(path, "locked.txt")
+    assert str(err.value) == "locked.txt：无法打开文件（没有读取权限）；请检查文件权限"
