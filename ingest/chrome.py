@@ -43,7 +43,7 @@ _CLOSED = [
     r"复制下载", r"下载吧", r"(?:下载|阅读|查看)?请?先登录", r"登录后(?:下载|阅读|查看)",
     r"(?:展开|查看|继续)?阅读全文", r"全文阅读", r"继续(?:免费)?阅读",
     r"(?:免费)?预览(?:阅读)?已?结束", r"(?:已|到这儿已)?超出(?:免费)?预览(?:范围)?",
-    r"[(（]未完[)）]|未完(?=[，,])", r"当前显示\d+字", r"节选[:：]", r"[(（]\s*共\s*\d+\s*页\s*[)）]", r"需(?:要)?登录",
+    r"[(（]未完[)）]|未完(?=[，,])", r"(?:怎么|如何|怎样)写(?:好)?(?=[\sA-Za-z\d]|$)", r"当前显示\d+字", r"节选[:：]", r"[(（]\s*共\s*\d+\s*页\s*[)）]", r"需(?:要)?登录",
     r"请?(?:查看|参阅|阅读)(?:下方|上方|下面|文末)的?(?:说明|提示|按钮|链接)",
     # How much of the document the page shows: 全文共6页, 本页显示1904字, 已浏览2页, 剩余3页待读
     r"(?:本|该)?(?:全文|文|页|篇|文档|资料|书)(?:总)?(?:共|显示|约|仅显示)?\s*\d+\s*(?:页|字)",
@@ -71,8 +71,8 @@ _SPEAKER = [
     r"(?:特意|特地|精心)为(?:您|你)", r"写作(?:顾问|服务|平台)", r"我要投稿", r"客服老师",
     r"(?:本|该)(?:文档|资料|文章|文)由(?:用户|网友|会员)", r"通用模板", r"使用时请", r"替换为(?:本单位|您|你|自己)",
     # Talk about the genre, addressed to someone who has to write one: 让我们一起写一份总结吧, 总结有什么要求呢？
-    r"让我们一起[^。！？]{0,12}(?:写|看看|学习一下|来看)", r"写(?:一份|一篇|好一份|好一篇)",
-    r"(?:总结|计划|报告|方案|范文|心得)[^。！？，]{0,8}(?:呢|吗)[？?]",
+    r"让我们一起[^。！？]{0,12}(?:写|看看|学习一下|来看)", r"写(?:一份|一篇|好一份|好一篇)", r"写写|好好写",
+    r"(?:总结|计划|报告|方案|范文|心得)的?(?:格式|写法|要求|模板|怎么写|如何写|有什么|有哪些|该怎么|应该怎么)[^。！？]{0,10}(?:呢|吗)[？?]", r"你(?:掌握|知道|了解|会写|学会)了?吗",
 ]
 # The site's name for itself: only the clause holding it goes, since a
 # report's title or first sentence may be glued right after it.
@@ -90,7 +90,7 @@ _HINT_WORDS = (
     "写作 投稿 客服 来源于 来自网 来自互联网 转自 摘自 源于网 【 模板 使用时 替换为 登录 文由 档由 料由 章由 点击 立即 "
     "免费 马上 为大家 为您 为你 为各位 优质文档 节选 本页 本文 本篇 资料 该文档 有用 不错就 满意就 有帮助 继续 如需 "
     "让我们一起 写一 写好 呢？ 呢? 吗？ 吗? 整理不易 下方 文末 打开 APP App app 客户端 完整版 最新版 精选版 word版 "
-    "Word版 可编辑 精编版 修订版 通用版 页） 页) 阅读已 阅读结束"
+    "Word版 可编辑 精编版 修订版 通用版 页） 页) 阅读已 阅读结束 写写 好好写 掌握了吗 知道吗 了解吗 怎么写 如何写 怎样写"
 ).split()
 
 
@@ -293,6 +293,7 @@ _SHORT = [
 _TAGS = re.compile(r"^(?:\S{1,6}\s+){3,}\S{1,6}$")  # a keyword row: "2023 教育 督导 月份 工作总结"
 _BREADCRUMB = re.compile(r"^(?:[^>＞»›]{1,30}\s*(?:>>?|＞|»|›)\s*){2,}[^>＞»›]{0,60}$")
 _SENTENCE_PUNCT = re.compile(r"[，。；！？]")
+_COUNTER = re.compile(r"(?:浏览|人气|阅读|点击|热度|下载|访问)(?:量|数|次数)?\s*[:：(（]\s*[\d.,]+\s*[万WwKk+]?")
 
 # A header after which a site lists other documents.
 LIST_HEADER = re.compile(
@@ -364,6 +365,8 @@ def is_chrome(line: str) -> bool:
             return True
         if _furniture_row(line):
             return True
+        if len(line) <= 40 and _COUNTER.search(line):
+            return True  # a site name and its popularity counter
     if len(line) > SHORT_LINE:
         return False
     if _UI_ONLY.match(line) or LIST_HEADER.match(line):

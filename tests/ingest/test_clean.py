@@ -307,3 +307,14 @@ def test_lines_broken_at_quotation_marks_are_joined():
     assert '近三年通过"特岗计划"和公开招聘补充教师412名' in text
     assert "开展“劳模工匠进校园”活动" in text
     assert "\n二、对策建议\n" in text
+
+
+def test_talk_about_the_genre_and_site_counters_go_but_questions_in_a_speech_stay():
+    page = (
+        "某某范文 人气：1.61W\n"
+        "某县学生资助工作总结\n"
+        "一段时间的工作结束了，好好写写工作总结，吸取经验教训吧。那么工作总结的格式，你掌握了吗？"
+        "以下是小编整理的资助工作总结，欢迎大家分享。\n"
+        "一、基本情况\n全年资助学生3200人次，发放资金516万元。各校要认真总结经验，难道不是吗？\n"
+    )
+    assert _text(page) == "某县学生资助工作总结\n一、基本情况\n全年资助学生3200人次，发放资金516万元。各校要认真总结经验，难道不是吗？"
