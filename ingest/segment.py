@@ -94,7 +94,10 @@ def _marker(text: str, pos: int) -> tuple[str, int, int] | None:
 
 def _clip_title(text: str) -> str:
     """The words of a heading, without the punctuation scraped text leaves around them ('二、，办学…')."""
-    return text.strip().strip("。；：，、:;, ").strip()
+    title = text.strip().strip("。；：，、:;, *").strip()
+    if title.endswith("】") and "【" not in title:  # '【三、保障措施】' lost its opening bracket to the marker
+        title = title[:-1].rstrip("。；：，:;, ")
+    return title
 
 
 def _prep_boundary(text: str, start: int, limit: int) -> int | None:
@@ -202,8 +205,10 @@ def _candidates(text: str, a: int, b: int, title_end: int, prev: tuple[int, int]
     """Heading markers in paragraph [a, b), in order."""
     out: list[_Cand] = []
     first = max(a, title_end)
-    while first < b and text[first] == " ":
+    while first < b and text[first] in " 【*":  # '【三、保障措施】', '**一、指导思想**'
         first += 1
+    if first > a and text[first - 1] != " " and not heading_marker(text, first):
+        first = max(a, title_end)
     para = text[a:b]
     if para.startswith("#"):
         depth = len(para) - len(para.lstrip("#"))

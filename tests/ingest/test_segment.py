@@ -361,3 +361,10 @@ def test_a_list_of_one_sentence_items_is_text_under_its_heading():
 def test_a_compilation_part_keeps_its_own_title_out_of_the_outline():
     text = "县教育局工作总结(二)\n某县教育局2020年上半年工作总结\n" + _BODY["a"] + "\n一、主要成绩\n" + _BODY["b"] + "\n二、存在问题\n" + _BODY["d"]
     assert _outline(text, "县教育局工作总结(二)") == [(0, "主要成绩"), (0, "存在问题")]
+
+
+def test_headings_in_brackets_or_bold_marks():
+    text = (
+        "【一、主要成绩】\n" + _BODY["a"] + "\n**二、存在问题**\n" + _BODY["d"] + "\n【某县的做法】\n" + _BODY["b"]
+    )
+    assert _outline(text) == [(0, "主要成绩"), (0, "存在问题")]
