@@ -50,6 +50,8 @@ _GLOSS = re.compile(rf"(?<=[{CJK}])[(（]\s*[a-zü]*[āáǎàēéěèīíǐìō�
 # A dot between two characters of a word (an anti-copy mark): '工作的.高效开展'.
 _PLANTED_DOT = re.compile(rf"(?<=[{CJK}])(?<![一二三四五六七八九十百零〇两第])[.．](?=[{CJK}])")
 _DOUBLED_QUOTE = re.compile(r"(“)“+|(”)”+")
+# A comma doubled by conversion, or left after other punctuation ('，，', '一、，', '%,，').
+_DOUBLED_COMMA = re.compile(r"([，、；：。！？])，+|,+(?=，)")
 # PDF text puts spaces around numbers inside Chinese ('2022 年', '寄宿生 6820名').
 # A number alone at the end of a line keeps its space: it may be a page number.
 _NUMBER_SPACE = re.compile(rf"(?<=[{CJK}]) (?=[\d*×][\d.,*×]*[^\d.,*×\s])|(?<=[\d%*×]) (?=[{CJK}])")
@@ -163,7 +165,10 @@ def normalize_line(line: str) -> str:
         line = _NUMBER_SPACE.sub("", line)
     line = _SPACES.sub(" ", line).strip()
     line = _BULLET.sub("", line)
-    return _punct(line)
+    line = _punct(line)
+    if "，" in line and _DOUBLED_COMMA.search(line):
+        line = _DOUBLED_COMMA.sub(r"\1", line)
+    return line
 
 
 def printable(text: str) -> str:

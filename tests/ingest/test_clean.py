@@ -168,6 +168,7 @@ def test_bylines_breadcrumbs_and_counters_are_not_report_text():
 def test_pinyin_glosses_planted_marks_and_doubled_quotes_are_removed():
     line = normalize_line("工作總結(jié)是對(duì)全年教(jiào)育工作的.回顾，推进思ꦜ政课建设💃，落实““十四五””规划。")
     assert line == "工作總結是對全年教育工作的回顾，推进思政课建设，落实“十四五”规划。"
+    assert normalize_line("一、,教育投入有力,,占支出的22.8%,,比上年提高") == "一、教育投入有力，占支出的22.8%，比上年提高"
     # Real brackets, dotted headings and name dots stay.
     assert normalize_line("一.指导思想（试行）") == "一.指导思想（试行）"
     assert normalize_line("阿卜杜·热合曼老师") == "阿卜杜·热合曼老师"
