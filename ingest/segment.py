@@ -388,6 +388,8 @@ def outline(text: str, title: str = "") -> tuple[list[_Heading], int]:
                 and not _END_PUNCT.search(text, c.end, b - 1)
             ):
                 continue  # a numbered sentence on its own line: an item of a list
+            if c.style in ("num", "pnum", "circ") and text.startswith(("；", ";"), t_stop):
+                continue  # '1.加强领导；2.完善制度。': items of a list, wherever they start
             stack[:] = trial
             h = _Heading(c.pos, body, c.style, c.n, text[c.pos : c.end].strip(), _clip_title(text[c.end : t_stop]), level)
             headings.append(h)

@@ -368,3 +368,8 @@ def test_headings_in_brackets_or_bold_marks():
         "【一、主要成绩】\n" + _BODY["a"] + "\n**二、存在问题**\n" + _BODY["d"] + "\n【某县的做法】\n" + _BODY["b"]
     )
     assert _outline(text) == [(0, "主要成绩"), (0, "存在问题")]
+
+
+def test_a_list_starting_its_own_line_stays_text():
+    text = "一、主要措施\n主要措施有：\n1.加强领导；2.完善制度；3.强化督查。\n" + _BODY["c"] + "\n二、存在问题\n" + _BODY["d"]
+    assert _outline(text) == [(0, "主要措施"), (0, "存在问题")]
