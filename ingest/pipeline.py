@@ -63,7 +63,7 @@ def process_text(raw: RawText, stem: str = "") -> list[Document]:
     raw = replace(raw, text=analysed, title_hint=hint)
     cleaned = clean(raw.text)
     if not cleaned.lines:
-        raise NoReport(f"{source}: no report text found (only site chrome or short lines)")
+        raise NoReport(f"{source}：没有找到报告正文（只有网站的导航、版权、下载提示等页面内容或零散短行）；请确认文件是报告全文而不是预览页")
     raw_lines = split_raw(original)
     parts = split_reports(cleaned.lines)
     docs = []

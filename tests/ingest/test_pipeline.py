@@ -42,3 +42,17 @@ def test_a_simplified_file_is_marked_simplified(tmp_path):
     [doc] = process_file(path)
     assert doc.script == "简体"
     assert doc.text == doc.raw_text
+
+
+def test_a_page_of_only_site_chrome_says_so_in_one_line(tmp_path):
+    import pytest
+
+    from ingest.errors import NoReport
+
+    path = tmp_path / "preview.txt"
+    path.write_text("首页 > 工作总结 > 正文\n下载该Word文档\n网站客服QQ：12345678\n预览已结束，如需查看全文请下载\n", "utf-8")
+    with pytest.raises(NoReport) as caught:
+        process_file(path, "preview.txt")
+    assert str(caught.value) == (
+        "preview.txt：没有找到报告正文（只有网站的导航、版权、下载提示等页面内容或零散短行）；请确认文件是报告全文而不是预览页"
+    )
