@@ -121,6 +121,11 @@ def decode(data: bytes, name: str = "") -> tuple[str, str]:
     for bom, enc in _BOMS:
         if data.startswith(bom):
             return data.decode(enc, errors="replace"), enc
+    # A download cut short is often padded with NUL bytes to its announced
+    # size; the text before the padding is kept rather than called binary.
+    unpadded = data.rstrip(b"\x00")
+    if len(data) - len(unpadded) >= 16 and b"\x00" not in unpadded:
+        data = unpadded
     if b"\x00" in data[:4096]:
         enc = _utf16_guess(data)
         if enc:

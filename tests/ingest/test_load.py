@@ -277,6 +277,13 @@ def test_a_utf8_file_cut_inside_a_character_stays_utf8(tmp_path):
     assert raw.encoding == "utf-8" and raw.text == REPORT_TEXT[:-2] + "\ufffd"
 
 
+def test_text_padded_with_nul_bytes_is_read(tmp_path):
+    path = tmp_path / "padded.txt"
+    path.write_bytes(REPORT_TEXT.encode("gbk") + b"\x00" * 3000)  # a download cut short, zero-filled
+    raw = load(path)
+    assert (raw.encoding, raw.text) == ("gb18030", REPORT_TEXT)
+
+
 def test_title_hints_lose_control_characters(tmp_path):
     import docx
 
