@@ -22,6 +22,8 @@ from functools import lru_cache
 
 # --- the site speaking to its reader ---------------------------------------
 
+# One entry of a table of contents: a heading marker, a short title, a page number.
+_TOC_ENTRY = r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|\d{1,2}[.、])[^。；，！？\d]{2,40}?\s*\d{1,3}(?!\d|[%年月日万亿个人所名])"
 # What a page asks its reader to do.
 _ACT = "(?:收藏|下载|点赞|分享|转发|关注|复制|打赏|支持|点个|赞|订阅|加入|购买|保存)"
 # Phrases that are whole pieces of site speech: the span removed is the match.
@@ -43,7 +45,9 @@ _CLOSED = [
     r"复制下载", r"下载吧", r"(?:下载|阅读|查看)?请?先登录", r"登录后(?:下载|阅读|查看)",
     r"(?:展开|查看|继续)?阅读全文", r"全文阅读", r"继续(?:免费)?阅读",
     r"(?:免费)?预览(?:阅读)?已?结束", r"(?:已|到这儿已)?超出(?:免费)?预览(?:范围)?",
-    r"[(（]未完[)）]|未完(?=[，,])", r"(?:怎么|如何|怎样)写(?:好)?(?=[\sA-Za-z\d]|$)", r"当前显示\d+字", r"节选[:：]", r"[(（]\s*共\s*\d+\s*页\s*[)）]", r"需(?:要)?登录",
+    r"[(（]未完[)）]|未完(?=[，,])", r"[(（]?本页(?:已|到此)?完[)）]?",
+    # A table of contents run into one line: 目录一、总体要求1二、重点任务2（一）…4
+    rf"目\s*录\s*[:：]?(?:\s*{_TOC_ENTRY}){{2,}}", r"(?:怎么|如何|怎样)写(?:好)?(?=[\sA-Za-z\d]|$)", r"当前显示\d+字", r"节选[:：]", r"[(（]\s*共\s*\d+\s*页\s*[)）]", r"需(?:要)?登录",
     r"请?(?:查看|参阅|阅读)(?:下方|上方|下面|文末)的?(?:说明|提示|按钮|链接)",
     # How much of the document the page shows: 全文共6页, 本页显示1904字, 已浏览2页, 剩余3页待读
     r"(?:本|该)?(?:全文|文|页|篇|文档|资料|书)(?:总)?(?:共|显示|约|仅显示)?\s*\d+\s*(?:页|字)",
@@ -90,7 +94,7 @@ _HINT_WORDS = (
     "写作 投稿 客服 来源于 来自网 来自互联网 转自 摘自 源于网 【 模板 使用时 替换为 登录 文由 档由 料由 章由 点击 立即 "
     "免费 马上 为大家 为您 为你 为各位 优质文档 节选 本页 本文 本篇 资料 该文档 有用 不错就 满意就 有帮助 继续 如需 "
     "让我们一起 写一 写好 呢？ 呢? 吗？ 吗? 整理不易 下方 文末 打开 APP App app 客户端 完整版 最新版 精选版 word版 "
-    "Word版 可编辑 精编版 修订版 通用版 页） 页) 阅读已 阅读结束 写出 才能写 写写 好好写 掌握了吗 知道吗 了解吗 怎么写 如何写 怎样写"
+    "Word版 可编辑 精编版 修订版 通用版 目录 目 本页 页） 页) 阅读已 阅读结束 写出 才能写 写写 好好写 掌握了吗 知道吗 了解吗 怎么写 如何写 怎样写"
 ).split()
 
 
@@ -219,7 +223,8 @@ def strip_speech(line: str) -> str:
             else:
                 out = [left.rstrip(_SEPARATORS)]
         elif left and left[-1] in "，,、；;" and (pos >= len(line)):
-            out = [left.rstrip(_SEPARATORS) + ("。" if left[-2:-1] and left[-2] not in _SENTENCE_END else "")]
+            left = left.rstrip(_SEPARATORS)
+            out = [left + ("。" if len(left) >= 8 and left[-1] not in _SENTENCE_END else "")]
     out.append(line[pos:])
     text = "".join(out)
     text = re.sub(r"[(（\[【]\s*[)）\]】]", "", text)  # brackets emptied by a removal

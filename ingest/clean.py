@@ -64,6 +64,8 @@ _TAGGED = re.compile(r"【[^】]{0,12}】|[（(][^）)]{0,20}[)）]")
 TEASER_MIN = 20  # a line this long that the next line starts with is a teaser of it
 
 
+
+
 def _drop_teasers(lines: list[Line]) -> list[Line]:
     """Drop a site's teaser: the opening of a paragraph, cut off, right before the paragraph itself."""
     return [

@@ -319,3 +319,8 @@ def test_talk_about_the_genre_and_site_counters_go_but_questions_in_a_speech_sta
         "一、基本情况\n全年资助学生3200人次，发放资金516万元。各校要认真总结经验，难道不是吗？\n"
     )
     assert _text(page) == "某县学生资助工作总结\n一、基本情况\n全年资助学生3200人次，发放资金516万元。各校要认真总结经验，难道不是吗？"
+
+
+def test_a_table_of_contents_run_into_the_title_goes():
+    assert strip_speech("某市教育局2023年工作要点目录一、总体要求1二、重点任务2（一）加强党的领导2三、保障措施10") == "某市教育局2023年工作要点"
+    assert strip_speech("目录中列出学校名单，共3所。") == "目录中列出学校名单，共3所。"
