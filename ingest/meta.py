@@ -77,6 +77,7 @@ _NOT_TITLE_START = re.compile(r"(?:现将|现就|根据|按照|为了|为|我们
 _MASKED_YEAR = re.compile(r"(?:19|20)?[xXＸ×*＊]{2,4}\s*年")
 _MASKED_PLACE = re.compile(r"[xXＸ×*＊某]{1,3}(?:省|市|区|县|镇|乡)")
 _SITE_WORDS = re.compile(r"网|文库|首页|下载|大全|范文|模板|合集|文档|资料|在线|平台|www|com|篇", re.I)
+_SITE_NAME = re.compile(r"[\u4e00-\u9fff]{2,8}(?<!联)网(?![络格点上])|文库|范文网|下载|首页|大全")
 _ORG = re.compile(
     r"(?:xx|XX|x|X)?[省市区县]?(?:人民政府教育督导室|政府教育督导办公室|教育督导委员会办公室|教育督导办公室|"
     r"教育督导室|督导室|教育和体育局|教育体育局|教育局|教体局|教育厅|教育委员会|教委)"
@@ -135,7 +136,7 @@ def _specificity(title: str) -> int:
     score = 2 * bool(_YEAR.search(title) or _MASKED_YEAR.search(title))
     score += 2 * bool(gazetteer().mentions(title) or _MASKED_PLACE.search(title))
     score += bool(_ORG.search(title)) + bool(_TITLE_TYPE.search(title))
-    return score
+    return score - 3 * bool(_SITE_NAME.search(title))  # '某某教师网之工作总结' names a site
 
 
 def title_in(line: str) -> str:
@@ -339,6 +340,8 @@ def _weights(g: Gazetteer, text: str, title: str) -> Counter[str]:
         after = full[m.end : m.end + 8]
         if _MASK_BEFORE.search(before):
             continue  # xx市中区, **县: a masked place, not the one whose name follows the mask
+        if m.end - m.start <= 2 and not _whole_word(full, m.start, m.end):
+            continue  # 和县 in 支持和县委: a two-character name inside other words
         # A county's short name (九台, 隆德) counts alone when the report speaks from it: 九台教育, 隆德县委.
         speaks = (bool(_INSTITUTION_AFTER.match(after)) or m.start < len(title)) and _whole_word(full, m.start, m.end)
         codes = [c for c in m.codes

@@ -260,3 +260,14 @@ def test_a_compilation_ordinal_before_a_title_is_dropped():
 
     assert clean_title("【第2篇 长林县人民政府教育督导室2020年工作总结") == "长林县人民政府教育督导室2020年工作总结"
     assert clean_title("第1篇：乡镇教育督导工作总结") == "乡镇教育督导工作总结"
+
+
+def test_a_two_character_county_name_inside_other_words_is_not_that_county():
+    text = "在县委、县政府和县委全委会的领导下，全县教育系统稳步推进各项工作，成效明显。"
+    assert extract("2011年教育体育局工作年度总结", text, []).region.display == ""
+    assert extract("", "和县教育局认真落实上级部署。全县" + BODY, []).region.display == "安徽省马鞍山市和县"
+
+
+def test_a_site_s_name_line_is_not_preferred_to_the_report_s_title():
+    head = ["某某教师网之工作总结", "年度教育工作总结", "过去的一年，在区教育局的领导下，全乡教育各项工作成效明显。"]
+    assert choose_title("", head, []) == "年度教育工作总结"
