@@ -36,6 +36,7 @@ _DECLARED = re.compile(
 _SINCE = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?以来")
 # A paragraph that opens with its year: '2021年，…', '2011年来，…', '2022年度，…'.
 _OPENING_YEAR = re.compile(r"(?:^|\n)((?:19|20)\d{2})\s*年(?:以来|来|度|上半年|下半年)?[，,]")
+_REVIEW_HEADING = re.compile(r"成效|成绩|总结|回顾|完成情况|工作情况|亮点|主要工作")
 _DECLARING = re.compile(r"汇报|总结|报告|回顾")
 _SINCE_ONE_YEAR = re.compile(r"一年来|今年以来|本年度|这一年")
 
@@ -279,7 +280,8 @@ def _sentence_at(text: str, pos: int) -> str:
 def subject_years(title: str, headings: list[str], text: str, head: list[str] | None = None) -> tuple[int, ...]:
     """The years a report is about, not every year it mentions.
 
-    The title and the title lines above the body say it; without them the
+    The title and the title lines above the body say it, with the years its
+    review headings name ('一、2022年工作成效'); without a year in the title all
     top-level headings do ('一、2017年工作情况', '二、2018年工作打算'); without
     those the opening does ('现将2021年工作总结如下', '2022年以来',
     '一年来' and the year it names, a first paragraph that opens with a year);
@@ -290,10 +292,12 @@ def subject_years(title: str, headings: list[str], text: str, head: list[str] | 
     years = set(_years_in(title))
     for line in head or []:  # title lines above the body ('2020年工作总结' over its part)
         years.update(_years_in(line))
-    if not years:
-        for h in headings:
-            if len(h) <= 24 and not re.search(r"[，。；]", h):  # a heading, not a sentence under a marker
-                years.update(_years_in(h))
+    titled = bool(years)
+    for h in headings:
+        if len(h) > 24 or re.search(r"[，。；]", h):
+            continue  # a sentence under a marker, not a heading
+        if not titled or _REVIEW_HEADING.search(h):  # a titled report adds the years it reviews, not those it plans
+            years.update(_years_in(h))
     if not years:
         years = _declared_years(text)
     if not years:

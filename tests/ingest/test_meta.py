@@ -271,3 +271,9 @@ def test_a_two_character_county_name_inside_other_words_is_not_that_county():
 def test_a_site_s_name_line_is_not_preferred_to_the_report_s_title():
     head = ["某某教师网之工作总结", "年度教育工作总结", "过去的一年，在区教育局的领导下，全乡教育各项工作成效明显。"]
     assert choose_title("", head, []) == "年度教育工作总结"
+
+
+def test_a_titled_report_adds_the_years_its_review_headings_name():
+    headings = ["2022年工作成效及亮点", "2023年工作打算"]
+    assert subject_years("县教育局2023年工作总结和2023年工作计划", headings, BODY) == (2022, 2023)
+    assert subject_years("县教育局2022年工作总结", ["主要做法", "2023年工作打算"], BODY) == (2022,)
