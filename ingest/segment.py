@@ -129,10 +129,12 @@ def _heading_end(text: str, start: int, stop: int, whole_line: bool) -> tuple[in
         if _marker(text, m.start()):
             ends.append((m.start() - start, m.start() - start))
             break
-    if not (m := _END_PUNCT.search(window)) or m.start() > INLINE_TITLE_MAX:
+    nearest = min([e for e, _ in ends] + [len(window)])
+    if nearest > 4 and (not (m := _END_PUNCT.search(window)) or m.start() > INLINE_TITLE_MAX):
         # Nothing marks where a short heading stops: a preposition opening
-        # the first sentence of the body does ('指导思想以习近平…').
-        if (p := _prep_boundary(text, start, start + len(window))) is not None:
+        # the first sentence of the body does ('指导思想以习近平…'). Only the
+        # words before the nearest other end are tagged.
+        if (p := _prep_boundary(text, start, start + nearest)) is not None:
             ends.append((p - start, p - start))
     if ends:
         end, body = min(ends)

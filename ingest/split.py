@@ -193,6 +193,8 @@ def _cuts(lines: list[Line]) -> list[int]:
     first_content = next((i for i in range(len(lines)) if content[i + 1] > content[i]), len(lines))
     best: list[int] = []
     for members in families.values():
+        if not members:
+            continue
         numbers = [n for _, n in members]
         if len(members) >= 2 and numbers == list(range(1, len(members) + 1)):
             cuts = [i for i, _ in members]
