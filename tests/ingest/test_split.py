@@ -141,3 +141,8 @@ def test_separators_listed_as_contents_before_the_reports():
 def test_a_contents_list_without_page_numbers():
     lines = _lines("汇编", f"1.{A}", f"2.{B}", *_report(A), *_report(B))
     assert _titles(lines) == [A, B]
+
+
+def test_separators_with_no_report_after_them_leave_the_file_whole():
+    lines = _lines(f"第1篇 {A}", f"第2篇 {B}", "第3篇", _BODY)
+    assert len(split_reports(lines)) == 1
