@@ -447,7 +447,28 @@ def indicator(text: str, f: Figure) -> str:
     counted = f.unit not in ("%", "个百分点", "元", "‰")
     if counted and after:
         return after
+    if not before and not after and not before_tokens and f.unit in ("%", "‰") and clause_start > 0:
+        before = _rate_in_clause_before(text, clause_start)  # 上岗率偏低，仅为82.5%: the rate of the clause before
     return before or after or verb
+
+
+def _rate_in_clause_before(text: str, end: int) -> str:
+    """The rate named in the clause that ends at `end` ('…保育员持证上岗率偏低，'), or ''."""
+    if text[end - 1 : end] not in "，,":
+        return ""
+    start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, end - 1)), default=0)
+    tokens = [t for t in _pos(text[start : end - 1]) if t[0].strip()]
+    for i in range(len(tokens) - 1, -1, -1):
+        if tokens[i][0].endswith(("率", "比例")) and FIGURE.search(text[start : end - 1]) is None:
+            run = [tokens[i][0]]
+            for word, flag in reversed(tokens[:i]):
+                if not (flag.startswith(_NOUNISH) or flag == "v" and len(run) == 1 and len(run[0]) <= 3):
+                    break
+                run.insert(0, word)
+            while len(run) > 1 and (_SCOPE.fullmatch(run[0]) or run[0] in ("少数", "部分", "个别", "多数")):
+                run.pop(0)
+            return "".join(run)[-INDICATOR_MAX:]
+    return ""
 
 
 def _roles(text: str, found: list[Figure]) -> list[Figure]:

@@ -279,3 +279,8 @@ def test_the_class_a_threshold_names_is_not_glued_to_the_next_indicator():
 def test_quantifiers_averages_scores_visits_and_named_publications(text, unit, indicator):
     f = figures(text)[-1]
     assert (f.unit, f.indicator) == (unit, indicator)
+
+
+def test_a_share_whose_clause_names_nothing_takes_the_rate_of_the_clause_before():
+    assert figures("二是部分幼儿园保育员持证上岗率偏低，仅为81.5%。")[0].indicator == "幼儿园保育员持证上岗率"
+    assert figures("我们不断加大投入，达到95%。")[0].indicator == "（未识别）"
