@@ -49,8 +49,9 @@ class TantivyRetriever:
         self.schema = builder.build()
         meta = self.folder / "edureports.json"
         try:
-            if meta.exists() and json.loads(meta.read_text("utf-8")).get("format") != FORMAT:
-                raise IndexFileError(f"关键词索引 {self.folder} 的格式不是 {FORMAT}；{REINDEX}")
+            found = json.loads(meta.read_text("utf-8")).get("format") if meta.exists() else FORMAT
+            if found != FORMAT:
+                raise IndexFileError(f"关键词索引 {self.folder} 的格式为 {found}，本版本读取格式 {FORMAT}；{REINDEX}")
             self.index = tantivy.Index(self.schema, path=str(self.folder))
             self._ids = self._load_ids()
         except (OSError, ValueError) as exc:

@@ -189,11 +189,16 @@ def test_mode_choices_are_the_ranking_modes():
 
 
 def _damage_keyword_manifest(data):
-    (data / "index" / "keyword" / "manifest.json").write_text("{garbage", "utf-8")
+    """Garbage in the keyword index's own manifest (the segments' or tantivy's, whichever was built)."""
+    tantivy = data / "index" / "tantivy"
+    target = tantivy / "meta.json" if tantivy.exists() else data / "index" / "keyword" / "manifest.json"
+    target.write_text("{garbage", "utf-8")
+    return "ValueError" if tantivy.exists() else "JSONDecodeError"
 
 
 def _other_keyword_format(data):
-    path = data / "index" / "keyword" / "manifest.json"
+    tantivy = data / "index" / "tantivy"
+    path = tantivy / "edureports.json" if tantivy.exists() else data / "index" / "keyword" / "manifest.json"
     path.write_text(path.read_text("utf-8").replace('"format": 1', '"format": 99'), "utf-8")
 
 
@@ -213,17 +218,19 @@ def _damage_index_record(data):
 
 
 @pytest.mark.parametrize("damage,message", [
-    (_damage_keyword_manifest, "关键词索引 {index}/keyword 无法读取（JSONDecodeError）；请运行 edureports reindex 重建索引"),
-    (_other_keyword_format, "关键词索引 {index}/keyword 的格式为 99，本版本读取格式 1；请运行 edureports reindex 重建索引"),
+    (_damage_keyword_manifest, "关键词索引 {keyword} 无法读取（{detail}）；请运行 edureports reindex 重建索引"),
+    (_other_keyword_format, "关键词索引 {keyword} 的格式为 99，本版本读取格式 1；请运行 edureports reindex 重建索引"),
     (_garble_vectors, "向量索引 {index}/vectors.faiss 无法读取（RuntimeError）；请运行 edureports reindex 重建索引"),
     (_delete_vectors, "向量索引 {index}/vectors.faiss 无法读取（记录 "),
     (_damage_index_record, "config.json 中的索引记录已损坏；请运行 edureports reindex 重建索引"),
 ])
 def test_a_damaged_index_is_one_line_naming_reindex(cli, indexed_copy, damage, message):
-    damage(indexed_copy)
+    detail = damage(indexed_copy)
     result = cli("search", "督导", "--mode", "keyword", "--data", str(indexed_copy))
+    keyword = json.loads((indexed_copy / "config.json").read_text("utf-8")).get("keyword", "segments")
+    folder = indexed_copy / "index" / ("tantivy" if keyword == "tantivy" else "keyword")
     assert result.exit_code == 2
-    assert result.stderr.startswith("错误：" + message.format(index=indexed_copy / "index"))
+    assert result.stderr.startswith("错误：" + message.format(index=indexed_copy / "index", keyword=folder, detail=detail))
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 

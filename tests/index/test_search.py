@@ -137,3 +137,16 @@ def test_empty_query_and_unknown_passage(engine):
         engine.similar("nope")
     with pytest.raises(SearchError, match="^未知的取值 'fuzzy'；可选：hybrid、keyword、dense$"):
         engine.search("督导", mode="fuzzy")
+
+
+def test_an_open_engine_sees_what_another_process_ingested(indexed_copy, tmp_path):
+    reader = Engine(indexed_copy)
+    assert not any("青梧湾" in h.text for h in reader.search("青梧湾研学营地", top_k=5, mode="keyword"))
+    path = tmp_path / "new.txt"
+    path.write_text("2022年教育局工作总结\n一、推进青梧湾研学营地建设\n"
+                    "全年组织学生到青梧湾研学营地开展研学实践活动120场，参与学生达1.5万人次。\n", "utf-8")
+    writer = Engine(indexed_copy)
+    writer.ingest([str(path)])
+    writer.close()
+    assert "青梧湾" in reader.search("青梧湾研学营地", top_k=1, mode="keyword")[0].text
+    reader.close()
