@@ -171,7 +171,12 @@ def _spans(text: str) -> list[tuple[int, int]]:
     found = {m.span() for a, b in _windows(text) for m in _CLOSED_RE.finditer(text, a, b)}
     spans = [span for span in found if span[1] > span[0]]
     spans += [_sentence_bounds(text, *m.span()) for m in _SPEAKER_RE.finditer(text)]
-    spans += [_clause_bounds(text, *m.span()) for m in _NAME_RE.finditer(text)]
+    for m in _NAME_RE.finditer(text):
+        a, b = _clause_bounds(text, *m.span())
+        # A site's name stands apart (a space, '/', '|', '>' or the line's end
+        # after it); inside a sentence ('建成数字资源文库，收录…') it is the report's word.
+        if m.group(0).startswith("本") or b >= len(text) or text[b] not in "，,。；;：:":
+            spans.append((a, b))
     spans.sort()
     merged: list[list[int]] = []
     for a, b in spans:
