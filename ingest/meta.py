@@ -318,13 +318,14 @@ def speaking_level(text: str) -> Level:
 
 def _whole_word(text: str, a: int, b: int) -> bool:
     """text[a:b] starts and ends on jieba word boundaries (九台|教育, not 行|政和|教育)."""
-    from ingest.words import tagged
+    from ingest.words import words
 
     lo = max(0, a - 8)
-    cuts, pos = {lo}, lo
-    for w, _ in tagged(text[lo : b + 8]):
-        pos += len(w)
-        cuts.add(pos)
+    window = text[lo : b + 8]
+    cuts, pos = {lo}, 0
+    for w in words(window):  # whitespace is left out of the words: find each in turn
+        pos = window.find(w, pos) + len(w)
+        cuts.update((lo + pos - len(w), lo + pos))
     return a in cuts and b in cuts
 
 
