@@ -1,5 +1,13 @@
 """Report metadata: title, doc types, subject years, region, issuer, level.
 
+The title is the report's own title line, chosen among the first lines of a
+report (also when glued to its first heading or sentence) and never a file
+name or a site's name; a file without one gets a title derived from region,
+years and type, marked `title_derived`. Years and doc type come from the
+title, then from what the opening says the text is (现将2021年工作总结如下),
+never from the page's own dates. These are patterns of report prose that no
+library covers, so they are written here; places come from the adcode table.
+
 Region is resolved against the gazetteer from every place mention, weighted
 by where it stands: in the title, before an institution (济南市市中区教育和体育局),
 as a parent-child chain, or in an aid context (赴龙山县支教) that names
