@@ -8,10 +8,17 @@ with their role: 由25人增加到29人 gives a `from` and a `to` row,
 较上年提高1.3个百分点 a `change` row with its direction.
 
 Not figures: years, dates, times, document numbers (〔2020〕26号), ordinals
-(第15届, 1.), numbers inside cited titles 《…》 or slogans “…”, bare
-digit strings (phones, QQ). Template placeholders (xx名, x所) become rows
-with masked=True and no value; a count equal to a plausible year in damaged
-text (由8个增加到2023个) is kept and flagged suspect.
+(第15届, 十九届五中全会), numbers inside cited titles 《…》, slogans “…” or
+dictionary names (八项规定, 三个代表, 五项管理), places named with a numeral
+(九台, 三门峡), counts of reports in a compilation (【范例4篇】), ages and
+thresholds that name a class (3-6岁儿童, 56人以上大班额), bare digit strings
+(phones, QQ). Template placeholders in every form (xx名, **%, ×名, X万,
+某某所, ○○个, __人, xxxx年) become rows with masked=True and no value; a
+range (1-2所) is one row with `low` and `high` and no single value; a count
+equal to a plausible year in damaged text (由8个增加到2023个) is kept and
+flagged suspect. The indicator is the noun a reader would name (the subject
+before 控制在/保持在/占, each item of a list); when none is found it says
+（未识别） rather than borrowing a word.
 
 No library does this for policy prose (jionlp's money/number parsers handle
 one span given to them, not finding them in running text with indicators),
