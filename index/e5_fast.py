@@ -155,7 +155,9 @@ class TorchE5Embedder(_E5Batched):
             torch.set_num_threads(settings.threads(threads))
         model = _torch_encoder(self.weights)
         if device == "cpu":
-            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+            # per-channel weights, as for onnxruntime: per-tensor ones put the worst window at cosine 0.968
+            qconfig = torch.ao.quantization.per_channel_dynamic_qconfig
+            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear: qconfig}, dtype=torch.qint8)
             self.engine = "torch-int8"
         else:
             self.engine = f"torch-{device}"
