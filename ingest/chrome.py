@@ -288,7 +288,8 @@ _FURNITURE_TOKEN = re.compile(
 _SHORT = [
     _LABEL_START,
     re.compile(r"^\d+(\.\d+)?\s*[KMG]B$", re.I),
-    re.compile(rf"^{_DATE}(\s+\d{{1,2}}:\d{{2}}(:\d{{2}})?)?\s*(发布|更新|上传)?$"),
+    # A numeric date alone is a page's stamp; '2023年1月9日' alone is a report's signature date and stays.
+    re.compile(r"^(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}(\s+\d{1,2}:\d{2}(:\d{2})?)?\s*(发布|更新|上传)?$"),
     re.compile(r"^【(概述|正文|摘要|简介|导语|导读|内容|全文)】$"),
     re.compile(r"^(上一篇|下一篇|上一页|下一页|返回首页|返回列表|返回顶部|编辑推荐)"),
     re.compile(r"(下载|收藏)$"),
@@ -303,6 +304,9 @@ _SHORT = [
 _TAGS = re.compile(r"^(?:\S{1,6}\s+){3,}\S{1,6}$")  # a keyword row: "2023 教育 督导 月份 工作总结"
 _BREADCRUMB = re.compile(r"^(?:[^>＞»›]{1,30}\s*(?:>>?|＞|»|›)\s*){2,}[^>＞»›]{0,60}$")
 _SENTENCE_PUNCT = re.compile(r"[，。；！？]")
+# A numeric date first, then who posted: '2023-11-24 某区政府教育督导室'. A report
+# dates its own signature in words (2023年11月24日) and after the office.
+_DATED_BYLINE = re.compile(r"^(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}\s*[\u4e00-\u9fff].{0,40}$")
 _COUNTER = re.compile(r"(?:浏览|人气|阅读|点击|热度|下载|访问)(?:量|数|次数)?\s*[:：(（]\s*[\d.,]+\s*[万WwKk+]?")
 
 # A header after which a site lists other documents.
@@ -371,7 +375,7 @@ def is_chrome(line: str) -> bool:
     if len(line) <= BYLINE_MAX and not _SENTENCE_PUNCT.search(line):
         # Bylines: a date with a clock time ('2023-11-24 11:54 某区教育督导室'),
         # two or more metadata labels, a breadcrumb trail, a counter row.
-        if _DATE_TIME.search(line) or len(_LABEL_ANY.findall(line)) >= 2 or _BREADCRUMB.match(line):
+        if _DATE_TIME.search(line) or len(_LABEL_ANY.findall(line)) >= 2 or _BREADCRUMB.match(line) or _DATED_BYLINE.match(line):
             return True
         if _furniture_row(line):
             return True

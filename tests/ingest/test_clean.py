@@ -325,3 +325,15 @@ def test_talk_about_the_genre_and_site_counters_go_but_questions_in_a_speech_sta
 def test_a_table_of_contents_run_into_the_title_goes():
     assert strip_speech("某市教育局2023年工作要点目录一、总体要求1二、重点任务2（一）加强党的领导2三、保障措施10") == "某市教育局2023年工作要点"
     assert strip_speech("目录中列出学校名单，共3所。") == "目录中列出学校名单，共3所。"
+
+
+def test_a_posting_date_goes_and_the_reports_own_signature_date_stays():
+    page = (
+        "某区教育局2022年工作总结\n2023-01-09 某区教育局\n"
+        f"一、总体情况\n{BODY}\n某区教育局\n2023年1月9日\n"
+    )
+    assert _text(page) == f"某区教育局2022年工作总结\n一、总体情况\n{BODY}\n某区教育局\n2023年1月9日"
+
+
+def test_conversion_and_spinning_damage_is_repaired():
+    assert repair_damage("办好人民称心的教育，家长称心度达到98%") == "办好人民满意的教育，家长满意度达到98%"
