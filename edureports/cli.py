@@ -18,6 +18,7 @@ from edureports import __version__
 from edureports.settings import DEFAULT_DATA, DATA_ENV
 
 
+DERIVED = "（据内容拟定）"  # shown after a title the file did not have
 MODES = ("hybrid", "keyword", "dense")  # index.ranking.Mode, spelled out so that --help imports nothing heavy
 
 
@@ -225,7 +226,7 @@ def docs(as_json: bool, data: Path) -> None:
     for r in rows:
         click.echo(
             f"{r.doc_id:<15} {_years(r.years):<10} {r.doc_type:<5} {r.n_passages:>4}  "
-            f"{r.region or '-'}  {r.title}"
+            f"{r.region or '-'}  {r.title}{DERIVED if r.title_derived else ''}"
         )
 
 
@@ -252,13 +253,15 @@ def show(doc_id: str, as_json: bool, data: Path) -> None:
     if as_json:
         _print_json(doc)
         return
-    click.echo(doc["title"])
+    click.echo(doc["title"] + (DERIVED if doc.get("title_derived") else ""))
     click.echo(f"  编号  {doc['doc_id']}")
     click.echo(f"  来源  {doc['source']}")
     click.echo(f"  文种  {'、'.join(doc['doc_types'])}")
     click.echo(f"  年份  {_years(doc['years'])}")
     click.echo(f"  地区  {doc['region'] or '-'}（{doc['level'] or '级别不详'}）")
     click.echo(f"  单位  {doc['issuer'] or '-'}")
+    if doc.get("script") and doc["script"] != "简体":
+        click.echo(f"  原文  {doc['script']}（检索与分析用简体）")
     if doc["themes"]:
         click.echo(f"  主题  {'、'.join(doc['themes'])}")
     if doc["outline"]:

@@ -43,6 +43,7 @@ class DocSummary(_Row):
     themes: tuple[str, ...] = ()
     script: str = ""
     ingest_version: str = ""
+    title_derived: bool = False  # no title line in the file: the title was built from region, years and type
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ live in their own modules (upkeep, ranking, dense, compare).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace

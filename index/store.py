@@ -530,13 +530,14 @@ class Store:
 
     _DOC_COLUMNS = ", ".join(f"d.{c}" for c in (
         "doc_id", "source", "title", "doc_type", "doc_types", "region", "province", "city", "county", "adcode",
-        "level", "issuer", "years", "n_passages", "script", "file_path"))
+        "level", "issuer", "years", "n_passages", "script", "file_path", "title_derived"))
 
     def _summary(self, row: sqlite3.Row, themes: list[str], version: str = "") -> DocSummary:
         return DocSummary(
             row["doc_id"], row["source"], row["title"], row["doc_type"], tuple(json.loads(row["doc_types"])),
             row["region"], row["province"], row["city"], row["county"], row["adcode"], row["level"], row["issuer"],
             tuple(json.loads(row["years"])), row["n_passages"], tuple(themes), row["script"], version,
+            bool(row["title_derived"]),
         )
 
     def documents(self) -> list[DocSummary]:

@@ -170,3 +170,17 @@ def test_the_same_report_twice_in_one_compilation_is_stored_once(store, tmp_path
     summary = ingest_paths(store, [str(path)])
     assert summary.results[0].status == "added" and summary.reports == 1
     assert "第 2 篇与" in summary.results[0].reason and "中的报告" in summary.results[0].reason
+
+
+def test_new_document_fields_are_kept(store, tmp_path):
+    from dataclasses import replace
+
+    from ingest.pipeline import process_file
+
+    path = tmp_path / "report.txt"
+    path.write_text(REPORT_TEXT, encoding="utf-8")
+    doc = replace(process_file(path)[0], title_derived=True, script="繁体")
+    store.put_file(str(path), str(path), doc.file_sha256, 1, 0.0, "v", [doc])
+    summary = store.documents()[0]
+    assert (summary.title_derived, summary.script) == (True, "繁体")
+    assert store.document(doc.doc_id).to_dict()["title_derived"] is True
