@@ -150,3 +150,9 @@ def test_an_open_engine_sees_what_another_process_ingested(indexed_copy, tmp_pat
     writer.close()
     assert "青梧湾" in reader.search("青梧湾研学营地", top_k=1, mode="keyword")[0].text
     reader.close()
+
+
+def test_a_traditional_script_query_finds_the_simplified_report(engine):
+    simplified = engine.search("集团化办学", top_k=3, mode="keyword")
+    traditional = engine.search("集團化辦學", top_k=3, mode="keyword")
+    assert [h.passage_id for h in traditional] == [h.passage_id for h in simplified]
