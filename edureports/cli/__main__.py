@@ -1,0 +1,5 @@
+"""`python -m edureports.cli`."""
+
+from edureports.cli import main
+
+main()

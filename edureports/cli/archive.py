@@ -1,0 +1,219 @@
+"""Commands that fill and read the archive: ingest, reingest, reindex, docs, show."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+import click
+
+from edureports.cli import (  # noqa: F401 - the group and the shared helpers
+    CLIError,
+    DERIVED,
+    _engine,
+    _open_store,
+    _outdated_notice,
+    _print_json,
+    _sync,
+    _years,
+    data_option,
+    json_option,
+    main,
+    model_option,
+)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--prune", is_flag=True, help="Also remove reports whose files no longer exist.")
+@click.option("--no-index", is_flag=True, help="Only store the reports; index them later with: edureports reindex.")
+@model_option
+@data_option
+def ingest(paths: tuple[str, ...], prune: bool, no_index: bool, model: str | None, data: Path) -> None:
+    """Ingest report files and folders (recursively) into the store.
+
+    Reads .txt/.md (any common Chinese encoding), .html, .docx and .pdf.
+    Unchanged files are skipped, changed files replace their old reports,
+    duplicates are stored once. A folder with some bad files ingests the
+    good ones and lists the others with reasons.
+
+    \b
+    Example:
+      edureports ingest corpus/ ~/archive/2021 --prune
+    """
+    from tqdm import tqdm
+
+    from index.build import STATUS_LABELS
+
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        raise CLIError(f"没有这个文件或文件夹：{missing[0]}")
+    engine = _engine(data, model)
+
+    def progress(files):
+        bar = tqdm(files, desc="ingest", unit="file", file=sys.stderr, disable=None)
+        for path, source in bar:
+            bar.set_postfix_str(Path(source).name[-30:], refresh=False)
+            yield path, source
+
+    try:
+        summary = engine.ingest(paths, prune=prune, index=False, progress=progress)
+    except KeyboardInterrupt:
+        engine.close()
+        click.echo("已中断：已导入的文件都已保存，正在处理的文件未写入", err=True)
+        sys.exit(130)
+    except sqlite3.Error as exc:
+        engine.close()
+        raise CLIError(f"数据目录 {data} 中的数据库无法写入（{exc}）；是否有另一个导入正在运行？") from None
+    for result in summary.results:
+        if result.reason:
+            click.echo(f"  {STATUS_LABELS[result.status]}：{result.reason}", err=True)
+    for source in summary.pruned:
+        click.echo(f"  已清除：{source}", err=True)
+    click.echo(summary.line(), err=True)
+    single = len(paths) == 1 and Path(paths[0]).is_file()
+    if single and summary.results and summary.results[0].status == "skipped":
+        engine.close()
+        sys.exit(2)
+    if no_index:
+        engine.close()
+    else:
+        _sync(engine)
+
+
+@main.command()
+@json_option
+@data_option
+def docs(as_json: bool, data: Path) -> None:
+    """List ingested reports.
+
+    \b
+    Example:
+      edureports docs --json
+    """
+    store = _open_store(data)
+    rows = store.documents()
+    _outdated_notice(store)
+    store.close()
+    if as_json:
+        _print_json([r.to_dict() for r in rows])
+        return
+    if not rows:
+        click.echo("还没有报告；用 edureports ingest 路径 导入", err=True)
+        return
+    for r in rows:
+        click.echo(
+            f"{r.doc_id:<15} {_years(r.years):<10} {r.doc_type:<5} {r.n_passages:>4}  "
+            f"{r.region or '-'}  {r.title}{DERIVED if r.title_derived else ''}"
+        )
+
+
+@main.command()
+@click.argument("doc_id")
+@json_option
+@data_option
+def show(doc_id: str, as_json: bool, data: Path) -> None:
+    """Show one report: metadata, outline and every passage.
+
+    DOC_ID may be shortened to any unique prefix.
+
+    \b
+    Example:
+      edureports show 06606381c23e-2 --json
+    """
+    store = _open_store(data)
+    full = store.resolve_doc_id(doc_id)
+    report = store.document(full, with_text=as_json) if full else None
+    store.close()
+    if report is None:
+        raise CLIError(f"没有编号为 {doc_id!r} 的报告；用 edureports docs 查看编号")
+    doc = report.to_dict()
+    if as_json:
+        _print_json(doc)
+        return
+    click.echo(doc["title"] + (DERIVED if doc.get("title_derived") else ""))
+    click.echo(f"  编号  {doc['doc_id']}")
+    click.echo(f"  来源  {doc['source']}")
+    click.echo(f"  文种  {'、'.join(doc['doc_types'])}")
+    click.echo(f"  年份  {_years(doc['years'])}")
+    click.echo(f"  地区  {doc['region'] or '-'}（{doc['level'] or '级别不详'}）")
+    click.echo(f"  单位  {doc['issuer'] or '-'}")
+    if doc.get("script") and doc["script"] != "简体":
+        click.echo(f"  原文  {doc['script']}（检索与分析用简体）")
+    if doc["themes"]:
+        click.echo(f"  主题  {'、'.join(doc['themes'])}")
+    if doc["outline"]:
+        click.echo("\n目录")
+        for s in doc["outline"]:
+            click.echo(f"  {'  ' * s['level']}{s['marker']}{s['title']}")
+    if doc["metrics"]:
+        shown = [m for m in doc["metrics"] if not m["masked"]][:12]
+        figures = "；".join(f"{m['indicator'] or '?'} {m['qualifier']}{m['value']:g}{m['unit']}" for m in shown)
+        masked = sum(m["masked"] for m in doc["metrics"])
+        click.echo(f"  数据  {len(doc['metrics'])} 条（{masked} 条遮盖）：{figures}"
+                   + (" …" if len(doc["metrics"]) - masked > len(shown) else ""))
+    click.echo("\n段落")
+    for p in doc["passages"]:
+        click.echo(f"\n[{p['passage_id']}] {p['heading'] or '（无标题）'}  @{p['char_start']}-{p['char_end']}")
+        click.echo(p["text"])
+
+
+@main.command()
+@model_option
+@click.option("--keyword", default=None, envvar="EDUREPORTS_KEYWORD",
+              help="Keyword retriever: tantivy (default) or segments (or $EDUREPORTS_KEYWORD).")
+@data_option
+def reindex(model, keyword, data) -> None:
+    """Rebuild the keyword and vector indexes from the store.
+
+    Use it after changing the encoder (--model), after `ingest --no-index`,
+    or when an interrupted run left the index behind the store.
+
+    \b
+    Example:
+      edureports reindex
+      edureports reindex --model BAAI/bge-small-zh-v1.5
+      edureports reindex --keyword segments
+    """
+    from index.search import Engine, SearchError
+
+    store = _open_store(data)
+    try:
+        engine = Engine(data, store=store)  # the new encoder and retriever are rebuild's parameters
+    except SearchError:  # a damaged index record is what reindex repairs
+        store.update_config(encoder=None, keyword=None, indexed_generation=None)
+        engine = Engine(data, store=store)
+    _sync(engine, rebuild=True, model=model, keyword=keyword)
+
+
+@main.command()
+@data_option
+def reingest(data) -> None:
+    """Rebuild reports ingested by an older version, from the stored originals, then update the indexes.
+
+    The original files are not needed: the store keeps each file's text as
+    it was read. `docs` and `search` say when an archive needs this.
+
+    \b
+    Example:
+      edureports reingest
+    """
+    from tqdm import tqdm
+
+    from index.build import STATUS_LABELS
+    from index.build import reingest as run
+
+    engine = _engine(data)
+    try:
+        summary = run(engine.store, progress=lambda rows: tqdm(rows, desc="reingest", unit="file",
+                                                               file=sys.stderr, disable=None))
+    except KeyboardInterrupt:
+        engine.close()
+        click.echo("已中断：已重建的文件都已保存；再次运行 edureports reingest 继续", err=True)
+        sys.exit(130)
+    for result in summary.results:
+        if result.reason:
+            click.echo(f"  {STATUS_LABELS[result.status]}：{result.reason}", err=True)
+    click.echo(f"重建了 {summary.count('updated')} 个文件：{summary.reports} 篇报告，{summary.passages} 个段落", err=True)
+    _sync(engine)

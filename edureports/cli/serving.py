@@ -1,0 +1,62 @@
+"""Commands around the app: app (the Streamlit server) and download-model."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from edureports.cli import (  # noqa: F401 - the group and the shared helpers
+    CLIError,
+    data_option,
+    main,
+)
+
+
+@main.command()
+@click.option("--port", default=8501, show_default=True, type=int, help="Port to serve the app on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; only this machine by default (0.0.0.0 opens it to the network).")
+@data_option
+def app(port, host, data) -> None:
+    """Start the Streamlit app (检索, 报告, 对比, 主题, 指标, 导入) on the data dir.
+
+    \b
+    Example:
+      edureports app --data ./data --port 8501
+    """
+    import os
+    import subprocess
+
+    script = Path(__file__).resolve().parent.parent.parent / "app.py"
+    if not script.exists():
+        raise CLIError(f"程序包旁边没有 app.py（{script}）；请从源码目录用 pip install -e . 安装")
+    env = {**os.environ, "EDUREPORTS_DATA": str(Path(data).resolve())}
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+               "--server.address", host, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    click.echo(f"已在 http://{host}:{port} 提供服务（Ctrl-C 停止）", err=True)
+    try:
+        sys.exit(subprocess.call(command, env=env))
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+@main.command("download-model")
+@click.argument("name")
+@data_option
+def download_model(name, data) -> None:
+    """Fetch a sentence-transformers model once (the only command that uses the network).
+
+    \b
+    Example:
+      edureports download-model BAAI/bge-small-zh-v1.5
+      edureports reindex --model BAAI/bge-small-zh-v1.5
+    """
+    from index.embed import download_model as fetch
+
+    try:
+        fetch(name)
+    except Exception as exc:  # noqa: BLE001 - network and hub errors of every kind
+        raise CLIError(f"无法下载 {name!r}：{type(exc).__name__}: {exc}") from None
+    click.echo(f"已下载 {name}；用 edureports reindex --model {name} 启用", err=True)

@@ -1,0 +1,91 @@
+"""Commands for the theme taxonomy: themes, retag."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from edureports.cli import (  # noqa: F401 - the group and the shared helpers
+    CLIError,
+    _open_store,
+    _print_json,
+    data_option,
+    json_option,
+    main,
+)
+
+
+def themes_option(func):
+    return click.option(
+        "--themes", "taxonomy", envvar="EDUREPORTS_THEMES", default=None,
+        type=click.Path(dir_okay=False, exists=True),
+        help="Taxonomy TOML file (default: the packaged one, or $EDUREPORTS_THEMES).",
+    )(func)
+
+
+@main.command()
+@click.option("--suggest", is_flag=True, help="List key phrases of passages no theme covers.")
+@click.option("--top", default=30, show_default=True, type=int, help="How many phrases --suggest lists.")
+@json_option
+@data_option
+def themes(suggest, top, as_json, data) -> None:
+    """List the theme taxonomy with passage and report counts.
+
+    A parent theme counts the passages of its children too.
+
+    \b
+    Example:
+      edureports themes
+      edureports themes --suggest --top 20
+    """
+    from index.coverage import suggest as suggest_phrases
+
+    store = _open_store(data)
+    try:
+        rows = suggest_phrases(store, top) if suggest else [r.to_dict() for r in store.theme_counts()]
+    finally:
+        store.close()
+    if as_json:
+        _print_json(rows)
+        return
+    if suggest:
+        if not rows:
+            click.echo("每个段落都有主题", err=True)
+        for r in rows:
+            click.echo(f"{r['phrase']:<12} 权重 {r['weight']:.3f}  出现在 {r['n_passages']} 个无主题段落")
+        return
+    if not rows:
+        click.echo("还没有主题表；先导入报告，或运行 edureports retag", err=True)
+    for r in rows:
+        indent = "    " if r["parent"] else ""
+        click.echo(f"{indent}{r['theme']:<16} {r['n_passages']:>5} 个段落 {r['n_docs']:>4} 篇报告  {r['description']}")
+
+
+@main.command()
+@themes_option
+@click.option("--similarity-model", default=None,
+              help="Also score passages by similarity to the theme descriptions with this "
+              "sentence-transformers model (name or path); off by default.")
+@data_option
+def retag(taxonomy, similarity_model, data) -> None:
+    """Re-apply the taxonomy to every stored passage (no re-ingest, no re-embedding).
+
+    \b
+    Example:
+      edureports retag --themes my_themes.toml
+      edureports retag --similarity-model BAAI/bge-small-zh-v1.5
+    """
+    from index.build import retag as run
+    from index.embed import EmbedderError, SentenceTransformerEmbedder
+    from ingest.themes import TaxonomyError
+
+    store = _open_store(data)
+    try:
+        encoder = SentenceTransformerEmbedder(similarity_model) if similarity_model else None
+        n, tags = run(store, taxonomy, encoder)
+    except (TaxonomyError, EmbedderError) as exc:
+        raise CLIError(str(exc)) from None
+    finally:
+        store.close()
+    click.echo(f"重新标注了 {n} 个段落：{tags} 个主题标签", err=True)
