@@ -19,7 +19,7 @@ PASSAGE_FIELDS = {"passage_id", "heading", "text", "char_start", "char_end", "th
 def test_every_subcommand_has_help_with_an_example(cli, name):
     result = cli(name, "--help")
     assert result.exit_code == 0
-    assert "Example" in result.stdout and "--data" in result.stdout
+    assert "示例" in result.stdout and "--data" in result.stdout
 
 
 def test_ingest_docs_show_on_the_corpus(cli, data_dir):

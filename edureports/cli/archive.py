@@ -26,20 +26,19 @@ from edureports.cli import (  # noqa: F401 - the group and the shared helpers
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--prune", is_flag=True, help="Also remove reports whose files no longer exist.")
-@click.option("--no-index", is_flag=True, help="Only store the reports; index them later with: edureports reindex.")
+@click.option("--prune", is_flag=True, help="同时清除文件已不存在的报告。")
+@click.option("--no-index", is_flag=True, help="只入库不建索引；之后用 edureports reindex 建索引。")
 @model_option
 @data_option
 def ingest(paths: tuple[str, ...], prune: bool, no_index: bool, model: str | None, data: Path) -> None:
-    """Ingest report files and folders (recursively) into the store.
+    """把报告文件和文件夹（含子文件夹）导入数据库。
 
-    Reads .txt/.md (any common Chinese encoding), .html, .docx and .pdf.
-    Unchanged files are skipped, changed files replace their old reports,
-    duplicates are stored once. A folder with some bad files ingests the
-    good ones and lists the others with reasons.
+    读取 .txt/.md（常见中文编码）、.html、.docx 和 .pdf。未变的文件跳过，
+    改过的文件替换旧报告，重复内容只存一份；文件夹里有坏文件时，导入其余
+    文件并列出坏文件及原因。
 
     \b
-    Example:
+    示例：
       edureports ingest corpus/ ~/archive/2021 --prune
     """
     from tqdm import tqdm
@@ -86,10 +85,10 @@ def ingest(paths: tuple[str, ...], prune: bool, no_index: bool, model: str | Non
 @json_option
 @data_option
 def docs(as_json: bool, data: Path) -> None:
-    """List ingested reports.
+    """列出已导入的报告。
 
     \b
-    Example:
+    示例：
       edureports docs --json
     """
     store = _open_store(data)
@@ -114,12 +113,12 @@ def docs(as_json: bool, data: Path) -> None:
 @json_option
 @data_option
 def show(doc_id: str, as_json: bool, data: Path) -> None:
-    """Show one report: metadata, outline and every passage.
+    """显示一篇报告：基本信息、目录和全部段落。
 
-    DOC_ID may be shortened to any unique prefix.
+    DOC_ID 可以只写能唯一确定报告的前几位。
 
     \b
-    Example:
+    示例：
       edureports show 06606381c23e-2 --json
     """
     store = _open_store(data)
@@ -162,16 +161,16 @@ def show(doc_id: str, as_json: bool, data: Path) -> None:
 @main.command()
 @model_option
 @click.option("--keyword", default=None, envvar="EDUREPORTS_KEYWORD",
-              help="Keyword retriever: tantivy (default) or segments (or $EDUREPORTS_KEYWORD).")
+              help="关键词检索器：tantivy（默认）或 segments（或 $EDUREPORTS_KEYWORD）。")
 @data_option
 def reindex(model, keyword, data) -> None:
-    """Rebuild the keyword and vector indexes from the store.
+    """按数据库重建关键词索引和向量索引。
 
-    Use it after changing the encoder (--model), after `ingest --no-index`,
-    or when an interrupted run left the index behind the store.
+    更换编码模型（--model）或关键词检索器（--keyword）后、`ingest --no-index`
+    之后，或索引损坏、落后于数据库时使用；新索引建好后才替换旧索引。
 
     \b
-    Example:
+    示例：
       edureports reindex
       edureports reindex --model BAAI/bge-small-zh-v1.5
       edureports reindex --keyword segments
@@ -190,13 +189,13 @@ def reindex(model, keyword, data) -> None:
 @main.command()
 @data_option
 def reingest(data) -> None:
-    """Rebuild reports ingested by an older version, from the stored originals, then update the indexes.
+    """按保存的原文重建旧版本导入的报告，再更新索引。
 
-    The original files are not needed: the store keeps each file's text as
-    it was read. `docs` and `search` say when an archive needs this.
+    不需要原文件：数据库保存了每个文件读入时的文本。`docs` 和 `search`
+    会提示何时需要运行。
 
     \b
-    Example:
+    示例：
       edureports reingest
     """
     from tqdm import tqdm

@@ -32,25 +32,24 @@ def _pivot(rows: list[dict]) -> list[dict]:
 
 
 @main.command()
-@click.option("--doc", "doc_id", default="", help="Only figures of this report.")
-@click.option("--indicator", default="", help="Only figures whose indicator contains this text (满意度, 学位 …).")
-@click.option("--theme", default="", help="Only figures in passages of this theme or its children.")
-@click.option("--region", default="", help="Only reports whose region contains this.")
-@click.option("--year", default="", help="Only reports about this year or range (2021, 2021年, 2019-2021, 2019至2021).")
-@click.option("--pivot", is_flag=True, help="With --indicator: its figures by region and year.")
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="Also write the rows to this CSV file.")
-@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="Also write the rows to this Excel file.")
+@click.option("--doc", "doc_id", default="", help="只看这篇报告的数据。")
+@click.option("--indicator", default="", help="只看指标名包含这段文字的数据（满意度、学位 …）。")
+@click.option("--theme", default="", help="只看这一主题（或其子主题）段落里的数据。")
+@click.option("--region", default="", help="只看地区包含这段文字的报告。")
+@click.option("--year", default="", help="只看涉及这一年份或年份范围的报告（2021、2021年、2019-2021、2019至2021）。")
+@click.option("--pivot", is_flag=True, help="配合 --indicator：按地区和年份列出该指标。")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="同时写出到这个 CSV 文件。")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="同时写出到这个 Excel 文件。")
 @json_option
 @data_option
 def metrics(doc_id, indicator, theme, region, year, pivot, csv_path, xlsx_path, as_json, data) -> None:
-    """Figures found in the reports: value, unit, indicator and where each came from.
+    """报告中的数据：数值、单位、指标及出处。
 
-    Values are in base units (34.48万元 -> 344800 元); masked template figures
-    (xx名) have no value; suspect ones (a count equal to a year in damaged
-    text) are flagged.
+    数值换算为基本单位（34.48万元 -> 344800 元）；模板占位（xx名）没有数值；
+    疑似转换错误的（与年份相同的数量）标为存疑。
 
     \b
-    Example:
+    示例：
       edureports metrics --indicator 满意度
       edureports metrics --region 东莞 --xlsx 东莞指标.xlsx
       edureports metrics --indicator 学位 --pivot

@@ -24,19 +24,19 @@ from edureports.cli import (  # noqa: F401 - the group and the shared helpers
 
 @main.command()
 @click.argument("query")
-@click.option("--top-k", default=10, show_default=True, type=int, help="How many passages to show.")
+@click.option("--top-k", default=10, show_default=True, type=int, help="显示多少个段落。")
 @filter_options
 @click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True,
-              help="Keyword (BM25), dense (embeddings) or both fused.")
-@click.option("--no-expand", is_flag=True, help="Do not add thesaurus synonyms to the keyword query.")
+              help="关键词（BM25）、语义（向量）或两者融合。")
+@click.option("--no-expand", is_flag=True, help="关键词检索不加同义词扩展。")
 @model_option
 @json_option
 @data_option
 def search(query, top_k, theme, region, year, doc_type, mode, no_expand, model, as_json, data) -> None:
-    """Search passages by topic, practice or meaning (hybrid keyword + semantic).
+    """按主题、做法或意思检索段落（关键词 + 语义混合检索）。
 
     \b
-    Example:
+    示例：
       edureports search 减少孩子课外补习 --top-k 5
       edureports search 集团化办学 --region 广东 --year 2016-2017 --json
     """
@@ -53,16 +53,16 @@ def search(query, top_k, theme, region, year, doc_type, mode, no_expand, model, 
 
 @main.command()
 @click.argument("passage_id")
-@click.option("--top-k", default=10, show_default=True, type=int, help="How many passages to show.")
+@click.option("--top-k", default=10, show_default=True, type=int, help="显示多少个段落。")
 @filter_options
 @model_option
 @json_option
 @data_option
 def similar(passage_id, top_k, theme, region, year, doc_type, model, as_json, data) -> None:
-    """Passages like PASSAGE_ID in other reports: how others handled the same thing.
+    """其他报告中与 PASSAGE_ID 相似的段落：别处怎样做同一件事。
 
     \b
-    Example:
+    示例：
       edureports similar 06606381c23e-2.p004 --top-k 5
     """
     filters = _filters(theme, region, year, doc_type)
@@ -76,17 +76,17 @@ def similar(passage_id, top_k, theme, region, year, doc_type, model, as_json, da
 
 @main.command()
 @click.argument("query_or_theme")
-@click.option("--per-report", default=3, show_default=True, type=int, help="Passages shown per report.")
-@click.option("--reports", default=10, show_default=True, type=int, help="Reports compared at most.")
+@click.option("--per-report", default=3, show_default=True, type=int, help="每篇报告显示的段落数。")
+@click.option("--reports", default=10, show_default=True, type=int, help="最多对比多少篇报告。")
 @filter_options
 @model_option
 @json_option
 @data_option
 def compare(query_or_theme, per_report, reports, theme, region, year, doc_type, model, as_json, data) -> None:
-    """Compare how reports (districts) handle a practice or theme, side by side.
+    """并排对比各报告（各地区）对某一做法或主题的处理。
 
     \b
-    Example:
+    示例：
       edureports compare 学生资助 --per-report 2
       edureports compare 集团化办学 --json
     """

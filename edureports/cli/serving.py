@@ -15,15 +15,15 @@ from edureports.cli import (  # noqa: F401 - the group and the shared helpers
 
 
 @main.command()
-@click.option("--port", default=8501, show_default=True, type=int, help="Port to serve the app on.")
+@click.option("--port", default=8501, show_default=True, type=int, help="应用使用的端口。")
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; only this machine by default (0.0.0.0 opens it to the network).")
+              help="监听地址；默认只允许本机访问（0.0.0.0 会向网络开放）。")
 @data_option
 def app(port, host, data) -> None:
-    """Start the Streamlit app (检索, 报告, 对比, 主题, 指标, 导入) on the data dir.
+    """在数据目录上启动 Streamlit 应用（检索、报告、对比、主题、指标、导入）。
 
     \b
-    Example:
+    示例：
       edureports app --data ./data --port 8501
     """
     import os
@@ -46,10 +46,10 @@ def app(port, host, data) -> None:
 @click.argument("name")
 @data_option
 def download_model(name, data) -> None:
-    """Fetch a sentence-transformers model once (the only command that uses the network).
+    """下载一次 sentence-transformers 模型（唯一会联网的命令）。
 
     \b
-    Example:
+    示例：
       edureports download-model BAAI/bge-small-zh-v1.5
       edureports reindex --model BAAI/bge-small-zh-v1.5
     """

@@ -20,22 +20,22 @@ def themes_option(func):
     return click.option(
         "--themes", "taxonomy", envvar="EDUREPORTS_THEMES", default=None,
         type=click.Path(dir_okay=False, exists=True),
-        help="Taxonomy TOML file (default: the packaged one, or $EDUREPORTS_THEMES).",
+        help="主题表 TOML 文件（默认：随包提供的，或 $EDUREPORTS_THEMES）。",
     )(func)
 
 
 @main.command()
-@click.option("--suggest", is_flag=True, help="List key phrases of passages no theme covers.")
-@click.option("--top", default=30, show_default=True, type=int, help="How many phrases --suggest lists.")
+@click.option("--suggest", is_flag=True, help="列出没有主题的段落里的关键短语。")
+@click.option("--top", default=30, show_default=True, type=int, help="--suggest 列出多少个短语。")
 @json_option
 @data_option
 def themes(suggest, top, as_json, data) -> None:
-    """List the theme taxonomy with passage and report counts.
+    """列出主题表及各主题的段落数和报告数。
 
-    A parent theme counts the passages of its children too.
+    上级主题的计数包含其子主题的段落。
 
     \b
-    Example:
+    示例：
       edureports themes
       edureports themes --suggest --top 20
     """
@@ -65,14 +65,13 @@ def themes(suggest, top, as_json, data) -> None:
 @main.command()
 @themes_option
 @click.option("--similarity-model", default=None,
-              help="Also score passages by similarity to the theme descriptions with this "
-              "sentence-transformers model (name or path); off by default.")
+              help="另用这个 sentence-transformers 模型（名称或路径）按与主题说明的相似度打分；默认不用。")
 @data_option
 def retag(taxonomy, similarity_model, data) -> None:
-    """Re-apply the taxonomy to every stored passage (no re-ingest, no re-embedding).
+    """对所有已存段落重新标注主题（不重新导入，也不重新嵌入）。
 
     \b
-    Example:
+    示例：
       edureports retag --themes my_themes.toml
       edureports retag --similarity-model BAAI/bge-small-zh-v1.5
     """
