@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.errors import IngestError
+from ingest.files import read_bytes, walk
 from ingest.load import load
-from ingest.pipeline import iter_files, process_text
+from ingest.pipeline import process_text
 from ingest.themes import tagger
 from index.store import Store
 from index.version import INGEST_VERSION
@@ -63,12 +64,14 @@ class Summary:
 
 def ingest_file(store: Store, path: Path, source: str) -> FileResult:
     """Bring one file's reports up to date in the store."""
-    resolved = str(path.resolve())
     try:
-        data = path.read_bytes()
+        data = read_bytes(path, source)  # stat first: never opens a FIFO or device, stops at the size limit
         stat = path.stat()
-    except OSError as exc:
-        return FileResult(source, "skipped", reason=f"{source}：无法读取（{exc.strerror or exc}）")
+        resolved = str(path.resolve())
+    except IngestError as exc:
+        return FileResult(source, "skipped", reason=str(exc))
+    except (OSError, RuntimeError) as exc:  # RuntimeError: Path.resolve() on a link loop before Python 3.13
+        return FileResult(source, "skipped", reason=f"{source}：无法读取（{getattr(exc, 'strerror', None) or exc}）")
     sha = hashlib.sha256(data).hexdigest()
     known = store.file(resolved)
     if known and known.sha256 == sha and known.ingest_version == INGEST_VERSION and known.status == "ok":
@@ -78,7 +81,7 @@ def ingest_file(store: Store, path: Path, source: str) -> FileResult:
                        status="duplicate", detail=other)
         return FileResult(source, "duplicate", reason=f"{source}：与 {other} 内容相同，只保存一份")
     try:
-        raw = load(path, source)
+        raw = load(path, source, data=data)
     except IngestError as exc:
         return FileResult(source, "skipped", reason=str(exc))
     except Exception as exc:  # a defect must not stop a folder ingest; name it and go on
@@ -127,8 +130,9 @@ def ingest_paths(
     progress: Callable[[Iterable], Iterable] | None = None,
 ) -> Summary:
     """Ingest files and folders (recursively); `progress` wraps the file list."""
-    files = list(iter_files(paths))
-    summary = Summary()
+    entries = list(walk(paths))
+    files = [(e.path, e.source) for e in entries if e.problem is None]
+    summary = Summary([FileResult(e.source, "skipped", reason=e.reason) for e in entries if e.problem is not None])
     if not store.has_taxonomy():
         store.set_taxonomy(tagger().themes)
     for path, source in (progress(files) if progress else files):

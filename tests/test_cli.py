@@ -61,6 +61,31 @@ def test_folder_with_bad_files_exits_0_and_lists_them(cli, data_dir, tmp_path):
     assert f"跳过：{tmp_path / 'empty.txt'}" in result.stderr
 
 
+def test_hostile_folder_ingests_the_good_files_and_lists_the_rest(cli, data_dir, tmp_path):
+    """A FIFO, a device, a link loop and garbage bytes never hang or stop the walk."""
+    import os
+    import random
+
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    (folder / "a_good.txt").write_text(REPORT_TEXT, encoding="utf-8")
+    os.mkfifo(folder / "fifo.txt")
+    os.symlink("/dev/zero", folder / "zero.txt")
+    os.symlink(".", folder / "loop")
+    rng = random.Random(7)
+    (folder / "noise.txt").write_bytes(bytes(rng.randrange(0x81, 0xFF) for _ in range(6000)))
+    (folder / "z_later.txt").write_text(REPORT_TEXT.replace("120家", "130家"), encoding="utf-8")
+    result = cli("ingest", str(folder), "--data", str(data_dir), "--no-index")
+    assert result.exit_code == 0
+    lines = result.stderr.splitlines()
+    assert f"  跳过：{folder / 'fifo.txt'}：是命名管道（FIFO），不是普通文件，已跳过（读取它可能永远等待或没有尽头）；如是报告，请复制为普通文件后再导入" in lines
+    assert any(line.startswith(f"  跳过：{folder / 'zero.txt'}（链接到 /dev/zero）：是字符设备") for line in lines)
+    assert f"  跳过：{folder / 'loop'}（链接到 .）：符号链接循环（指向自身所在的文件夹或其上级），已跳过" in lines
+    assert any(line.startswith(f"  跳过：{folder / 'noise.txt'}：按 ") and "不像中文" in line for line in lines)
+    docs = json.loads(cli("docs", "--json", "--data", str(data_dir)).stdout)
+    assert sorted(d["source"] for d in docs) == [str(folder / "a_good.txt"), str(folder / "z_later.txt")]
+
+
 def test_a_single_bad_file_exits_2(cli, data_dir, tmp_path):
     (tmp_path / "scan.doc").write_bytes(b"\xd0\xcf\x11\xe0")
     result = cli("ingest", str(tmp_path / "scan.doc"), "--data", str(data_dir))

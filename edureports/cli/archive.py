@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 from pathlib import Path
 
 import click
+
+from ingest.files import shown
 
 from edureports.cli import (  # noqa: F401 - the group and the shared helpers
     CLIError,
@@ -45,7 +48,7 @@ def ingest(paths: tuple[str, ...], prune: bool, no_index: bool, model: str | Non
 
     from index.build import STATUS_LABELS
 
-    missing = [p for p in paths if not Path(p).exists()]
+    missing = [p for p in paths if not os.path.lexists(p)]  # a link loop is listed by the walk with its reason
     if missing:
         raise CLIError(f"没有这个文件或文件夹：{missing[0]}")
     engine = _engine(data, model)
@@ -67,11 +70,11 @@ def ingest(paths: tuple[str, ...], prune: bool, no_index: bool, model: str | Non
         raise CLIError(f"数据目录 {data} 中的数据库无法写入（{exc}）；是否有另一个导入正在运行？") from None
     for result in summary.results:
         if result.reason:
-            click.echo(f"  {STATUS_LABELS[result.status]}：{result.reason}", err=True)
+            click.echo(f"  {STATUS_LABELS[result.status]}：{shown(result.reason)}", err=True)
     for source in summary.pruned:
         click.echo(f"  已清除：{source}", err=True)
     click.echo(summary.line(), err=True)
-    single = len(paths) == 1 and Path(paths[0]).is_file()
+    single = len(paths) == 1 and not Path(paths[0]).is_dir()
     if single and summary.results and summary.results[0].status == "skipped":
         engine.close()
         sys.exit(2)
@@ -213,6 +216,6 @@ def reingest(data) -> None:
         sys.exit(130)
     for result in summary.results:
         if result.reason:
-            click.echo(f"  {STATUS_LABELS[result.status]}：{result.reason}", err=True)
+            click.echo(f"  {STATUS_LABELS[result.status]}：{shown(result.reason)}", err=True)
     click.echo(f"重建了 {summary.count('updated')} 个文件：{summary.reports} 篇报告，{summary.passages} 个段落", err=True)
     _sync(engine)
