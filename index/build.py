@@ -18,7 +18,7 @@ from ingest.load import load
 from ingest.pipeline import process_text
 from ingest.themes import tagger
 from index.store import Store
-from index.version import INGEST_VERSION
+from ingest.version import INGEST_VERSION
 
 
 STATUS_LABELS = {"added": "新增", "updated": "更新", "unchanged": "未变", "duplicate": "重复", "skipped": "跳过"}

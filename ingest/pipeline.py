@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import replace
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ingest.clean import clean, split_raw
@@ -20,10 +18,8 @@ from ingest.segment import segment
 from ingest.split import split_reports
 from ingest.themes import tagger
 from ingest.types import Document, Metric, RawText, Script
+from ingest.version import INGEST_VERSION  # noqa: F401 - part of the ingest API
 
-# Bump when cleaning, splitting or segmentation change, so that an unchanged
-# file is processed again by `edureports ingest`.
-INGEST_VERSION = 2  # 2: cleaning by who speaks, wrapped-text joins, traditional script analysed in simplified
 SUPPORTED_SUFFIXES = tuple(sorted(SUFFIXES))
 
 

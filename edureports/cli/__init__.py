@@ -8,7 +8,6 @@ success and 2 on bad usage or bad input, with a one-line reason.
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -138,7 +137,7 @@ def _sync(engine, rebuild: bool = False, model: str | None = None, keyword: str 
 
 def _outdated_notice(store) -> None:
     """One line on stderr when files were ingested by another ingest version."""
-    from index.version import INGEST_VERSION
+    from ingest.version import INGEST_VERSION
 
     n = len(store.outdated(INGEST_VERSION))
     if n:

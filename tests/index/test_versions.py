@@ -7,7 +7,7 @@ import shutil
 
 from conftest import REPORT_TEXT, ROOT
 
-from index.version import fingerprint
+from ingest.version import fingerprint
 
 
 def test_the_fingerprint_follows_the_ingest_code_and_data(tmp_path):

@@ -11,12 +11,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import ingest
-
-
 def fingerprint(root: str | None = None) -> str:
     """sha256 over the names and bytes of the ingest package's modules and data files (12 hex digits)."""
-    base = Path(root) if root else Path(ingest.__file__).resolve().parent
+    base = Path(root) if root else Path(__file__).resolve().parent
     digest = hashlib.sha256()
     files = sorted([*base.glob("*.py"), *(p for p in (base / "data").rglob("*") if p.is_file())])
     for path in files:
