@@ -117,7 +117,7 @@ def decode(data: bytes, name: str = "") -> tuple[str, str]:
     ('一萬二千人', 'big5')
     """
     if not data.strip(b" \t\r\n\x00"):
-        raise EmptyFile(f"{name}: empty file, nothing to ingest")
+        raise EmptyFile(f"{name}：空文件，没有可导入的内容")
     for bom, enc in _BOMS:
         if data.startswith(bom):
             return data.decode(enc, errors="replace"), enc

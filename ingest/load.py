@@ -132,14 +132,14 @@ def load(
         check(path, source)
     suffix = path.suffix.lower()
     if suffix in _LEGACY:
-        raise UnsupportedFormat(f"{name}: {_LEGACY[suffix]} files are not supported; save it as .docx and ingest that")
+        raise UnsupportedFormat(f"{name}：不支持 {_LEGACY[suffix]} 文件；请另存为 .docx 后再导入")
     if suffix not in SUFFIXES:
         known = " ".join(sorted(SUFFIXES))
         raise UnsupportedFormat(f"{name}：不支持的文件类型 '{suffix or '（无扩展名）'}'（支持：{known}）")
     if data is None:
         data = read_bytes(path, source, limits)
     if not data:
-        raise EmptyFile(f"{name}: empty file, nothing to ingest")
+        raise EmptyFile(f"{name}：空文件，没有可导入的内容")
     digest = hashlib.sha256(data).hexdigest()
     fmt = SUFFIXES[suffix]
     title, encoding = "", ""

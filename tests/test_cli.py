@@ -90,7 +90,7 @@ def test_a_single_bad_file_exits_2(cli, data_dir, tmp_path):
     (tmp_path / "scan.doc").write_bytes(b"\xd0\xcf\x11\xe0")
     result = cli("ingest", str(tmp_path / "scan.doc"), "--data", str(data_dir))
     assert result.exit_code == 2
-    assert "Word 97-2003 .doc files are not supported; save it as .docx" in result.stderr
+    assert f"跳过：{tmp_path / 'scan.doc'}：不支持 Word 97-2003 .doc 文件；请另存为 .docx 后再导入" in result.stderr
 
 
 def test_missing_path_exits_2(cli, data_dir, tmp_path):

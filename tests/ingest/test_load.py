@@ -72,7 +72,7 @@ def test_html_main_text_is_extracted_with_headings(tmp_path):
 
 def test_empty_file(tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"")
-    with pytest.raises(EmptyFile, match=r"^.*empty\.txt: empty file, nothing to ingest$"):
+    with pytest.raises(EmptyFile, match=r"^.*empty\.txt：空文件，没有可导入的内容$"):
         load(tmp_path / "empty.txt")
     (tmp_path / "blank.txt").write_bytes(b"  \r\n\n ")
     with pytest.raises(EmptyFile):
@@ -107,7 +107,7 @@ def test_legacy_and_unknown_types(tmp_path):
     (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0")
     with pytest.raises(UnsupportedFormat) as err:
         load(tmp_path / "old.doc")
-    assert str(err.value) == f"{tmp_path / 'old.doc'}: Word 97-2003 .doc files are not supported; save it as .docx and ingest that"
+    assert str(err.value) == f"{tmp_path / 'old.doc'}：不支持 Word 97-2003 .doc 文件；请另存为 .docx 后再导入"
     (tmp_path / "data.xyz").write_text("x")
     with pytest.raises(UnsupportedFormat) as err:
         load(tmp_path / "data.xyz", "data.xyz")
@@ -307,4 +307,4 @@ def test_a_control_character_in_a_file_name_stays_out_of_messages(tmp_path):
     path.write_bytes(b"\xd0\xcf\x11\xe0")
     with pytest.raises(UnsupportedFormat) as err:
         load(path)
-    assert "\n" not in str(err.value) and str(err.value).startswith(f"{tmp_path}/报告\\n第二行.doc: Word 97-2003")
+    assert "\n" not in str(err.value) and str(err.value).startswith(f"{tmp_path}/报告\\n第二行.doc：不支持 Word 97-2003")
