@@ -31,10 +31,7 @@ fold = eval_ingest.fold
 # Files whose must_survive spans are lost today, with the defect that loses them.
 # Remove an entry when the defect is fixed (the xfail is not strict, so the
 # fixed case reports XPASS until then).
-LOSSES: dict[str, str] = {
-    "51_wrapped_line_repeats_title.txt":
-        "a wrapped body line that happens to equal the title is dropped as a repeated title line",
-}
+LOSSES: dict[str, str] = {}
 
 
 def _cases(known: dict[str, str]):
