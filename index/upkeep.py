@@ -9,8 +9,9 @@ so a failed or interrupted rebuild leaves the working index in place.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -22,7 +23,19 @@ KEYWORD_BATCH = 50_000
 EMBED_BATCH = 32
 CHECKPOINT = 16  # batches between saves: an interrupted run keeps what it embedded
 
-Progress = Callable[[Iterable], Iterable]
+
+
+class Meter(Protocol):
+    """What a progress bar must offer (tqdm does): count `n` more passages, then close."""
+
+    def update(self, n: int) -> object: ...
+
+    def close(self) -> None: ...
+
+
+# Called with the number of passages to embed, before the first batch; counting
+# passages rather than batches lets the bar show passages/s and a true ETA.
+Progress = Callable[[int], Meter]
 
 
 def record(store: Store, keyword: KeywordRetriever, dense: DenseRetriever, encoder: str,
@@ -42,8 +55,11 @@ def sync(store: Store, keyword: KeywordRetriever, dense: DenseRetriever, encoder
          progress: Progress | None = None, checkpoint: Callable[[int | None], None] | None = None) -> tuple[int, int]:
     """Bring both retrievers to the store's passages; (passages embedded, passages dropped).
 
-    `checkpoint(generation)` is called after each CHECKPOINT batches (None)
-    and at the end (the store's generation when the sync began).
+    `progress(total)` gets the number of passages to embed and is updated
+    by each batch's size. `checkpoint(generation)` is called after each
+    CHECKPOINT batches (None), on an interrupt (None, so the finished batches
+    stay and the next sync embeds only the rest) and at the end (the store's
+    generation when the sync began).
     """
     generation = store.generation()
     stored = store.passage_ids()
@@ -56,11 +72,22 @@ def sync(store: Store, keyword: KeywordRetriever, dense: DenseRetriever, encoder
     indexed = dense.ids()
     removed = dense.remove(indexed[~np.isin(indexed, stored)])
     missing = stored[~np.isin(stored, dense.ids())]
-    batches = [missing[i : i + EMBED_BATCH] for i in range(0, len(missing), EMBED_BATCH)]
-    for n, batch in enumerate(progress(batches) if progress and batches else batches, 1):
-        dense.add(store.passages(batch))
-        if n % CHECKPOINT == 0 and checkpoint:
+    meter = progress(len(missing)) if progress and len(missing) else None
+    try:
+        for n, start in enumerate(range(0, len(missing), EMBED_BATCH), 1):
+            batch = missing[start : start + EMBED_BATCH]
+            dense.add(store.passages(batch))
+            if meter:
+                meter.update(len(batch))
+            if n % CHECKPOINT == 0 and checkpoint:
+                checkpoint(None)
+    except KeyboardInterrupt:
+        if checkpoint:  # keep every finished batch: a plain sync later embeds only the rest
             checkpoint(None)
+        raise
+    finally:
+        if meter:
+            meter.close()
     if checkpoint:
         checkpoint(generation)
     return len(missing), removed

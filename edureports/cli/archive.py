@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import sqlite3
 import sys
 from pathlib import Path
@@ -11,6 +12,8 @@ import click
 
 from ingest.files import shown
 
+from edureports.settings import DEFAULT_DATA
+
 from edureports.cli import (  # noqa: F401 - the group and the shared helpers
     CLIError,
     DERIVED,
@@ -18,13 +21,67 @@ from edureports.cli import (  # noqa: F401 - the group and the shared helpers
     _open_store,
     _outdated_notice,
     _print_json,
-    _sync,
     _years,
     data_option,
     json_option,
     main,
     model_option,
 )
+
+
+def _embed_bar(total: int):
+    """The embedding progress bar on stderr: passages, so that tqdm shows 段/s and the time left."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="嵌入", unit="段", file=sys.stderr, disable=None)
+
+
+def _files_bar(desc: str):
+    """A progress bar over a list of files on stderr; the list's length gives tqdm its total and ETA."""
+    from tqdm import tqdm
+
+    return lambda files: tqdm(files, desc=desc, unit="个文件", file=sys.stderr, disable=None)
+
+
+def _resume_hint(command: str) -> str:
+    """The line printed when embedding is interrupted: what is kept and which command finishes the job."""
+    return (f"已中断：已嵌入的段落都已保存；重新运行 {command} 只嵌入余下的段落，即可完成"
+            "（只有更换编码模型时才需要 edureports reindex）")
+
+
+def _command(words: list[str], data: Path) -> str:
+    """A command line to show the user, quoted for the shell, naming --data unless it is the default."""
+    return shlex.join(words + (["--data", str(data)] if data != Path(DEFAULT_DATA) else []))
+
+
+def _sync(engine, resume: str, rebuild: bool = False, model: str | None = None, keyword: str | None = None) -> None:
+    """Bring the indexes in step (or build them again) and say what changed; closes the engine.
+
+    `resume` is the command that finishes an interrupted sync (a plain sync
+    embeds only what is missing, so it is the same command the user ran).
+    """
+    from index.embed import EmbedderError
+    from index.search import SearchError
+
+    try:
+        if rebuild:
+            added, removed = engine.rebuild(model, keyword, progress=_embed_bar)
+        else:
+            added, removed = engine.sync(progress=_embed_bar)
+        outgrown = engine.outgrown()
+    except (EmbedderError, SearchError) as exc:
+        raise CLIError(str(exc)) from None
+    except KeyboardInterrupt:
+        # A rebuild works beside the old index and starts afresh: the old one is untouched.
+        click.echo(f"已中断：原索引未改动，仍可检索；重新运行 {resume} 重建" if rebuild
+                   else _resume_hint(resume), err=True)
+        sys.exit(130)
+    finally:
+        engine.close()
+    click.echo(f"索引：新增 {added} 个段落，删除 {removed} 个", err=True)
+    if outgrown:
+        click.echo("数据量已超出精确向量检索的范围；运行 edureports reindex 可切换到 IVF 索引", err=True)
+
 
 
 @main.command()
@@ -44,8 +101,6 @@ def ingest(paths: tuple[str, ...], prune: bool, no_index: bool, model: str | Non
     示例：
       edureports ingest corpus/ ~/archive/2021 --prune
     """
-    from tqdm import tqdm
-
     from index.build import STATUS_LABELS
 
     missing = [p for p in paths if not os.path.lexists(p)]  # a link loop is listed by the walk with its reason
@@ -54,7 +109,7 @@ def ingest(paths: tuple[str, ...], prune: bool, no_index: bool, model: str | Non
     engine = _engine(data, model)
 
     def progress(files):
-        bar = tqdm(files, desc="ingest", unit="file", file=sys.stderr, disable=None)
+        bar = _files_bar("导入")(files)
         for path, source in bar:
             bar.set_postfix_str(Path(source).name[-30:], refresh=False)
             yield path, source
@@ -81,7 +136,8 @@ def ingest(paths: tuple[str, ...], prune: bool, no_index: bool, model: str | Non
     if no_index:
         engine.close()
     else:
-        _sync(engine)
+        again = ["edureports", "ingest", *paths] + (["--prune"] if prune else []) + (["--model", model] if model else [])
+        _sync(engine, _command(again, data))
 
 
 @main.command()
@@ -186,7 +242,8 @@ def reindex(model, keyword, data) -> None:
     except SearchError:  # a damaged index record is what reindex repairs
         store.update_config(encoder=None, keyword=None, indexed_generation=None)
         engine = Engine(data, store=store)
-    _sync(engine, rebuild=True, model=model, keyword=keyword)
+    again = ["edureports", "reindex"] + (["--model", model] if model else []) + (["--keyword", keyword] if keyword else [])
+    _sync(engine, _command(again, data), rebuild=True, model=model, keyword=keyword)
 
 
 @main.command()
@@ -201,15 +258,12 @@ def reingest(data) -> None:
     示例：
       edureports reingest
     """
-    from tqdm import tqdm
-
     from index.build import STATUS_LABELS
     from index.build import reingest as run
 
     engine = _engine(data)
     try:
-        summary = run(engine.store, progress=lambda rows: tqdm(rows, desc="reingest", unit="file",
-                                                               file=sys.stderr, disable=None))
+        summary = run(engine.store, progress=_files_bar("重建"))
     except KeyboardInterrupt:
         engine.close()
         click.echo("已中断：已重建的文件都已保存；再次运行 edureports reingest 继续", err=True)
@@ -218,4 +272,4 @@ def reingest(data) -> None:
         if result.reason:
             click.echo(f"  {STATUS_LABELS[result.status]}：{shown(result.reason)}", err=True)
     click.echo(f"重建了 {summary.count('updated')} 个文件：{summary.reports} 篇报告，{summary.passages} 个段落", err=True)
-    _sync(engine)
+    _sync(engine, _command(["edureports", "reingest"], data))
