@@ -94,12 +94,6 @@ def main() -> None:
 
 
 
-def _progress(desc: str, unit: str):
-    from tqdm import tqdm
-
-    return lambda items: tqdm(items, desc=desc, unit=unit, file=sys.stderr, disable=None)
-
-
 def _engine(data: Path, model: str | None = None):
     from index.embed import EmbedderError
     from index.search import Engine, SearchError
@@ -109,30 +103,6 @@ def _engine(data: Path, model: str | None = None):
         return Engine(data, model=model)
     except (SearchError, StoreError, EmbedderError) as exc:
         raise CLIError(str(exc)) from None
-
-
-def _sync(engine, rebuild: bool = False, model: str | None = None, keyword: str | None = None) -> None:
-    """Bring the indexes in step (or build them again) and say what changed; closes the engine."""
-    from index.embed import EmbedderError
-    from index.search import SearchError
-
-    try:
-        if rebuild:
-            added, removed = engine.rebuild(model, keyword, progress=_progress("embed", "batch"))
-        else:
-            added, removed = engine.sync(progress=_progress("embed", "batch"))
-        outgrown = engine.outgrown()
-    except (EmbedderError, SearchError) as exc:
-        raise CLIError(str(exc)) from None
-    except KeyboardInterrupt:
-        click.echo("已中断：索引保留已嵌入的部分；" + ("重新运行 edureports reindex 完成重建" if rebuild else
-                   "重新运行同一条 edureports ingest 即可接着完成"), err=True)
-        sys.exit(130)
-    finally:
-        engine.close()
-    click.echo(f"索引：新增 {added} 个段落，删除 {removed} 个", err=True)
-    if outgrown:
-        click.echo("数据量已超出精确向量检索的范围；运行 edureports reindex 可切换到 IVF 索引", err=True)
 
 
 def _outdated_notice(store) -> None:
