@@ -8,7 +8,6 @@ success and 2 on bad usage or bad input, with a one-line reason.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
