@@ -8,7 +8,8 @@ engine and store connection, and every error becomes a message.
 
 from __future__ import annotations
 
-import html
+import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -18,11 +19,14 @@ from edureports.settings import data_dir
 from index.export import to_csv, to_xlsx
 from index.filters import FilterError, Filters
 from index.search import Engine, SearchError
+from ingest.files import MB, Limits, over_limit, shown
 from ingest.types import Role
 
 ROOT = Path(__file__).resolve().parent
 PAGES = ("检索", "报告", "对比", "主题", "指标", "导入")
 UPLOAD_TYPES = ["txt", "md", "docx", "pdf", "html", "htm"]
+MAX_UPLOAD_FILES = 50  # files per upload; raised by EDUREPORTS_MAX_UPLOAD_FILES
+MAX_UPLOAD_FILES_ENV = "EDUREPORTS_MAX_UPLOAD_FILES"
 METRIC_LABELS = {"region": "地区", "years": "年份", "title": "报告", "indicator": "指标", "value": "数值",
                  "unit": "单位", "qualifier": "限定词", "raw": "原文", "flag": "标记", "passage_id": "段落"}
 
@@ -50,14 +54,37 @@ def engine(path: str) -> Engine:
     return eng
 
 
+# Markdown, GFM and KaTeX read these ASCII characters as markup; as numeric character references they
+# are shown as themselves, in Markdown text and inside HTML blocks alike.
+_MARKUP = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_{}[]()<>#+-.!|~$:^=/\"'"})
+# GFM turns bare http://, www. and e-mail addresses into links after character references are decoded,
+# so an invisible word joiner breaks the pattern instead (the text reads the same).
+_AUTOLINK = re.compile(r"(?i)(?:(?<=http)|(?<=https))(?=&#58;&#47;&#47;)|(?<=www)(?=&#46;)|(?<=@)")
+
+
+def inert(text: str) -> str:
+    r"""Report text as st.markdown shows it literally: no Markdown, LaTeX, links, images or HTML.
+
+    Every string taken from a report (title, heading, passage, region, source) goes through this
+    before it reaches st.markdown, st.caption or st.subheader; a report must not be able to make the
+    analyst's browser fetch anything.
+
+    >>> inert("**粗体** $x^2$ ![](http://a.b/p.png)")
+    '&#42;&#42;粗体&#42;&#42; &#36;x&#94;2&#36; &#33;&#91;&#93;&#40;http\u2060&#58;&#47;&#47;a&#46;b&#47;p&#46;png&#41;'
+    """
+    escaped = str(text).replace("&", "&#38;").translate(_MARKUP)
+    return _AUTOLINK.sub("\u2060", escaped).replace("\r\n", "<br>").replace("\r", "<br>").replace("\n", "<br>")
+
+
 def highlight(text: str, spans) -> str:
+    """The passage with its matched spans in <mark>, everything else inert."""
     out, pos = [], 0
     for a, b in spans:
-        out.append(html.escape(text[pos:a]))
-        out.append(f"<mark>{html.escape(text[a:b])}</mark>")
+        out.append(inert(text[pos:a]))
+        out.append(f"<mark>{inert(text[a:b])}</mark>")
         pos = b
-    out.append(html.escape(text[pos:]))
-    return "".join(out).replace("\n", "<br>")
+    out.append(inert(text[pos:]))
+    return "".join(out)
 
 
 def figures_of(eng: Engine, passage_ids: list[str]) -> dict[str, list]:
@@ -69,12 +96,13 @@ def figures_of(eng: Engine, passage_ids: list[str]) -> dict[str, list]:
 
 
 def figure_text(m) -> str:
+    """One figure for a caption, inert (its raw text comes from the report)."""
     if m.masked:
-        return f"{m.indicator or '?'} {m.raw}（遮盖）"
+        return inert(f"{m.indicator or '?'} {m.raw}") + "（遮盖）"
     if m.value is None:
-        return f"{m.indicator or '?'} {m.raw}"
+        return inert(f"{m.indicator or '?'} {m.raw}")
     mark = "（存疑）" if m.suspect else ""
-    return f"{m.indicator or '?'} {m.qualifier}{m.value:g}{m.unit}{mark}"
+    return inert(f"{m.indicator or '?'} {m.qualifier}{m.value:g}{m.unit}") + mark
 
 
 def theme_names(eng: Engine) -> list[str]:
@@ -101,20 +129,21 @@ def open_report(doc_id: str, passage_id: str) -> None:
 
 def show_hit(eng: Engine, hit, n: int, figs: list, similar: bool = True) -> None:
     with st.container(border=True):
-        st.markdown(f"**{n}. {html.escape(hit.title)}** · {hit.region or '地区不详'} · "
-                    f"{'、'.join(map(str, hit.years)) or '年份不详'} · 得分 {hit.score:.4f}")
-        st.caption(f"{hit.heading or '（无标题）'} ｜ {hit.source} @{hit.char_start}-{hit.char_end} ｜ {hit.passage_id}")
+        st.markdown(f"**{n}. {inert(hit.title)}** · {inert(hit.region or '地区不详')} · "
+                    f"{'、'.join(map(str, hit.years)) or '年份不详'} · 得分 {hit.score:.4f}", unsafe_allow_html=True)
+        st.caption(f"{inert(hit.heading or '（无标题）')} ｜ {inert(hit.source)} @{hit.char_start}-{hit.char_end} ｜ "
+                   f"{inert(hit.passage_id)}", unsafe_allow_html=True)
         st.markdown(highlight(hit.text, hit.spans), unsafe_allow_html=True)
         if hit.themes:
             st.markdown(" ".join(f"`{t}`" for t in hit.themes))
         if figs:
-            st.caption("数据：" + "；".join(figure_text(m) for m in figs[:8]))
+            st.caption("数据：" + "；".join(figure_text(m) for m in figs[:8]), unsafe_allow_html=True)
         c1, c2 = st.columns(2)
         c1.button("打开报告", key=f"open_{hit.passage_id}_{n}", on_click=open_report, args=(hit.doc_id, hit.passage_id))
         if similar and c2.toggle("其他地区的类似做法", key=f"sim_{hit.passage_id}_{n}"):
             for i, other in enumerate(eng.similar(hit.passage_id, top_k=3), 1):
-                st.markdown(f"- **{html.escape(other.region or '地区不详')}** {html.escape(other.title)}："
-                            f"{html.escape(other.text[:120])}…")
+                st.markdown(f"- **{inert(other.region or '地区不详')}** {inert(other.title)}："
+                            f"{inert(other.text[:120])}…", unsafe_allow_html=True)
 
 
 def page_search(eng: Engine) -> None:
@@ -149,9 +178,10 @@ def page_reports(eng: Engine) -> None:
     chosen = st.selectbox("阅读报告", ids, index=ids.index(current) if current in ids else 0, key="r_doc",
                           format_func=lambda i: next(f"{d.title}（{d.region or '地区不详'}）" for d in docs if d.doc_id == i))
     doc = eng.store.document(chosen).to_dict()
-    st.subheader(doc["title"])
-    st.caption(f"{doc['source']} ｜ {'、'.join(doc['doc_types'])} ｜ {doc['region'] or '地区不详'} ｜ "
-               f"{'、'.join(map(str, doc['years'])) or '年份不详'} ｜ {doc['issuer'] or ''}")
+    st.subheader(inert(doc["title"]), anchor=False)
+    st.caption(f"{inert(doc['source'])} ｜ {'、'.join(doc['doc_types'])} ｜ {inert(doc['region'] or '地区不详')} ｜ "
+               f"{'、'.join(map(str, doc['years'])) or '年份不详'} ｜ {inert(doc['issuer'] or '')}",
+               unsafe_allow_html=True)
     if doc["themes"]:
         st.markdown(" ".join(f"`{t}`" for t in doc["themes"]))
     left, right = st.columns([1, 2])
@@ -161,7 +191,7 @@ def page_reports(eng: Engine) -> None:
             section_themes = {t for p in doc["passages"] if p["heading_path"][-1:] == [s["marker"] + s["title"]]
                               for t in p["themes"]}
             tags = f" `{'` `'.join(sorted(section_themes))}`" if section_themes else ""
-            st.markdown(f"{'　' * s['level']}{html.escape(s['marker'] + s['title'])}{tags}")
+            st.markdown(f"{'　' * s['level']}{inert(s['marker'] + s['title'])}{tags}", unsafe_allow_html=True)
         if doc["metrics"]:
             st.markdown("**数据**")
             st.dataframe([{"指标": m["indicator"], "数值": m["value"], "单位": m["unit"], "原文": m["raw"],
@@ -173,9 +203,8 @@ def page_reports(eng: Engine) -> None:
         else:
             focus = st.session_state.get("passage")
             for p in doc["passages"]:
-                text = html.escape(p["text"]).replace("\n", "<br>")
                 style = "background:#fff3bf;" if p["passage_id"] == focus else ""
-                st.markdown(f"<div style='{style}'><small>{html.escape(p['heading'])}</small><br>{text}</div>",
+                st.markdown(f"<div style='{style}'><small>{inert(p['heading'])}</small><br>{inert(p['text'])}</div>",
                             unsafe_allow_html=True)
 
 
@@ -198,13 +227,14 @@ def page_compare(eng: Engine) -> None:
         cols = st.columns(3)
         for col, row in zip(cols, rows[start : start + 3]):
             with col.container(border=True):
-                st.markdown(f"**{row['region'] or '地区不详'}**")
-                st.caption(f"{row['title']} ｜ {'、'.join(map(str, row['years'])) or '年份不详'}")
+                st.markdown(f"**{inert(row['region'] or '地区不详')}**", unsafe_allow_html=True)
+                st.caption(f"{inert(row['title'])} ｜ {'、'.join(map(str, row['years'])) or '年份不详'}",
+                           unsafe_allow_html=True)
                 for p in row["passages"]:
                     st.markdown(highlight(p["text"][:300], [s for s in p["spans"] if s[1] <= 300]), unsafe_allow_html=True)
                     figs = figures[p["passage_id"]]
                     if figs:
-                        st.caption("数据：" + "；".join(figure_text(m) for m in figs[:5]))
+                        st.caption("数据：" + "；".join(figure_text(m) for m in figs[:5]), unsafe_allow_html=True)
 
 
 def page_themes(eng: Engine) -> None:
@@ -277,46 +307,104 @@ def safe_name(name: str) -> str:
     return f"{stem[:80]}{suffix}"
 
 
-def save_uploads(root: Path, files) -> list[Path]:
+def upload_limit() -> int:
+    """How many files one upload may hold: MAX_UPLOAD_FILES, or EDUREPORTS_MAX_UPLOAD_FILES when set."""
+    raw = os.environ.get(MAX_UPLOAD_FILES_ENV, "").strip()
+    if not raw:
+        return MAX_UPLOAD_FILES
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"环境变量 {MAX_UPLOAD_FILES_ENV} 的值 '{raw}' 不是正整数；"
+                         f"请设为正整数（默认 {MAX_UPLOAD_FILES}），或删除该变量")
+    return int(raw)
+
+
+def stored_name(name: str, data: bytes) -> str:
+    """The cleaned name plus a short content hash: two uploads share a stored name only if they share bytes.
+
+    Cleaning alone let 报告?.txt and 报告*.txt (or 工作总结.txt from two folders) land on one
+    file, so the second upload replaced the first one's report.
+    """
+    clean = Path(safe_name(name))
+    return f"{clean.stem}_{hashlib.sha256(data).hexdigest()[:8]}{clean.suffix}"
+
+
+def save_uploads(root: Path, files, limits: Limits) -> tuple[list[Path], list[str], int, int]:
+    """Store each upload under its own name; returns (paths, notices, files refused, repeats in this upload)."""
     folder = (root / "uploads").resolve()
     folder.mkdir(parents=True, exist_ok=True)
-    saved = []
+    saved: list[Path] = []
+    notices: list[str] = []
+    refused = repeats = 0
     for f in files:
-        path = (folder / safe_name(f.name)).resolve()
-        if folder not in path.parents:
+        data = f.getvalue()
+        name = shown(Path(f.name.replace("\\", "/")).name)
+        if len(data) > limits.file_mb * MB:
+            notices.append(str(over_limit(name, "文件大小", len(data) / MB, limits.file_mb, "MB",
+                                          Limits.ENV["file_mb"])))
+            refused += 1
             continue
-        path.write_bytes(f.getvalue())
+        path = (folder / stored_name(f.name, data)).resolve()
+        if folder not in path.parents:  # pragma: no cover - safe_name leaves no path parts
+            refused += 1
+            continue
+        if path in saved:
+            notices.append(f"{name}：本次已上传过同名同内容的文件，只保存一份")
+            repeats += 1
+            continue
+        if path.exists():
+            notices.append(f"{name}：此前已上传过同名同内容的文件，只保存一份")
+        else:
+            clean = Path(safe_name(f.name))
+            pattern = re.compile(re.escape(clean.stem) + r"_[0-9a-f]{8}" + re.escape(clean.suffix))
+            if any(pattern.fullmatch(other.name) for other in folder.iterdir()):
+                notices.append(f"{name}：已有同名（{clean.name}）但内容不同的文件，另存为 {path.name}")
+            path.write_bytes(data)
         saved.append(path)
-    return saved
+    return saved, notices, refused, repeats
 
 
-def run_ingest(eng: Engine, paths: list[str]) -> None:
+def run_ingest(eng: Engine, paths: list[str], received: int | None = None, notices: tuple[str, ...] = (),
+               refused: int = 0, repeats: int = 0) -> None:
+    """Ingest files and say truthfully what became of each: counts that add up to what was received."""
     bar = st.progress(0.0, text="导入中…")
-    files = []
 
     def progress(items):
         items = list(items)
         for i, item in enumerate(items, 1):
-            files.append(item)
             bar.progress(i / max(1, len(items)), text=f"导入 {Path(item[1]).name}（{i}/{len(items)}）")
             yield item
 
-    summary = eng.ingest(paths, index=False, progress=progress)
+    summary = eng.ingest(paths, index=False, progress=progress) if paths else None
     bar.progress(1.0, text="建立索引…")
-    eng.sync()
+    if summary is not None:
+        eng.sync()
     bar.empty()
-    st.success(f"导入完成：{summary.count('added', 'updated')} 个文件，{summary.reports} 篇报告，{summary.passages} 个段落")
-    for r in summary.results:
+    results = summary.results if summary is not None else []
+    changed = sum(1 for r in results if r.status in ("added", "updated"))
+    known = sum(1 for r in results if r.status in ("unchanged", "duplicate")) + repeats
+    skipped = sum(1 for r in results if r.status == "skipped") + refused
+    received_text = f"收到 {received} 个文件，" if received is not None else ""
+    st.success(f"导入完成：{received_text}新增或更新 {changed} 个，已在库中 {known} 个，未导入 {skipped} 个；"
+               f"写入 {summary.reports if summary else 0} 篇报告、{summary.passages if summary else 0} 个段落")
+    for notice in notices:
+        st.warning(inert(notice))
+    for r in results:
         if r.reason:
-            st.warning(f"{Path(r.source).name}：{r.reason}")
+            st.warning(inert(r.reason if r.reason.startswith(r.source) else f"{Path(r.source).name}：{r.reason}"))
 
 
 def page_import(eng: Engine, root: Path) -> None:
     st.header("导入")
-    files = st.file_uploader("上传报告（.txt .md .docx .pdf .html）", type=UPLOAD_TYPES, accept_multiple_files=True,
-                             key="upload")
+    limits = Limits.from_env()
+    most = upload_limit()
+    files = st.file_uploader(f"上传报告（.txt .md .docx .pdf .html；每次至多 {most} 个文件，每个不超过 "
+                             f"{limits.file_mb:g} MB）", type=UPLOAD_TYPES, accept_multiple_files=True, key="upload")
     if files and st.button("导入上传的文件", key="do_upload", type="primary"):
-        run_ingest(eng, [str(p) for p in save_uploads(root, files)])
+        if len(files) > most:
+            st.error(inert(str(over_limit("本次上传", "文件数", len(files), most, "个", MAX_UPLOAD_FILES_ENV))))
+            return
+        paths, notices, refused, repeats = save_uploads(root, files, limits)
+        run_ingest(eng, [str(p) for p in paths], len(files), tuple(notices), refused, repeats)
 
 
 def first_start(eng: Engine) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 
 import pytest
-from conftest import ROOT, make_docx
+from conftest import REPORT_TEXT, ROOT, make_docx
 from streamlit.testing.v1 import AppTest
 
 APP = str(ROOT / "app.py")
@@ -149,3 +151,98 @@ def test_year_box_takes_the_one_grammar_and_explains_a_reversed_range(app):
     assert not app.warning and "得分" in _texts(app)
     app.text_input(key="s_year").input("2017-2016").run()
     assert [w.value for w in app.warning] == ["年份范围 2017-2016 起止颠倒，请写成 2016-2017"]
+
+
+def _upload(at: AppTest, files: list[tuple[str, bytes]]) -> AppTest:
+    _page(at, "导入")
+    uploader = at.file_uploader(key="upload")
+    for name, content in files:
+        uploader.upload(name, content, "text/plain")
+    at.run()
+    at.button(key="do_upload").click().run()
+    assert not at.exception
+    return at
+
+
+def _shown(body: str) -> str:
+    """What the reader sees of a Markdown body: character references decoded, word joiners dropped."""
+    return html.unescape(body).replace("\u2060", "")
+
+
+MARKUP = "**粗体** $x^2$ [链接](http://example.invalid) ![](http://example.invalid/p.png)"
+
+
+def test_report_text_is_shown_as_text_with_the_highlight_kept(app):
+    title, heading = "示范区2023年**粗体**教育工作总结$x^2$", "一、推进[链接](http://example.invalid)智慧校园"
+    report = (f"{title}\n{heading}\n"
+              f"全区推进智慧校园建设，重点任务{MARKUP}已经完成。各校配齐多媒体教室，"
+              "教师信息化培训覆盖率达到百分之九十，数字资源平台访问量明显增长。\n")
+    _upload(app, [("智慧校园.txt", report.encode("utf-8"))])
+    assert any("导入完成" in s.value for s in app.success)
+    _page(app, "检索")
+    app.text_input(key="q").input("智慧校园建设").run()
+    bodies = [m.value for m in app.markdown] + [c.value for c in app.caption]
+    for body in bodies:  # no Markdown, LaTeX, link, image or HTML syntax left live in any body
+        assert not re.search(r"\*\*粗体|\$x|\]\(|!\[|https?://|<img|<a ", body), body
+    # ... yet the reader sees the text as written, and the highlight is kept
+    header = next(_shown(m.value) for m in app.markdown if "得分" in m.value and "示范区" in _shown(m.value))
+    assert header.startswith(f"**1. {title}** · ")
+    assert any(_shown(c.value).startswith(f"{heading} ｜ ") for c in app.caption)
+    passage = next(_shown(m.value) for m in app.markdown if MARKUP in _shown(m.value))
+    assert "<mark>智慧校园建设</mark>" in passage
+    app.button(key=next(b.key for b in app.button if b.label == "打开报告")).click().run()
+    reading = [s.value for s in app.subheader] + [m.value for m in app.markdown] + [c.value for c in app.caption]
+    assert [_shown(s.value) for s in app.subheader] == [title]
+    assert any(heading in _shown(b) for b in reading) and any(MARKUP in _shown(b) for b in reading)
+    for body in reading:
+        assert not re.search(r"\*\*粗体|\$x|\]\(|!\[|https?://|<img|<a ", body), body
+
+
+def _report(place: str, practice: str) -> bytes:
+    return (f"{place}2023年教育工作总结\n一、主要工作\n"
+            f"{place}今年全面推进{practice}，覆盖全部中小学，家长和学生反映良好，相关经验在全市推广。"
+            f"下一步将继续深化{practice}，完善考核评价办法。\n").encode("utf-8")
+
+
+def test_uploads_with_one_cleaned_name_are_all_kept_and_searchable(app, indexed_copy):
+    files = [("甲/工作总结.txt", _report("东城区", "午餐陪餐制度")),
+             ("乙/工作总结.txt", _report("西城区", "书法进课堂")),
+             ("报告?.txt", _report("南湖区", "校园足球联赛")),
+             ("报告*.txt", _report("北塘区", "劳动实践基地")),
+             ("丙/工作总结.txt", _report("东城区", "午餐陪餐制度"))]
+    _upload(app, files)
+    assert len(list((indexed_copy / "uploads").iterdir())) == 4
+    [success] = [s.value for s in app.success]
+    assert re.fullmatch(r"导入完成：收到 5 个文件，新增或更新 4 个，已在库中 1 个，未导入 0 个；"
+                        r"写入 4 篇报告、\d+ 个段落", success), success
+    warnings = [_shown(w.value) for w in app.warning]
+    assert re.fullmatch(r"工作总结.txt：已有同名（工作总结.txt）但内容不同的文件，另存为 工作总结_[0-9a-f]{8}.txt",
+                        warnings[0]), warnings
+    assert re.fullmatch(r"报告\*.txt：已有同名（报告.txt）但内容不同的文件，另存为 报告_[0-9a-f]{8}.txt",
+                        warnings[1]), warnings
+    assert warnings[2] == "工作总结.txt：本次已上传过同名同内容的文件，只保存一份"
+    for practice in ("午餐陪餐制度", "书法进课堂", "校园足球联赛", "劳动实践基地"):
+        _page(app, "检索")
+        app.text_input(key="q").input(practice).run()
+        assert practice in _shown(_texts(app)).replace("<mark>", "").replace("</mark>", ""), practice
+    _upload(app, [("工作总结.txt", _report("西城区", "书法进课堂"))])
+    assert [_shown(w.value) for w in app.warning] == ["工作总结.txt：此前已上传过同名同内容的文件，只保存一份"]
+    assert len(list((indexed_copy / "uploads").iterdir())) == 4
+
+
+def test_an_upload_over_the_file_count_is_refused_whole(app, indexed_copy, monkeypatch):
+    monkeypatch.setenv("EDUREPORTS_MAX_UPLOAD_FILES", "2")
+    _upload(app, [(f"报告{i}.txt", _report(f"第{i}区", "课后服务")) for i in range(3)])
+    assert [_shown(e.value) for e in app.error] == [
+        "本次上传：文件数 3 个 超过上限 2 个；如确需导入，请设置环境变量 EDUREPORTS_MAX_UPLOAD_FILES=5"]
+    assert not app.success and not (indexed_copy / "uploads").exists()
+
+
+def test_a_file_over_the_size_limit_is_refused_and_the_others_imported(app, indexed_copy, monkeypatch):
+    monkeypatch.setenv("EDUREPORTS_MAX_FILE_MB", "0.001")  # 1,048 bytes
+    assert len(REPORT_TEXT.encode("utf-8")) < 1048
+    _upload(app, [("大.txt", b"x" * 3000), ("小.txt", REPORT_TEXT.encode("utf-8"))])
+    assert [_shown(w.value) for w in app.warning] == [
+        "大.txt：文件大小 0.0029 MB 超过上限 0.001 MB；如确需导入，请设置环境变量 EDUREPORTS_MAX_FILE_MB=0.005"]
+    assert app.success[0].value.startswith("导入完成：收到 2 个文件，新增或更新 1 个，已在库中 0 个，未导入 1 个；")
+    assert [p.name.split("_")[0] for p in (indexed_copy / "uploads").iterdir()] == ["小"]
