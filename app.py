@@ -19,6 +19,7 @@ from edureports.settings import data_dir
 from index.export import to_csv, to_xlsx
 from index.filters import FilterError, Filters
 from index.search import Engine, SearchError
+from ingest.errors import BadSetting
 from ingest.files import MB, Limits, over_limit, shown
 from ingest.types import Role
 
@@ -313,7 +314,7 @@ def upload_limit() -> int:
     if not raw:
         return MAX_UPLOAD_FILES
     if not raw.isdigit() or int(raw) < 1:
-        raise ValueError(f"环境变量 {MAX_UPLOAD_FILES_ENV} 的值 '{raw}' 不是正整数；"
+        raise BadSetting(f"环境变量 {MAX_UPLOAD_FILES_ENV} 的值 '{raw}' 不是正整数；"
                          f"请设为正整数（默认 {MAX_UPLOAD_FILES}），或删除该变量")
     return int(raw)
 
@@ -395,8 +396,11 @@ def run_ingest(eng: Engine, paths: list[str], received: int | None = None, notic
 
 def page_import(eng: Engine, root: Path) -> None:
     st.header("导入")
-    limits = Limits.from_env()
-    most = upload_limit()
+    try:
+        limits, most = Limits.from_env(), upload_limit()
+    except BadSetting as exc:
+        st.error(inert(str(exc)))
+        return
     files = st.file_uploader(f"上传报告（.txt .md .docx .pdf .html；每次至多 {most} 个文件，每个不超过 "
                              f"{limits.file_mb:g} MB）", type=UPLOAD_TYPES, accept_multiple_files=True, key="upload")
     if files and st.button("导入上传的文件", key="do_upload", type="primary"):

@@ -238,6 +238,13 @@ def test_an_upload_over_the_file_count_is_refused_whole(app, indexed_copy, monke
     assert not app.success and not (indexed_copy / "uploads").exists()
 
 
+def test_a_bad_upload_limit_setting_is_one_line(app, monkeypatch):
+    monkeypatch.setenv("EDUREPORTS_MAX_UPLOAD_FILES", "很多")
+    app.sidebar.radio(key="page").set_value("导入").run()
+    assert [_shown(e.value) for e in app.error] == [
+        "环境变量 EDUREPORTS_MAX_UPLOAD_FILES 的值 '很多' 不是正整数；请设为正整数（默认 50），或删除该变量"]
+
+
 def test_a_file_over_the_size_limit_is_refused_and_the_others_imported(app, indexed_copy, monkeypatch):
     monkeypatch.setenv("EDUREPORTS_MAX_FILE_MB", "0.001")  # 1,048 bytes
     assert len(REPORT_TEXT.encode("utf-8")) < 1048
