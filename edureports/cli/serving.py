@@ -26,19 +26,39 @@ def app(port, host, data) -> None:
     示例：
       edureports app --data ./data --port 8501
     """
+    import math
     import os
+    import signal
     import subprocess
+
+    from ingest.errors import IngestError
+    from ingest.files import Limits
 
     script = Path(__file__).resolve().parent.parent.parent / "app.py"
     if not script.exists():
         raise CLIError(f"程序包旁边没有 app.py（{script}）；请从源码目录用 pip install -e . 安装")
+    try:
+        upload_mb = max(1, math.ceil(Limits.from_env().file_mb))  # Streamlit's own cap matches ours
+    except IngestError as exc:
+        raise CLIError(str(exc)) from None
     env = {**os.environ, "EDUREPORTS_DATA": str(Path(data).resolve())}
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-               "--server.address", host, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+               "--server.address", host, "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--server.maxUploadSize", str(upload_mb)]
     click.echo(f"已在 http://{host}:{port} 提供服务（Ctrl-C 停止）", err=True)
+    server = subprocess.Popen(command, env=env)
+
+    def stop(signum, _frame):  # a service manager's SIGTERM must stop Streamlit too, not orphan it
+        server.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, stop)
     try:
-        sys.exit(subprocess.call(command, env=env))
-    except KeyboardInterrupt:
+        sys.exit(server.wait())
+    except KeyboardInterrupt:  # the terminal's Ctrl-C reached Streamlit as well
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
         sys.exit(130)
 
 

@@ -1,0 +1,74 @@
+"""`edureports app` as a service manager runs it: local only, our upload cap, stopped by SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _children(pid: int) -> list[int]:
+    """Process ids whose parent is `pid` (read from /proc, Linux only)."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    if int(fh.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        out.append(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads child processes from /proc (Linux)")
+def test_app_listens_locally_with_our_upload_cap_and_stops_on_sigterm(tmp_path):
+    port = _free_port()
+    env = {**os.environ, "EDUREPORTS_MAX_FILE_MB": "7"}
+    cli = subprocess.Popen([sys.executable, "-m", "edureports.cli", "app", "--port", str(port),
+                            "--data", str(tmp_path / "data")],
+                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            try:
+                if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).status == 200:
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("the app did not start")
+        (server,) = _children(cli.pid)
+        with open(f"/proc/{server}/cmdline") as fh:
+            argv = fh.read().split("\0")
+        assert argv[argv.index("--server.address") + 1] == "127.0.0.1"
+        assert argv[argv.index("--server.maxUploadSize") + 1] == "7"
+        cli.send_signal(signal.SIGTERM)
+        cli.wait(timeout=30)  # edureports app itself ends (TimeoutExpired fails the test)
+        deadline = time.time() + 20
+        while _alive(server) and time.time() < deadline:
+            time.sleep(0.2)
+        assert not _alive(server), "Streamlit kept serving after edureports app was stopped"
+    finally:
+        if cli.poll() is None:
+            cli.kill()
