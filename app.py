@@ -423,7 +423,7 @@ def main() -> None:
     try:
         eng = engine(str(root))
     except Exception as exc:  # noqa: BLE001 - any failure to open the data dir is shown, not raised
-        st.error(f"无法打开数据目录 {root}：{exc}")
+        st.error(inert(f"无法打开数据目录 {root}：{exc}"))
         return
     st.sidebar.title("教育工作报告")
     st.sidebar.caption(f"数据目录：{root}")
@@ -435,9 +435,9 @@ def main() -> None:
         {"检索": page_search, "报告": page_reports, "对比": page_compare, "主题": page_themes,
          "指标": page_metrics, "导入": lambda e: page_import(e, root)}[page](eng)
     except (SearchError, FilterError) as exc:
-        st.warning(str(exc))
+        st.warning(inert(str(exc)))  # messages echo what was typed: shown as text
     except Exception as exc:  # noqa: BLE001 - the page shows a message, never a traceback
-        st.error(f"出错了：{type(exc).__name__}: {exc}")
+        st.error(inert(f"出错了：{exc}"))
 
 
 main()

@@ -58,7 +58,7 @@ class Engine:
         self.dir = self.store.dir / INDEX_DIR
         config = self.store.config()
         built = config.get("encoder")
-        if built and not isinstance(built, dict) or built and "name" not in built:
+        if built and (not isinstance(built, dict) or not {"name", "dim"} <= built.keys()):
             raise IndexFileError("config.json 中的索引记录已损坏；请运行 edureports reindex 重建索引")
         if built and model and canonical_name(model) != built["name"]:
             raise EncoderMismatch(

@@ -108,6 +108,9 @@ class TantivyRetriever:
     def save(self) -> None:
         """Commit, then write the id list; the index folder is tantivy's own, crash-safe by commit."""
         if self._writer is not None:
+            # The side id list goes first: a crash between the commit and the new
+            # list must make the next open read the ids from the index itself.
+            (self.folder / "ids.npy").unlink(missing_ok=True)
             self._writer.commit()
             self._writer.wait_merging_threads()
             self._writer = None

@@ -71,6 +71,8 @@ def _sync(engine, resume: str, rebuild: bool = False, model: str | None = None, 
         outgrown = engine.outgrown()
     except (EmbedderError, SearchError) as exc:
         raise CLIError(str(exc)) from None
+    except (OSError, RuntimeError, ValueError) as exc:  # disk full, faiss, a tantivy writer lock held elsewhere
+        raise CLIError(f"索引写入失败（{exc}）；处理后重新运行 {resume}") from None
     except KeyboardInterrupt:
         # A rebuild works beside the old index and starts afresh: the old one is untouched.
         click.echo(f"已中断：原索引未改动，仍可检索；重新运行 {resume} 重建" if rebuild
