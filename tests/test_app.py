@@ -150,7 +150,7 @@ def test_year_box_takes_the_one_grammar_and_explains_a_reversed_range(app):
     app.text_input(key="s_year").input("2016年至2017年").run()
     assert not app.warning and "得分" in _texts(app)
     app.text_input(key="s_year").input("2017-2016").run()
-    assert [w.value for w in app.warning] == ["年份范围 2017-2016 起止颠倒，请写成 2016-2017"]
+    assert [html.unescape(w.value) for w in app.warning] == ["年份范围 2017-2016 起止颠倒，请写成 2016-2017"]
 
 
 def _upload(at: AppTest, files: list[tuple[str, bytes]]) -> AppTest:
