@@ -290,7 +290,15 @@ def test_app_listens_on_this_machine_only_unless_told(cli, data_dir, monkeypatch
     import subprocess
 
     seen = []
-    monkeypatch.setattr(subprocess, "call", lambda command, env: seen.append(command) or 0)
+
+    class Server:  # stands in for Streamlit: records its command line and exits at once
+        def __init__(self, command, env):
+            seen.append(command)
+
+        def wait(self, timeout=None):
+            return 0
+
+    monkeypatch.setattr(subprocess, "Popen", Server)
     result = cli("app", "--port", "8612", "--data", str(data_dir))
     assert result.exit_code == 0 and result.stderr == "已在 http://127.0.0.1:8612 提供服务（Ctrl-C 停止）\n"
     assert seen[0][seen[0].index("--server.address") + 1] == "127.0.0.1"

@@ -51,7 +51,7 @@ def app(port, host, data) -> None:
     def stop(signum, _frame):  # a service manager's SIGTERM must stop Streamlit too, not orphan it
         server.send_signal(signum)
 
-    signal.signal(signal.SIGTERM, stop)
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
         sys.exit(server.wait())
     except KeyboardInterrupt:  # the terminal's Ctrl-C reached Streamlit as well
@@ -60,6 +60,8 @@ def app(port, host, data) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
         sys.exit(130)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @main.command("download-model")
