@@ -36,7 +36,7 @@ _CLOSED = [
     r"侵删",
     r"不代表本站(?:的)?观点(?:和立场)?",
     r"转载请(?:保留|注明)[^，。！？；]{0,20}",
-    r"欢迎(?:大家|您)?(?:阅读|借鉴|参考|下载|收藏|分享|访问|浏览|转发|来到)(?:与参考|和参考|与借鉴)?",
+    r"欢迎(?:大家|您)?(?:阅读|借鉴|参考|下载|收藏|分享|访问|浏览|转发)(?:与参考|和参考|与借鉴)?",
     r"希望(?:本文|这些|以上|上述)?(?:内容|范文)?(?:对|能|可以|能够|会)?(?:对|给|为|帮助|帮到)?(?:大家|您|你|各位)[^，。！？]{0,16}?(?:帮助|参考|借鉴|有用|启发|作用|灵感|价值)",
     rf"(?:如果)?喜欢(?:就|的话)[^，。！？\s]{{0,4}}{_ACT}[^，。！？\s]{{0,8}}",
     r"(?:点击|立即|免费|马上)(?:下载|阅读|查看|获取)[^，。！？]{0,8}",
@@ -47,7 +47,7 @@ _CLOSED = [
     r"(?:免费)?预览(?:阅读)?已?结束", r"(?:已|到这儿已)?超出(?:免费)?预览(?:范围)?",
     r"[(（]未完[)）]|未完(?=[，,])", r"[(（]?本页(?:已|到此)?完[)）]?",
     # A table of contents run into one line: 目录一、总体要求1二、重点任务2（一）…4
-    rf"目\s*录\s*[:：]?(?:\s*{_TOC_ENTRY}){{2,}}", r"(?:怎么|如何|怎样)写(?:好)?(?=[\sA-Za-z\d]|$)", r"当前显示\d+字", r"节选[:：]", r"[(（]\s*共\s*\d+\s*页\s*[)）]", r"需(?:要)?登录",
+    rf"目\s*录\s*[:：]?(?:\s*{_TOC_ENTRY}){{2,}}", r"(?:怎么|如何|怎样)写(?:好)?(?=[\sA-Za-z\d]|$)", r"当前显示\d+字", r"[(（]\s*共\s*\d+\s*页\s*[)）]", r"需(?:要)?登录",
     r"请?(?:查看|参阅|阅读)(?:下方|上方|下面|文末)的?(?:说明|提示|按钮|链接)",
     # How much of the document the page shows: 全文共6页, 本页显示1904字, 已浏览2页, 剩余3页待读
     r"(?:本|该)?(?:全文|文|页|篇|文档|资料|书)(?:总)?(?:共|显示|约|仅显示)?\s*\d+\s*(?:页|字)",
@@ -61,7 +61,7 @@ _CLOSED = [
     r"(?:精选优质文档|优质文档)[-—]*", r"倾情(?:为你|为您)?奉上", r"(?:微信)?扫一扫[^，。！？]{0,16}",
     r"官方(?:抖音|快手|微信|视频)号[^，。！？；\s]*",
     # An app pushing itself: 打开某某新闻 查看精彩图片, 下载APP阅读全文
-    r"打开[^，。！？\s]{0,6}(?:新闻|APP|App|app|客户端|小程序)\s*(?:查看|阅读|观看)[^，。！？\s]{0,6}", r"(?:下载|打开)\s*(?:APP|App|app|客户端)[^，。！？\s]{0,8}",
+    r"打开[^，。！？\s]{0,6}(?:新闻|APP|App|app|客户端|小程序)\s*(?:查看|阅读|观看)(?:精彩|全文|更多|原文|高清)[^，。！？\s]{0,6}", r"(?:下载|打开)\s*(?:APP|App|app|客户端)[^，。！？\s]{0,8}",
     # Bracketed tags a site puts before a title or a teaser: 【精选推荐】 【阅读指引】
     r"【[^】\d一二三四五六七八九十]{0,8}(?:推荐|精选|热门|指引|导读|提示|下载|必备|优选|荐|精品|原创|最新)[^】\d一二三四五六七八九十]{0,6}】",
     r"[(（【\[]\s*(?:精选|通用|优秀|热门|推荐|模板|精品|最新|汇编|合集)?\s*\d{1,3}\s*篇\s*(?:精选|通用|范文|汇编|合集)?[)）】\]]",
@@ -71,16 +71,17 @@ _CLOSED = [
 # The site's own voice: the whole sentence is site speech ('下面是小编为大家整理的…，供大家参考。').
 _SPEAKER = [
     r"小编", r"网友[^，。！？]{0,4}?(?:投稿|上传|分享|整理|搜集|收集|为您|为你)", r"整理不易",
-    r"为(?:大家|您|你|各位)(?:精心|特意|特别)?(?:整理|收集|搜集|准备|推荐|分享|带来|提供|奉上|精选|汇编)",
+    r"为(?:大家|您|你|各位)(?:精心|特意|特别)?(?:整理|收集|搜集|奉上|精选|汇编)",
     r"(?:特意|特地|精心)为(?:您|你)", r"写作(?:顾问|服务|平台)", r"我要投稿", r"客服老师",
-    r"(?:本|该)(?:文档|资料|文章|文)由(?:用户|网友|会员)", r"通用模板", r"使用时请", r"替换为(?:本单位|您|你|自己)",
+    r"(?:本|该)(?:文档|资料|文章|文)由(?:用户|网友|会员)", r"替换为(?:本单位|您|你|自己)",
     # Talk about the genre, addressed to someone who has to write one: 让我们一起写一份总结吧, 总结有什么要求呢？
-    r"让我们一起[^。！？]{0,12}(?:写|看看|学习一下|来看)", r"写出?(?:一份|一篇|好一份|好一篇)", r"写写|好好写", r"(?:怎样|如何|怎么)才能写",
+    r"让我们一起(?:来)?(?:写|学习一下)", r"写出?(?:一份|一篇|好一份|好一篇)",
+    r"(?:好好|来)写写?[^，。！？]{0,4}(?:总结|计划|报告|方案|心得)", r"(?:怎样|如何|怎么)才能写",
     r"(?:总结|计划|报告|方案|范文|心得)的?(?:格式|写法|要求|模板|怎么写|如何写|有什么|有哪些|该怎么|应该怎么)[^。！？]{0,10}(?:呢|吗)[？?]", r"你(?:掌握|知道|了解|会写|学会)了?吗",
 ]
 # The site's name for itself: only the clause holding it goes, since a
 # report's title or first sentence may be glued right after it.
-_NAMES = [r"本站", r"本网站", r"范文网", r"文库", r"文档网", r"文秘网", r"范文大全"]  # the clause around them goes
+_NAMES = [r"本站", r"本网站", r"范文网", r"(?<!资源)(?<!数字)(?<!图书)(?<!教学)文库", r"文档网", r"文秘网", r"范文大全"]  # the clause around them goes
 _CLOSED_RE = re.compile("|".join(f"(?:{p})" for p in _CLOSED))
 _NAME_RE = re.compile("|".join(f"(?:{p})" for p in _NAMES))
 _CLAUSE_END = "，,；;：:/|｜>＞»›" + "。！？!?"
@@ -122,10 +123,13 @@ _CLOSERS = "-—–~～=*】]）)"
 _LEAD_IN = re.compile(r"(?:下面|以下|接下来|这里|这)(?:是|为|就是|就)|下面|以下|接下来|(?:导语|前言|引言|提示)[:：]|【[^】]{0,6}】")
 
 
+SCOPE = 300  # site speech reaches at most this far from its cue; report sentences are rarely longer
+
+
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence around a speaker; it starts at a lead-in when report text precedes it."""
-    a = start
-    while a > 0 and text[a - 1] not in _SENTENCE_END:
+    a, stop = start, max(0, start - SCOPE)  # a line with no sentence end must not make this quadratic
+    while a > stop and text[a - 1] not in _SENTENCE_END:
         a -= 1
     # Inside brackets ('…政策，（更多内容请关注本站公众号）确保…'), the brackets are the scope.
     for opener, closer in (("（", "）"), ("(", ")"), ("【", "】"), ("[", "]")):
@@ -135,19 +139,19 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
                 return o, c + 1
     if lead := _LEAD_IN.search(text, a + 1, start):
         a = lead.start()  # '…工作总结下面是小编整理的…': the title before stays
-    b = end
-    while b < len(text) and text[b] not in _SENTENCE_END:
+    b, stop = end, min(len(text), end + SCOPE)
+    while b < stop and text[b] not in _SENTENCE_END:
         b += 1
     return a, min(b + 1, len(text))
 
 
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause around a site's name: between separators, brackets and spaces."""
-    a = start
-    while a > 0 and text[a - 1] not in _CLAUSE_END + " " + _OPENERS:
+    a, stop = start, max(0, start - SCOPE)
+    while a > stop and text[a - 1] not in _CLAUSE_END + " " + _OPENERS:
         a -= 1
-    b = end
-    while b < len(text) and text[b] not in _CLAUSE_END + " " + _CLOSERS:
+    b, stop = end, min(len(text), end + SCOPE)
+    while b < stop and text[b] not in _CLAUSE_END + " " + _CLOSERS:
         b += 1
     return a, b
 
@@ -243,11 +247,11 @@ _SITE = re.compile(
     "|".join(
         [
             r"ICP[备证]", r"[Cc]opyright", r"©", r"版权所有", r"All [Rr]ights", r"版权(?:声明|说明|归属|争议)",
-            r"免责声明", r"侵权(?:投诉|举报)", r"举报投诉",
+            r"免责声明",
             r"上传人[:：]", r"上传者[:：]", r"上传时间[:：]", r"上传日期[:：]", r"文档编号[:：]", r"审核编辑[:：]",
-            r"网站客服", r"在线客服", r"联系客服", r"客服QQ", r"QQ[:：]?\s*\d{5,}", r"QQ群", r"会员群", r"客服[:：]\s*\d",
+            r"网站客服", r"在线客服", r"联系客服", r"客服QQ", r"QQ[:：]?\s*\d{5,}", r"QQ群[:：]?\s*\d{5,}", r"会员群", r"客服[:：]\s*\d",
             r"转载请(保留|注明)", r"链接地址[:：]", r"原文(链接|地址)[:：]", r"本文(链接|地址)[:：]",
-            r"为你整理", r"由会员分享", r"的会员“", r"推荐度[:：]", r"加入我们", r"免费入口",
+            r"为你整理", r"由会员分享", r"的会员“", r"推荐度[:：]", r"免费入口",
             r"下载该", r"下载Word", r"下载文档", r"立即下载", r"免费下载", r"点击下载", r"下载本文",
             r"收藏本文", r"下载收益", r"放心下载", r"下载前请", r"下载后(无|即|可)", r"VIP(?:文档|会员|专享|专免)",
             r"全部预览完了", r"预览时可能", r"展开阅读全文", r"可在线阅读", r"可阅读全部", r"本文档共\d+页",
@@ -266,7 +270,7 @@ _UI_WORDS = (
     "上一篇|下一篇|猜你喜欢|相关资源|相关搜索|相关文档|相关推荐|相关阅读|延伸阅读|热门推荐|阅读模式|"
     "你可能关注的文档|推荐专题|最近更新|资源描述|温馨提示|网站客服|在线客服|编辑推荐|星级推荐|海报|"
     "问题咨询|投诉建议|常见帮助|QQ|微信|扫一扫|手机版|登录|注册|会员|VIP|充值|客服|我要投稿|投稿|正文|"
-    "字号|大|中|小|默认|护眼|恢复窄屏|打印本页|打印此页|打印本文|关闭窗口|关闭本页|返回顶部|返回首页|返回列表|"
+    "字号|大\\s*中\\s*小|默认|护眼|恢复窄屏|打印本页|打印此页|打印本文|关闭窗口|关闭本页|返回顶部|返回首页|返回列表|"
     "【打印】|【关闭】|【打印此页】|【关闭窗口】|【返回顶部】"
 )
 _UI_ONLY = re.compile(rf"^(?:(?:{_UI_WORDS})[\s:：|/]*)+$")

@@ -78,11 +78,19 @@ def split_markup(line: str) -> list[str]:
     return [piece for piece in pieces if piece] or [""]
 
 
+# Scripts and forms real reports use beside Chinese: box-drawing table borders,
+# kana, Hangul and Yi (bilingual teaching in Yi areas).
+_REAL_SCRIPTS = ((0x2500, 0x257F), (0x3040, 0x30FF), (0x1100, 0x11FF), (0x3130, 0x318F), (0xAC00, 0xD7AF),
+                 (0xA000, 0xA4CF))
+
+
 def _planted(ch: str) -> bool:
     if ch in _KEEP_SYMBOLS or ord(ch) < 0x2000 or _CJK_RE.match(ch):
         return False
     if 0x3000 <= ord(ch) <= 0x303F or 0xFF00 <= ord(ch) <= 0xFFEF or 0x2000 <= ord(ch) <= 0x206F:
         return False  # CJK and general punctuation, full-width forms
+    if any(lo <= ord(ch) <= hi for lo, hi in _REAL_SCRIPTS):
+        return False
     return unicodedata.category(ch) in ("So", "Sk", "Lo", "Lm", "Mn", "Co", "Cn")
 
 
@@ -90,7 +98,7 @@ def _planted(ch: str) -> bool:
 # letterlike and number forms, circled numbers, CJK, CJK punctuation and
 # full-width forms. Only a line holding something else is looked at closely.
 _SUSPECT = re.compile(
-    r"[^\x00-\u036f\u2000-\u218f\u2460-\u24ff\u2e80-\u2fdf\u3000-\u303f\u3100-\u312f\u31c0-\u31ef"
+    r"[^\x00-\u036f\u2000-\u218f\u2460-\u24ff\u2500-\u257f\u3040-\u30ff\u1100-\u11ff\u3130-\u318f\uac00-\ud7af\ua000-\ua4cf\u2e80-\u2fdf\u3000-\u303f\u3100-\u312f\u31c0-\u31ef"
     r"\u3200-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
     + "".join(sorted(_KEEP_SYMBOLS))
     + "]"
@@ -108,7 +116,8 @@ def _drop_planted(line: str) -> str:
             if ord(ch) >= 0x1F000:
                 continue  # emoji: never report text
             prev = next((c for c in reversed(out) if not c.isspace()), "")
-            nxt = next((c for c in chars[i + 1 :] if not _planted(c) and not c.isspace()), "")
+            # Look a few characters ahead only: a long run of symbols must not make this quadratic.
+            nxt = next((c for c in chars[i + 1 : i + 9] if not _planted(c) and not c.isspace()), "")
             if (not prev or _CJK_RE.match(prev)) or (not nxt or _CJK_RE.match(nxt)):
                 continue
         out.append(ch)

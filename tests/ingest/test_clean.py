@@ -337,3 +337,21 @@ def test_a_posting_date_goes_and_the_reports_own_signature_date_stays():
 
 def test_conversion_and_spinning_damage_is_repaired():
     assert repair_damage("办好人民称心的教育，家长称心度达到98%") == "办好人民满意的教育，家长满意度达到98%"
+
+
+@pytest.mark.parametrize("sentence", [
+    "建立班级QQ群、微信群，加强家校沟通，全年开展家访活动120余次。",
+    "公布举报投诉电话，全年受理群众来信来访12件，办结率100%。",
+    "吸引更多优秀青年加入我们的教师队伍，全年新招聘教师35名，其中研究生8名。",
+    "学校坚持为大家提供优质服务，家长满意度达到98%。",
+    "实验器材使用时请注意安全，全年未发生实验安全事故，实验开出率100%。",
+    "让我们一起努力，写好教育奋进之笔，办好人民满意的教育。",
+    "组织教师写写随笔，全年收集教学反思文章300余篇，汇编成册。",
+    "打开学习强国APP查看学习积分，全体党员学习积分排名全县第一。",
+    "建成国家智慧教育平台资源文库，收录优质课例1200节，覆盖全部学科。",
+    "开展彝文ꆈꌠꁱꂷ双语教学，覆盖全县12所学校。",
+])
+def test_report_sentences_with_words_sites_also_use_are_kept(sentence):
+    lines = clean(f"2022年教育工作总结\n一年来，全县教育工作稳步推进，各项任务全面完成。\n{sentence}\n").lines
+    assert sentence in [ln.text for ln in lines]
+
