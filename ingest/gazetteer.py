@@ -48,7 +48,7 @@ class Mention:
 def _table_path() -> Path:
     spec = importlib.util.find_spec("cpca")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the gazetteer needs the package 'cpca'; install it with: pip install cpca")
+        raise RuntimeError("行政区划表需要 cpca 包；请安装：pip install cpca")
     return Path(list(spec.submodule_search_locations)[0]) / "resources" / "adcodes.csv"
 
 

@@ -32,7 +32,7 @@ def _t2s():
     try:
         import opencc
     except ImportError:  # pragma: no cover - a declared dependency
-        raise ImportError("traditional script needs OpenCC: pip install opencc") from None
+        raise ImportError("繁体转简体需要 OpenCC；请安装：pip install opencc") from None
     return opencc.OpenCC("t2s")
 
 
