@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from index import upkeep
-from index.backends import KeywordRetriever, keyword_name, keyword_retriever
+from index.backends import KeywordRetriever, catalog, keyword_name, keyword_retriever
 from index.compare import compare as compare_hits
 from index.dense import CHUNK_SLOTS, DenseRetriever, embed_text, vector_chunks  # noqa: F401 - public names
 from index.embed import Embedder, canonical_name, make_embedder
@@ -54,7 +54,7 @@ class Engine:
 
     def __init__(self, data_dir: str | Path, model: str | None = None, store: Store | None = None,
                  embedder: Embedder | None = None, keyword: str | None = None):
-        self.store = store or Store(data_dir)
+        self.store = store or catalog(data_dir)  # the catalog the settings name ($EDUREPORTS_CATALOG)
         self.dir = self.store.dir / INDEX_DIR
         config = self.store.config()
         built = config.get("encoder")
