@@ -23,7 +23,7 @@ def suggest(store: Store, top: int = 30) -> list[dict]:
         return []
     extractor = jieba.analyse.TFIDF()
     extractor.tokenizer = words._jieba()
-    extractor.postokenizer = words._pos_tagger()  # the shared tagger keeps the domain tags
+    extractor.postokenizer = words.pos_tagger()  # the shared tagger keeps the domain tags
     phrases = extractor.extract_tags("\n".join(texts), topK=top * 2, withWeight=True, allowPOS=ALLOW_POS)
     out = []
     for phrase, weight in phrases:

@@ -101,9 +101,6 @@ class DenseRetriever:
         self.index.remove(chunk_ids[gone])
         return len(np.unique(chunk_ids[gone] // CHUNK_SLOTS))
 
-    def query_vector(self, text: str) -> np.ndarray:
-        return self.embedder.query(text)
-
     def search(self, query: Query, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(passage ids, scores) by their best-matching window, best first."""
         vector = query.vector.result() if isinstance(query.vector, Future) else query.vector

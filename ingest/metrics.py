@@ -84,7 +84,6 @@ _FROM_TO = re.compile(
     rf"(?:由|从)(?P<a>[^，。；由从]{{1,20}}?)(?:{_CHANGE_UP}|{_CHANGE_DOWN}|变为|调整为|到)(?:到|至|为)?(?P<b>[^，。；]{{1,20}})"
 )
 _CHANGE = re.compile(rf"(?:较上年|比上年|同比|较去年|比去年|环比|较\d{{4}}年|比\d{{4}}年)[^，。；\d]{{0,6}}?(?P<dir>{_CHANGE_UP}|{_CHANGE_DOWN})了?$")
-_BARE_CHANGE = re.compile(rf"(?P<dir>{_CHANGE_UP}|{_CHANGE_DOWN})了?$")
 INDICATOR_MAX = 16
 # What a figure's indicator says when no noun names what it counts (a reader sees this, not a borrowed word).
 UNKNOWN_INDICATOR = "（未识别）"

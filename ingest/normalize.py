@@ -124,10 +124,6 @@ def _drop_planted(line: str) -> str:
     return "".join(out)
 
 
-def _is_cjkish(ch: str) -> bool:
-    return bool(_CJK_RE.match(ch)) or ch in "“”‘’《》（）【】、。，；：！？…—"
-
-
 _CJKISH = CJK + "“”‘’《》（）【】、。，；：！？…—"
 # One pattern per mark with a fixed replacement (no Python callback per match):
 # a mark touching Chinese on either side becomes Chinese; '1,000' stays.
@@ -189,6 +185,3 @@ def printable(text: str) -> str:
     text = re.sub(r"[\r\n\t\u2028\u2029\x0b\x0c]+", " ", text)
     return _SPACES.sub(" ", _CTRL.sub("", text)).strip()
 
-
-def has_cjk(text: str) -> bool:
-    return bool(_CJK_RE.search(text))

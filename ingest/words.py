@@ -59,8 +59,6 @@ def pos_tagger():
     return tagger
 
 
-_pos_tagger = pos_tagger  # the name index/coverage.py uses
-
 
 def tagged(text: str, hmm: bool = True) -> list[tuple[str, str]]:
     """(word, part-of-speech flag) pairs, cut by the same tokenizer as `words`.

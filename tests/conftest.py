@@ -99,6 +99,27 @@ def make_pdf(path: Path, lines: list[str]) -> Path:
     return path
 
 
+def bounded(fn, *args, timeout: float = 30):
+    """Run fn in a daemon thread; a hang or a parse that runs on fails the test instead of stalling the run."""
+    import threading
+
+    box: dict = {}
+
+    def run():
+        try:
+            box["value"] = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed back to the test
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    assert not thread.is_alive(), f"{getattr(fn, '__name__', fn)} did not finish within {timeout} s"
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import errno
 import os
 import socket
-import threading
 
 import pytest
-from conftest import REPORT_TEXT
+from conftest import REPORT_TEXT, bounded
 
 from ingest.errors import BadSetting, NotRegularFile, TooLarge, Unreadable
 from ingest.files import Limits, iter_files, read_bytes, walk
@@ -19,22 +18,7 @@ FIFO_REASON = "：是命名管道（FIFO），不是普通文件，已跳过（�
 
 
 def _bounded(fn, *args, timeout: float = 20):
-    """Run fn in a daemon thread; a hang fails the test instead of stalling the run."""
-    box: dict = {}
-
-    def run():
-        try:
-            box["value"] = fn(*args)
-        except BaseException as exc:  # noqa: BLE001 - handed back to the test
-            box["error"] = exc
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(timeout)
-    assert not thread.is_alive(), f"{getattr(fn, '__name__', fn)} did not finish within {timeout} s"
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
+    return bounded(fn, *args, timeout=timeout)
 
 
 @pytest.fixture

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import random
-import threading
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REPORT_TEXT, make_docx, make_pdf
+from conftest import REPORT_TEXT, bounded, make_docx, make_pdf
 
 from ingest.errors import BinaryFile, CorruptFile, EmptyFile, GarbledText, NoTextLayer, TooLarge, UnsupportedFormat
 from ingest.load import load
@@ -134,22 +133,7 @@ def test_pdf_page_numbers_and_wrapped_lines(tmp_path):
 
 
 def _bounded(fn, *args, timeout: float = 30):
-    """Run fn in a daemon thread; a parse that runs on fails the test instead of stalling the run."""
-    box: dict = {}
-
-    def run():
-        try:
-            box["value"] = fn(*args)
-        except BaseException as exc:  # noqa: BLE001 - handed back to the test
-            box["error"] = exc
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(timeout)
-    assert not thread.is_alive(), f"did not finish within {timeout} s"
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
+    return bounded(fn, *args, timeout=timeout)
 
 
 def _docx_with_big_body(tmp_path, name: str, paragraphs: int, varied: bool) -> Path:
