@@ -130,7 +130,7 @@ class Engine:
         """Index passages added to the store and drop removed ones; (added, removed)."""
         if not self.store.counts()["passages"] and not self.store.config().get("encoder"):
             return 0, 0
-        return upkeep.sync(self.store, self.keyword, self.dense, self._encoder_name, progress, self._record)
+        return upkeep.sync(self.store, self.keyword, self.dense, progress, self._record)
 
     def rebuild(self, model: str | None = None, keyword: str | None = None,
                 progress: upkeep.Progress | None = None) -> tuple[int, int]:

@@ -51,7 +51,7 @@ def stale(store: Store, dense: DenseRetriever) -> tuple[int, int]:
     return int((~np.isin(stored, indexed)).sum()), int((~np.isin(indexed, stored)).sum())
 
 
-def sync(store: Store, keyword: KeywordRetriever, dense: DenseRetriever, encoder: Callable[[], str],
+def sync(store: Store, keyword: KeywordRetriever, dense: DenseRetriever,
          progress: Progress | None = None, checkpoint: Callable[[int | None], None] | None = None) -> tuple[int, int]:
     """Bring both retrievers to the store's passages; (passages embedded, passages dropped).
 
@@ -101,8 +101,7 @@ def rebuild(store: Store, index_dir: Path, embedder, keyword_name: str,
     keyword = keyword_retriever(keyword_name, fresh)
     dense = DenseRetriever(fresh, lambda: embedder, expected=store.counts()["passages"])
     generation = store.generation()
-    counts = sync(store, keyword, dense, lambda: embedder.name, progress,
-                  checkpoint=lambda generation: dense.save())
+    counts = sync(store, keyword, dense, progress, checkpoint=lambda _: dense.save())
     old = index_dir.with_name(index_dir.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if index_dir.exists():
