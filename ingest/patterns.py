@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from enum import Enum
 from functools import lru_cache
 
 CN_NUM = "一二三四五六七八九十百零〇两"
@@ -10,16 +11,38 @@ SENTENCE_END = "。！？；"
 # Characters after which a line may end without the sentence being cut.
 LINE_END_OK = SENTENCE_END + "：:!?…"
 
-# Heading marker styles, outermost first. Each has a group `n` with the number.
-MARKERS: dict[str, re.Pattern[str]] = {
-    "part": re.compile(rf"第(?P<n>[{CN_NUM}]{{1,3}}|\d{{1,2}})(?:部分|章|篇)\s*"),
-    "cn": re.compile(rf"(?P<n>[{CN_NUM}]{{1,3}})\s*(?:、|[．.](?!\d))\s*"),
-    "pcn": re.compile(rf"[（(]\s*(?P<n>[{CN_NUM}]{{1,3}})\s*[)）]\s*[、．.]?\s*"),
-    "num": re.compile(r"(?P<n>\d{1,2})\s*(?:、|[.．](?![\d%]))\s*"),
-    "pnum": re.compile(r"[（(]\s*(?P<n>\d{1,2})\s*[)）]\s*"),
-    "circ": re.compile(r"(?P<n>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*"),
+
+
+class Marker(str, Enum):
+    """How a heading is marked: a closed choice, outermost numbered style first.
+
+    A `str` Enum, so a member hashes and compares as its value ('cn') and
+    dict lookups by either agree. Styles stay inside segmentation (a Section
+    keeps the marker text, not its style), so nothing stored depends on them.
+    """
+
+    PART = "part"  # 第一部分 / 第二章 / 第3篇
+    CN = "cn"  # 一、
+    PCN = "pcn"  # （一）
+    NUM = "num"  # 1. / 1、
+    PNUM = "pnum"  # （1）
+    CIRC = "circ"  # ①
+    PLAIN = "plain"  # an unmarked short line that titles what follows
+    MD = "md"  # '#' headings from .docx/.html; the number is the depth
+
+
+# Numbered marker styles, outermost first. Each has a group `n` with the number.
+MARKERS: dict[Marker, re.Pattern[str]] = {
+    Marker.PART: re.compile(rf"第(?P<n>[{CN_NUM}]{{1,3}}|\d{{1,2}})(?:部分|章|篇)\s*"),
+    Marker.CN: re.compile(rf"(?P<n>[{CN_NUM}]{{1,3}})\s*(?:、|[．.](?!\d))\s*"),
+    Marker.PCN: re.compile(rf"[（(]\s*(?P<n>[{CN_NUM}]{{1,3}})\s*[)）]\s*[、．.]?\s*"),
+    Marker.NUM: re.compile(r"(?P<n>\d{1,2})\s*(?:、|[.．](?![\d%]))\s*"),
+    Marker.PNUM: re.compile(r"[（(]\s*(?P<n>\d{1,2})\s*[)）]\s*"),
+    Marker.CIRC: re.compile(r"(?P<n>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*"),
 }
-MARKER_RANK = {style: i for i, style in enumerate(MARKERS)}
+# Item markers: list entries more often than section headings.
+ITEM_MARKERS = frozenset({Marker.NUM, Marker.PNUM, Marker.CIRC})
+MARKER_RANK: dict[Marker, int] = {style: i for i, style in enumerate(MARKERS)}
 ANY_MARKER = re.compile("|".join(f"(?:{p.pattern})".replace("?P<n>", "") for p in MARKERS.values()))
 
 # 一是 / 二是 …: an inline enumeration inside a paragraph, not a heading.
@@ -49,7 +72,7 @@ def cn_to_int(token: str) -> int:
         return 0
 
 
-def heading_marker(text: str, pos: int = 0) -> tuple[str, int, int] | None:
+def heading_marker(text: str, pos: int = 0) -> tuple[Marker, int, int] | None:
     """The marker at `text[pos:]` as (style, number, end), or None."""
     for style, pattern in MARKERS.items():
         m = pattern.match(text, pos)

@@ -28,8 +28,10 @@ from typing import NamedTuple
 from ingest.patterns import (
     ANY_MARKER,
     CN_NUM,
+    ITEM_MARKERS,
     LINE_END_OK,
     MARKER_RANK,
+    Marker,
     SENTENCE_END,
     heading_marker,
     looks_like_title,
@@ -65,7 +67,7 @@ _ENUM_SPLIT = re.compile(rf"(?<=[，。；：,;:\s])(?=[{CN_NUM}]{{1,3}}是)")
 class _Heading:
     start: int  # offset of the marker
     body: int  # offset where the section's own text begins
-    style: str
+    style: Marker
     n: int
     marker: str
     title: str
@@ -74,7 +76,7 @@ class _Heading:
 
 @dataclass
 class _Open:
-    style: str
+    style: Marker
     last: int
     section: int
 
@@ -84,7 +86,7 @@ class _Open:
 _COUNTING_ON = re.compile(rf"(?:[{CN_NUM}]+|\d+)(?:、|年级|等奖|月份?|日|号)")
 
 
-def _marker(text: str, pos: int) -> tuple[str, int, int] | None:
+def _marker(text: str, pos: int) -> tuple[Marker, int, int] | None:
     """The heading marker at `pos` (see `heading_marker`), unless the text counts on after it."""
     hm = heading_marker(text, pos)
     if hm and _COUNTING_ON.match(text, hm[2]):
@@ -162,8 +164,8 @@ class _Cand(NamedTuple):
     """A heading marker found in the text, before the numbering checks."""
 
     pos: int
-    style: str
-    n: int
+    style: Marker
+    n: int  # the number; for Marker.MD the depth
     end: int  # end of the marker
     line_start: bool
     strict: bool = False  # only continues an open numbering, never starts one
@@ -214,7 +216,7 @@ def _candidates(text: str, a: int, b: int, title_end: int, prev: tuple[int, int]
     para = text[a:b]
     if para.startswith("#"):
         depth = len(para) - len(para.lstrip("#"))
-        return [_Cand(a, f"md{depth}", 1, a + depth, True)]
+        return [_Cand(a, Marker.MD, depth, a + depth, True)]
     lead = _marker(text, first)
     if lead and _page_continuation(text, first, prev):
         lead = None
@@ -233,7 +235,7 @@ def _candidates(text: str, a: int, b: int, title_end: int, prev: tuple[int, int]
             inline.append(_Cand(m.start(), hm[0], hm[1], hm[2], False))
     if len(inline) >= 2 and not _SENTENCE.search(text, first, b):
         return out  # markers without a sentence between them: a table of contents
-    if b - a >= COLLAPSED_MIN and sum(1 for c in inline if c.style in ("cn", "pcn")) >= 2:
+    if b - a >= COLLAPSED_MIN and sum(1 for c in inline if c.style in (Marker.CN, Marker.PCN)) >= 2:
         # A report whose line breaks were lost: its headings run inline.
         return out + inline
     # Elsewhere an inline marker continues an open numbering, or starts one
@@ -280,7 +282,7 @@ def _title_end(text: str, title: str, paras: list[tuple[int, int]], wrap: int = 
             # '1、<title>目录…': the title after a page number, glued to what follows.
             end, skip, paras = a + mark + len(title), mark, paras[k:]
             break
-        if (hm := heading_marker(line)) and hm[0] in ("cn", "pcn"):
+        if (hm := heading_marker(line)) and hm[0] in (Marker.CN, Marker.PCN):
             break
     if not end:
         a, b = paras[0]
@@ -292,7 +294,7 @@ def _title_end(text: str, title: str, paras: list[tuple[int, int]], wrap: int = 
             # A title glued to the first heading: '2021年教育督导工作要点一、指导思想…'
             for pos in range(skip + 4, min(len(first), skip + 60)):
                 hm = heading_marker(first, pos)
-                if hm and hm[0] in ("cn", "part") and looks_like_title(first[skip:pos].strip()):
+                if hm and hm[0] in (Marker.CN, Marker.PART) and looks_like_title(first[skip:pos].strip()):
                     return a + pos
             return 0
     a = paras[0][0]
@@ -340,10 +342,10 @@ def outline(text: str, title: str = "") -> tuple[list[_Heading], int]:
             and after_sentence
             and not (wrap and b - a >= wrap - 2)
             # Inside an open numbering only a line naming a report ('2021年工作要点') starts a new part.
-            and (not any(o.style in ("cn", "pcn", "part") for o in stack) or looks_like_title(text[a:b]))
+            and (not any(o.style in (Marker.CN, Marker.PCN, Marker.PART) for o in stack) or looks_like_title(text[a:b]))
         ):
-            headings.append(_Heading(a, b, "plain", 1, "", text[a:b].strip(), 0))
-            stack = [_Open("plain", 1, len(headings) - 1)]
+            headings.append(_Heading(a, b, Marker.PLAIN, 1, "", text[a:b].strip(), 0))
+            stack = [_Open(Marker.PLAIN, 1, len(headings) - 1)]
             continue
         i = 0
         injected = None
@@ -383,14 +385,14 @@ def outline(text: str, title: str = "") -> tuple[list[_Heading], int]:
                 continue  # an item of a list or a numbered sentence inside a paragraph
             if (
                 c.line_start
-                and c.style in ("num", "pnum", "circ")
+                and c.style in ITEM_MARKERS
                 and stop == b
                 and b - c.end > INLINE_TITLE_MAX
                 and text[b - 1] in SENTENCE_END
                 and not _END_PUNCT.search(text, c.end, b - 1)
             ):
                 continue  # a numbered sentence on its own line: an item of a list
-            if c.style in ("num", "pnum", "circ") and text.startswith(("；", ";"), t_stop):
+            if c.style in ITEM_MARKERS and text.startswith(("；", ";"), t_stop):
                 continue  # '1.加强领导；2.完善制度。': items of a list, wherever they start
             stack[:] = trial
             h = _Heading(c.pos, body, c.style, c.n, text[c.pos : c.end].strip(), _clip_title(text[c.end : t_stop]), level)
@@ -401,15 +403,15 @@ def outline(text: str, title: str = "") -> tuple[list[_Heading], int]:
     return _drop_empty_leaves(text, headings), t_end
 
 
-def _accept(stack: list[_Open], style: str, n: int, exact: bool = False) -> int | None:
+def _accept(stack: list[_Open], style: Marker, n: int, exact: bool = False) -> int | None:
     """Fit a marker into the open numbering sequences; its depth, or None.
 
     With `exact`, the marker must be the next number of an open sequence.
+    A `#` heading (Marker.MD, n = its depth) closes what is not a shallower `#`.
     """
-    if style.startswith("md"):
-        depth = int(style[2:])
-        while stack and not (stack[-1].style.startswith("md") and int(stack[-1].style[2:]) < depth):
-            if stack[-1].style == "plain":
+    if style is Marker.MD:
+        while stack and not (stack[-1].style is Marker.MD and stack[-1].last < n):
+            if stack[-1].style is Marker.PLAIN:
                 break
             stack.pop()
         stack.append(_Open(style, n, -1))
@@ -454,7 +456,7 @@ def _drop_empty_leaves(text: str, headings: list[_Heading]) -> list[_Heading]:
         # A （一） item that is a whole sentence (clauses, or long) and heads nothing is a list item too,
         # and so is the last of such a list when only a signature or a date follows it.
         sentence = "，" in h.title or len(h.title) > INLINE_TITLE_MAX
-        item = h.style in ("num", "pnum", "circ", "plain") or (h.style == "pcn" and sentence)
+        item = h.style in ITEM_MARKERS or h.style is Marker.PLAIN or (h.style is Marker.PCN and sentence)
         last_of_list = dropped == (h.style, h.level) and len(body) <= 30 and not _SENTENCE.search(body)
         if item and not has_child and (not body or last_of_list):
             dropped = (h.style, h.level)
@@ -558,7 +560,7 @@ def segment(text: str, doc_id: str, title: str = "") -> tuple[list[Section], lis
         out = []
         while i >= 0:
             h = headings[i]
-            out.append(f"{h.marker}{h.title}" if h.style not in ("plain",) and not h.style.startswith("md") else h.title)
+            out.append(h.title if h.style in (Marker.PLAIN, Marker.MD) else f"{h.marker}{h.title}")
             i = sections[i].parent
         return tuple(reversed(out))
 

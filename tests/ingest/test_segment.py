@@ -373,3 +373,21 @@ def test_headings_in_brackets_or_bold_marks():
 def test_a_list_starting_its_own_line_stays_text():
     text = "一、主要措施\n主要措施有：\n1.加强领导；2.完善制度；3.强化督查。\n" + _BODY["c"] + "\n二、存在问题\n" + _BODY["d"]
     assert _outline(text) == [(0, "主要措施"), (0, "存在问题")]
+
+
+def test_hash_headings_nest_by_depth_and_show_without_their_marks():
+    """'#' headings (Word heading styles, HTML h1-h6) nest by their depth; a shallower one closes deeper ones."""
+    text = "# 主要成绩\n## 学前教育\n" + _BODY["a"] + "\n## 义务教育\n" + _BODY["b"] + "\n# 存在问题\n" + _BODY["d"]
+    assert _outline(text) == [(0, "主要成绩"), (1, "学前教育"), (1, "义务教育"), (0, "存在问题")]
+    _, passages = segment(text, "t")
+    assert next(p for p in passages if p.text == _BODY["b"]).heading == ("主要成绩", "义务教育")
+
+
+def test_marker_styles_are_a_closed_choice_that_reads_as_plain_strings():
+    from ingest.patterns import MARKER_RANK, Marker, heading_marker
+
+    style, n, end = heading_marker("（三）加强师资")
+    assert style is Marker.PCN and (n, end) == (3, 3)
+    # Members hash and compare as their values, so lookups by either agree.
+    assert style == "pcn" and MARKER_RANK["pcn"] == MARKER_RANK[Marker.PCN]
+    assert [m.value for m in MARKER_RANK] == ["part", "cn", "pcn", "num", "pnum", "circ"]
