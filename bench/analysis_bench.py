@@ -79,16 +79,49 @@ def run_ari(model: str | None, sweep: bool) -> None:
               f"(threshold {THRESHOLD}, encoder {embedder.name})  [{detail}]")
 
 
+def run_coverage() -> None:
+    """The share of an item's words that says "this item is there" (index/plans.py FOUND), chosen on tune.
+
+    Each passage plays a planned item; the others of its query play the
+    summary: the best coverage among its own practice should reach the
+    threshold, the best among the query's other practices should not.
+    """
+    from index.plans import FOUND
+    from index.practices import content_words
+
+    data = labelled()
+    grid = [round(t, 2) for t in np.arange(0.05, 0.61, 0.05)]
+    for split in ("tune", "test"):
+        pos, neg = [], []
+        for rows in data[split].values():
+            bags = [(g, set(content_words(t))) for g, t in rows]
+            for i, (g, words) in enumerate(bags):
+                same = [len(words & w) / len(words) for j, (h, w) in enumerate(bags) if j != i and h == g]
+                other = [len(words & w) / len(words) for h, w in bags if h != g]
+                pos.append(max(same))
+                neg.append(max(other))
+        pos_, neg_ = np.array(pos), np.array(neg)
+        acc = {t: ((pos_ >= t).mean() + (neg_ < t).mean()) / 2 for t in grid}
+        if split == "tune":
+            print("coverage  tune balanced accuracy: " + "  ".join(f"{t:.2f}:{a:.2f}" for t, a in acc.items()))
+            print(f"chosen on tune: {max(grid, key=lambda t: (acc[t], -t)):.2f}")
+        print(f"{split}: balanced accuracy {((pos_ >= FOUND).mean() + (neg_ < FOUND).mean()) / 2:.3f} "
+              f"at FOUND={FOUND} ({len(pos)} items)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ari", action="store_true")
     parser.add_argument("--sweep", action="store_true")
+    parser.add_argument("--coverage", action="store_true")
     parser.add_argument("--model", default=None)
     parser.add_argument("--data", type=Path)
     parser.add_argument("--synthetic", type=int, default=0)
     args = parser.parse_args()
     if args.ari:
         run_ari(args.model, args.sweep)
+    if args.coverage:
+        run_coverage()
 
 
 if __name__ == "__main__":

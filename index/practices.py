@@ -201,9 +201,9 @@ def build(query: str, theme: str, hits: list[Hit], vectors: dict[str, np.ndarray
     hits = [h for h in hits if h.passage_id in vectors]
     if not hits:
         return PracticeMap(query, theme, (), (), ())
-    from ingest.words import words
+    from ingest.words import search_tokens
 
-    skip = frozenset(words(query)) | frozenset(words(theme))
+    skip = frozenset(search_tokens(query)) | frozenset(search_tokens(theme))  # 学生资助 skips 学生 and 资助 too
     matrix = np.vstack([vectors[h.passage_id] for h in hits])
     labels, terms = group([h.text for h in hits], matrix, threshold, skip)
     members: dict[int, list[int]] = defaultdict(list)
