@@ -163,4 +163,4 @@ def _run(call):
 
 
 # The commands register themselves on `main` when their modules load.
-from edureports.cli import archive, figures, searching, serving, taxonomy  # noqa: E402,F401
+from edureports.cli import archive, districts, figures, searching, serving, taxonomy  # noqa: E402,F401
