@@ -18,7 +18,9 @@ Generic UI words count only on short lines, so report sentences such as
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
 
 # --- the site speaking to its reader ---------------------------------------
 
@@ -46,6 +48,9 @@ _CLOSED = [
     r"(?:展开|查看|继续)?阅读全文", r"全文阅读", r"继续(?:免费)?阅读",
     r"(?:免费)?预览(?:阅读)?已?结束", r"(?:已|到这儿已)?超出(?:免费)?预览(?:范围)?",
     r"[(（]未完[)）]|未完(?=[，,])", r"[(（]?本页(?:已|到此)?完[)）]?",
+    # A compilation's own joints: '（本篇完，以下为第2篇）', a run of member labels '【篇一】【篇二】'.
+    r"[(（]本篇(?:已|到此)?(?:完|结束)[^()（）。]{0,12}[)）]|本篇(?:已|到此)?(?:完|结束)[，,](?:以下|下面|接下来)(?:为|是)?第\s*[\d一二三四五六七八九十]{1,3}\s*篇",
+    r"(?:【\s*(?:篇|第)?\s*[一二三四五六七八九十\d]{1,3}\s*篇?\s*】\s*){2,}",
     # A table of contents run into one line: 目录一、总体要求1二、重点任务2（一）…4
     rf"目\s*录\s*[:：]?(?:\s*{_TOC_ENTRY}){{2,}}", r"(?:怎么|如何|怎样)写(?:好)?(?=[\sA-Za-z\d]|$)", r"当前显示\d+字", r"[(（]\s*共\s*\d+\s*页\s*[)）]", r"需(?:要)?登录",
     r"请?(?:查看|参阅|阅读)(?:下方|上方|下面|文末)的?(?:说明|提示|按钮|链接)",
@@ -174,7 +179,16 @@ def _windows(text: str) -> list[tuple[int, int]]:
 def _spans(text: str) -> list[tuple[int, int]]:
     found = {m.span() for a, b in _windows(text) for m in _CLOSED_RE.finditer(text, a, b)}
     spans = [span for span in found if span[1] > span[0]]
-    spans += [_sentence_bounds(text, *m.span()) for m in _SPEAKER_RE.finditer(text)]
+    # A speaker cue inside a closed phrase ('倾情为你奉上' holds 为你奉上) is that
+    # phrase, not the start of a sentence of site speech: widening it to the
+    # sentence would take a title or sentence glued after the slogan with it.
+    spans.sort()
+    starts = [a for a, _ in spans]
+    reach = list(accumulate((b for _, b in spans), max))  # the furthest end of the spans so far
+    for m in _SPEAKER_RE.finditer(text):
+        k = bisect_right(starts, m.start()) - 1
+        if k < 0 or reach[k] < m.end():
+            spans.append(_sentence_bounds(text, *m.span()))
     for m in _NAME_RE.finditer(text):
         a, b = _clause_bounds(text, *m.span())
         # A site's name stands apart (a space, '/', '|', '>' or the line's end

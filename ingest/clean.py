@@ -55,9 +55,25 @@ def is_content(line: str) -> bool:
 
 
 def _keep_outside_body(line: str, head: bool) -> bool:
-    if head and (heading_marker(line) or looks_like_title(line) or line.endswith("：") or line.startswith("#")):
+    # A heading in bold marks or brackets ('**一、指导思想**', '【一、总体要求】') is still a heading.
+    bare = line.strip("*【】 ")
+    if head and (heading_marker(bare) or looks_like_title(line) or line.endswith("：") or line.startswith("#")):
         return True
     return bool(_SIGNATURE.match(line))
+
+
+# '——在2024年全市教育工作会议上的报告': a subtitle naming the occasion of a speech or report.
+_SUBTITLE = re.compile(r"^[—－–-]{1,2}\s*\S.{2,48}(?:上|时|中)的(?:报告|讲话|发言|致辞|工作报告|汇报|总结讲话|主旨讲话)[^。，；]{0,12}$")
+SUBTITLED_MAX = 40  # a speech's main title is a slogan of a line or two
+
+
+def _subtitled(line: str, nxt: str | None) -> bool:
+    """A speech's main title: a short line right above its '——在…上的报告' subtitle.
+
+    Such a title is often a slogan with no doc-type word ('凝心聚力 奋力推动…'),
+    so only its subtitle shows it is the title.
+    """
+    return bool(nxt and _SUBTITLE.match(nxt)) and 4 <= len(line) <= SUBTITLED_MAX and not _SENTENCE.search(line)
 
 
 _TAGGED = re.compile(r"【[^】]{0,12}】|[（(][^）)]{0,20}[)）]")
@@ -190,7 +206,9 @@ def clean(text: str) -> Cleaned:
     seen: set[str] = set()
     for i, ln in enumerate(lines):
         if i < first:
-            if i in listed or not _keep_outside_body(ln.text, head=True) or ln.text in seen:
+            nxt = lines[i + 1].text if i + 1 < len(lines) else None
+            keep = _keep_outside_body(ln.text, head=True) or _subtitled(ln.text, nxt)
+            if i in listed or not keep or ln.text in seen:
                 continue
             if _TAGGED.sub("", ln.text) in seen:
                 continue  # the title again with a site's tag or note: '【精选推荐】…总结（附…）'

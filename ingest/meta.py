@@ -485,7 +485,9 @@ def extract(title: str, text: str, headings: list[str]) -> Meta:
 
     title = clean_title(title)
     head_lines = [ln for ln in text.split("\n", 3)[:3] if looks_like_title(ln) and clean_title(ln) != title]
-    types = doc_types(title, [*head_lines, *headings], text[:_OPENING])
+    # A speech titled by a slogan says what it is in its subtitle ('——在…会议上的报告').
+    subtitle = next((ln for ln in head_lines if ln.startswith(("—", "－"))), "")
+    types = doc_types(f"{title} {subtitle}".strip(), [*head_lines, *headings], text[:_OPENING])
     years = subject_years(title, headings, text, head_lines)
     speaking = speaking_level(text)
     region = resolve_region(text, title, speaking)

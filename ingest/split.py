@@ -216,28 +216,65 @@ def _cuts(lines: list[Line]) -> list[int]:
     return best
 
 
+def _part(chunk: list[Line]) -> Part:
+    """A report's lines without its boundary line, which becomes `Part.title`.
+
+    A separator is the compilation's, not the report's: kept in the text it
+    would be searched, shown and read as a heading. A title written on the
+    separator line ('第1篇 某县…工作总结') stays as the report's first line.
+    """
+    b = _boundary(chunk[0].text)
+    label = chunk[0].text if b else ""
+    own = b[2] if b and b[2] else ""
+    if b:
+        first = chunk[0]
+        chunk = [Line(own, first.first, first.last, first.after_blank), *chunk[1:]] if own else chunk[1:]
+    if not own:
+        # The report's own title line right after its separator (or first).
+        for ln in chunk[:2]:
+            if looks_like_title(ln.text) and not _boundary(ln.text):
+                own = ln.text
+                break
+    return Part(label, chunk, own)
+
+
+def _lone_separator(lines: list[Line]) -> int:
+    """Index of a separator heading a file that holds one report of a compilation, or -1.
+
+    A page may show only the first of its reports ('第1篇 某县…总结', '【篇一】'
+    and its title, then the text). Only the forms that name a compilation
+    member outright count ('第1篇', '篇一', '范文一', '…范文(一)'), and only
+    before the first line of running text, so '二、工作总结(二)' never does.
+    """
+    for i, ln in enumerate(lines[:8]):
+        if is_content(ln.text):
+            return -1
+        b = _boundary(ln.text)
+        if b and b[0] == 1 and (b[1][0] in "23" or re.search(r"范文|范例|篇", b[1])):
+            return i
+    return -1
+
+
 def split_reports(lines: list[Line]) -> list[Part]:
-    """Cut `lines` at compilation boundaries; a file without them is one part."""
+    """Cut `lines` at compilation boundaries; a file without them is one part.
+
+    Each part's lines start after its separator line, which is kept as the
+    part's `title` (a title written on that line stays as the first line).
+    """
     lines = _unglue(lines)
     cuts = _cuts(lines)
     if not cuts:
         cuts = _toc_cuts(lines)
     if not cuts:
-        return [Part("", lines)]
+        k = _lone_separator(lines)
+        if k < 0:
+            return [Part("", lines)]
+        part = _part(lines[k:])
+        return [Part(part.title, lines[:k] + part.lines, part.own_title)]
     parts = []
     bounds = cuts + [len(lines)]
     for start, end in zip(bounds, bounds[1:]):
         chunk = lines[start:end]
-        if not any(is_content(ln.text) for ln in chunk):
-            continue
-        b = _boundary(chunk[0].text)
-        label = chunk[0].text if b else ""
-        own = b[2] if b and b[2] else ""
-        if not own:
-            # The report's own title line right after its separator (or first).
-            for ln in chunk[1 if b else 0 : 3]:
-                if looks_like_title(ln.text) and not _boundary(ln.text):
-                    own = ln.text
-                    break
-        parts.append(Part(label, chunk, own))
+        if any(is_content(ln.text) for ln in chunk):
+            parts.append(_part(chunk))
     return parts

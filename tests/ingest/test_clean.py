@@ -56,7 +56,7 @@ def test_lines_broken_mid_sentence_are_rejoined(seed_docs):
 
 def test_headings_stay_on_their_own_line(seed_docs):
     first = seed_docs["004_151cab1d8e703d3d.txt"][0].text
-    assert "\n一、2017年工作情况\n2017年，市教育局" in first
+    assert first.startswith("一、2017年工作情况\n2017年，市教育局")
     assert "\n(一)在教育供给侧改革上发力，教育公平取得新进展。\n加大学校规划建设力度" in first
 
 
@@ -355,3 +355,40 @@ def test_report_sentences_with_words_sites_also_use_are_kept(sentence):
     lines = clean(f"2022年教育工作总结\n一年来，全县教育工作稳步推进，各项任务全面完成。\n{sentence}\n").lines
     assert sentence in [ln.text for ln in lines]
 
+
+
+def test_a_slogan_glued_before_the_title_goes_and_the_title_and_opening_stay():
+    page = (
+        "精选优质文档-----倾情为你奉上某县教育局义务教育优质均衡发展自查报告根据市教育局的通知要求，"
+        "我局对照评估标准逐项开展自查，现将自查情况报告如下：\n一、基本情况\n" + BODY + "\n"
+    )
+    text = _text(page)
+    assert text.startswith("某县教育局义务教育优质均衡发展自查报告根据市教育局的通知要求，我局对照评估标准逐项开展自查，现将自查情况报告如下")
+    assert "精选" not in text and "奉上" not in text
+
+
+def test_a_compilation_s_joints_are_not_report_text():
+    """'（本篇完，以下为第2篇）' and a run of member labels are the compilation's, never a report's."""
+    page = (
+        "幼儿园工作总结【篇一】【篇二】\n某县第一幼儿园2022年工作总结\n" + BODY + "\n（本篇完，以下为第2篇）\n"
+    )
+    text = _text(page)
+    assert "【篇" not in text and "本篇完" not in text
+    assert text.endswith("某县第一幼儿园2022年工作总结\n" + BODY)
+    assert strip_speech("全面完成本篇完成情况统计。") == "全面完成本篇完成情况统计。"
+
+
+def test_a_bold_or_bracketed_heading_before_the_first_body_line_stays():
+    page = "某县教育局2024年工作要点\n**一、指导思想**\n" + BODY + "\n【二、主要任务】\n" + BODY + "\n"
+    assert _text(page).split("\n")[:2] == ["某县教育局2024年工作要点", "**一、指导思想**"]
+
+
+def test_a_speech_title_without_a_doc_type_word_stays_above_its_subtitle():
+    page = (
+        "首页 > 新闻中心 > 领导讲话\n凝心聚力 奋力推动全县教育高质量发展\n2024-03-01 09:30 来源：县教育局\n"
+        "——在2024年全县教育工作会议上的报告\n同志们：\n" + BODY + "\n"
+    )
+    lines = _text(page).split("\n")
+    assert lines[:3] == ["凝心聚力 奋力推动全县教育高质量发展", "——在2024年全县教育工作会议上的报告", "同志们："]
+    # Without a subtitle a slogan line before the body is not kept as a title.
+    assert not _text("凝心聚力 奋力推动全县教育高质量发展\n" + BODY + "\n").startswith("凝心聚力")

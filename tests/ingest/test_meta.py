@@ -277,3 +277,22 @@ def test_a_titled_report_adds_the_years_its_review_headings_name():
     headings = ["2022年工作成效及亮点", "2023年工作打算"]
     assert subject_years("县教育局2023年工作总结和2023年工作计划", headings, BODY) == (2022, 2023)
     assert subject_years("县教育局2022年工作总结", ["主要做法", "2023年工作打算"], BODY) == (2022,)
+
+
+def test_a_slogan_titled_speech_takes_its_type_from_its_subtitle():
+    text = "凝心聚力 奋力推动全县教育高质量发展\n——在2024年全县教育工作会议上的报告\n同志们：\n" + BODY + "\n一、2023年工作回顾\n" + BODY
+    (doc,) = process_text(_raw(text))
+    assert (doc.title, doc.doc_type, doc.years) == ("凝心聚力 奋力推动全县教育高质量发展", DocType.REPORT, (2023, 2024))
+
+
+def test_a_slogan_glued_before_the_title_leaves_the_title():
+    text = "精选优质文档-----倾情为你奉上长林县教育局2023年义务教育均衡发展自查报告根据市教育局通知要求，我局开展了自查。现将自查情况报告如下。\n" + BODY
+    (doc,) = process_text(_raw(text))
+    assert (doc.title, doc.doc_type) == ("长林县教育局2023年义务教育均衡发展自查报告", DocType.SELF_CHECK)
+
+
+def test_the_only_report_shown_of_a_compilation_is_titled_by_its_own_line():
+    text = "县教育工作总结（通用10篇）\n第1篇 长林县教育局2022年教育工作目标管理考评总结\n" + BODY + "\n（本篇完，以下为第2篇）"
+    (doc,) = process_text(_raw(text))
+    assert doc.title == "长林县教育局2022年教育工作目标管理考评总结"
+    assert "第1篇" not in doc.text and "本篇完" not in doc.text

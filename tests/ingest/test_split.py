@@ -45,7 +45,9 @@ def test_each_separator_form_splits_into_one_report_each(separators):
     parts = split_reports(lines)
     assert [p.own_title for p in parts] == [A, B, C]
     assert [p.title for p in parts] == separators
-    assert all(p.lines[0].text == sep for p, sep in zip(parts, separators))
+    # The separator is the compilation's: it names the part, it is not in the report's text.
+    assert [p.lines[0].text for p in parts] == [A, B, C]
+    assert not any(ln.text in separators for p in parts for ln in p.lines)
 
 
 def test_a_separator_line_carrying_the_title():
@@ -58,7 +60,7 @@ def test_the_first_report_without_its_separator_is_cut_before_the_second():
     lines = _lines("幼儿园年度工作总结【篇一】【篇二】", *_report(A), "【篇二】", *_report(B))
     parts = split_reports(lines)
     assert [p.own_title for p in parts] == [A, B]
-    assert parts[0].lines[0].text == "幼儿园年度工作总结【篇一】【篇二】"
+    assert [p.lines[0].text for p in parts] == [A, B]
 
 
 @pytest.mark.parametrize("header", ["教育局工作总结【范例3篇】", "教育工作要点精选(三篇)", "教育局年终工作总结范文(通用3篇)"])
@@ -86,10 +88,10 @@ def test_ordinals_out_of_order_do_not_split():
     assert len(split_reports(lines)) == 1
 
 
-def test_splitting_keeps_every_line_in_order():
+def test_splitting_keeps_every_report_line_in_order():
     lines = _lines("合集", "【篇一】", *_report(A), "【篇二】", *_report(B))
     parts = split_reports(lines)
-    assert [ln for p in parts for ln in p.lines] == lines[1:]
+    assert [ln for p in parts for ln in p.lines] == lines[2:7] + lines[8:]
 
 
 def test_separators_glued_into_a_page_that_lost_its_breaks():
@@ -100,7 +102,7 @@ def test_separators_glued_into_a_page_that_lost_its_breaks():
     three = "督导工作总结3一年来，" + _BODY * 3
     parts = split_reports(_lines("督导工作总结（精选3篇）", intro + one + two + three))
     assert [p.title for p in parts] == ["督导工作总结1", "督导工作总结2", "督导工作总结3"]
-    assert parts[1].lines[1].text == "本学期以来，" + _BODY * 3
+    assert parts[1].lines[0].text == "本学期以来，" + _BODY * 3
     assert {ln.first for p in parts for ln in p.lines} == {1}
 
 
@@ -127,7 +129,7 @@ def test_a_separator_opening_the_line_of_its_report():
                    "学校工作计划 篇2新学期开始了，" + _BODY * 3, *_report(B)[1:])
     parts = split_reports(lines)
     assert [p.title for p in parts] == ["学校工作计划 篇1", "学校工作计划 篇2"]
-    assert parts[1].lines[1].text.startswith("新学期开始了")
+    assert parts[1].lines[0].text.startswith("新学期开始了")
 
 
 def test_separators_listed_as_contents_before_the_reports():
@@ -135,7 +137,9 @@ def test_separators_listed_as_contents_before_the_reports():
     lines = _lines(f"第1篇 {A}", f"第2篇 {B}", f"【第1篇】{A}", *_report(A)[1:], f"【第2篇】{B}", *_report(B)[1:])
     parts = split_reports(lines)
     assert [p.own_title for p in parts] == [A, B]
-    assert parts[0].lines[0].text == f"【第1篇】{A}"
+    assert parts[0].title == f"【第1篇】{A}"
+    assert parts[0].lines[0].text == A  # the title on the separator line stays, the ordinal goes
+    assert parts[0].lines[0].first == 2
 
 
 def test_a_contents_list_without_page_numbers():
@@ -146,3 +150,17 @@ def test_a_contents_list_without_page_numbers():
 def test_separators_with_no_report_after_them_leave_the_file_whole():
     lines = _lines(f"第1篇 {A}", f"第2篇 {B}", "第3篇", _BODY)
     assert len(split_reports(lines)) == 1
+
+
+@pytest.mark.parametrize("separator", ["第1篇 " + A, "【篇一】", "范文一：" + A])
+def test_a_page_showing_only_the_first_report_loses_its_ordinal(separator):
+    """A site may show only the first of a compilation ('县教育工作总结（通用10篇）' / '第1篇 …')."""
+    lines = _lines("县教育工作总结（通用10篇）", separator, *( _report(A)[1:] if separator.endswith(A) else _report(A)))
+    (part,) = split_reports(lines)
+    assert part.title == separator and part.own_title == A
+    assert [ln.text for ln in part.lines[:2]] == ["县教育工作总结（通用10篇）", A]
+
+
+def test_a_numbered_heading_with_an_ordinal_is_not_a_lone_separator():
+    lines = _lines(A, "二、工作总结(二)", _BODY, "第二篇章", _BODY)
+    assert split_reports(lines)[0].lines == lines
