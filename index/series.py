@@ -54,7 +54,7 @@ def previous_value(level: float, level_unit: str, change: float, change_unit: st
     >>> previous_value(96.65, "%", 1.3, "个百分点", 1)
     95.35
     >>> previous_value(3500, "人", 94, "%", 1)
-    1804.1
+    1804.0
     >>> previous_value(182400, "人", 6800, "人", 1)
     175600.0
     >>> previous_value(50, "%", 10, "%", 1) is None  # 10% of a rate: relative or points? not guessed
@@ -66,7 +66,7 @@ def previous_value(level: float, level_unit: str, change: float, change_unit: st
     if change_unit == PERCENT:
         if level_unit == PERCENT or 1 + sign * change / 100 <= 0:
             return None
-        return float(round(level / (1 + sign * change / 100), 1))
+        return float(round(level / (1 + sign * change / 100)))  # a count: whole units
     if _units_match(level_unit, change_unit):
         return float(round(level - sign * change, 4))
     return None
