@@ -360,12 +360,14 @@ _LATIN = re.compile(r"[A-Za-z]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-_KINDS = re.compile(r"(?:工作|年终|年度|个人|述职|心得|学习|活动|专题)?(?:总结|计划|汇报|报告|要点|方案|范文|体会|讲话|演讲稿|发言稿|致辞|材料|心得体会|党团|公文|文秘)(?:大全|范文|精选)?")
+_KINDS = re.compile(r"(?:工作|年终|年度|个人|述职|心得|学习|活动|专题|自查|自评|督导|调研|整改|情况|党课|对照)?(?:总结|计划|汇报|报告|要点|方案|范文|体会|讲话|演讲稿|发言稿|致辞|材料|心得体会|党团|公文|文秘)(?:大全|范文|精选)?")
 
 
 def _category(line: str) -> bool:
     """A site's column path: '工作总结/工作汇报', '范文 > 总结 > 工作总结'."""
     items = [t.strip() for t in re.split(r"[/|｜>＞»]", line)]
+    if len(items) < 2:
+        items = line.split()  # a menu of genres: '工作总结 工作计划 自查报告'
     return len(items) >= 2 and all(t and len(t) <= 8 and _KINDS.fullmatch(t) for t in items)
 
 

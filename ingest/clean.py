@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ingest import chrome
 from ingest.normalize import normalize_line, split_markup
-from ingest.patterns import LINE_END_OK, heading_marker, looks_like_title
+from ingest.patterns import LINE_END_OK, Marker, heading_marker, looks_like_title
 from ingest.repair import join_page_markers, rejoin_broken, repair_damage
 from ingest.types import Line
 
@@ -76,6 +76,13 @@ def _subtitled(line: str, nxt: str | None) -> bool:
     return bool(nxt and _SUBTITLE.match(nxt)) and 4 <= len(line) <= SUBTITLED_MAX and not _SENTENCE.search(line)
 
 
+def _opens_report(line: str) -> bool:
+    """A first-level heading of a report ('一、主要成绩'), not an entry of a list of documents."""
+    bare = line.strip("*【】 ")
+    hm = heading_marker(bare)
+    return bool(hm) and hm[0] in (Marker.CN, Marker.PCN) and not looks_like_title(bare[hm[2] :])
+
+
 _TAGGED = re.compile(r"【[^】]{0,12}】|[（(][^）)]{0,20}[)）]")
 TEASER_MIN = 20  # a line this long that the next line starts with is a teaser of it
 
@@ -134,21 +141,60 @@ def _drop_running_heads(lines: list[Line], paged: set[int]) -> list[Line]:
 LIST_RUN = 3  # this many titles in a row before the body are a list of other documents
 
 
+_DIGITS_AND_TAGS = re.compile(r"[\d\s]|【[^】]*】")
+
+
+def _variant_key(title: str) -> str:
+    """A title's characters without digits, spaces and bracketed tags, in order of code point.
+
+    A site's page title, its teaser and the report's own title line are one
+    title with the years moved or changed ('2024年县教育局工作总结…' and
+    '县教育局2023年工作总结…' share this key); titles of other documents do not.
+    """
+    return "".join(sorted(_DIGITS_AND_TAGS.sub("", title)))
+
+
+def _head_title(line: str) -> bool:
+    """A title line before the body; '现将…汇报如下：' introduces the body and is not one."""
+    return looks_like_title(line) and line[-1] not in "：:"
+
+
 def _title_lists(lines: list[Line], first: int) -> set[int]:
     """Lines of a list of other documents' titles before the body (a site's related list).
 
-    Only the last title of such a run, the one right before the body, can be
-    the report's own; the others are dropped.
+    Only the last title of the last such run can be the report's own (only
+    headings or an opening line may stand between it and the body); the
+    others are dropped. Variants of one title (a site's page title above the
+    report's own) count once.
     """
     out: set[int] = set()
     run: list[int] = []
     for i in range(first + 1):
-        if i < first and looks_like_title(lines[i].text):
+        if i < first and _head_title(lines[i].text):
             run.append(i)
             continue
-        if len({lines[k].text for k in run}) >= LIST_RUN:
-            out.update(run[:-1] if run[-1] == i - 1 and i == first else run)
+        if len({_variant_key(lines[k].text) for k in run}) >= LIST_RUN:
+            last = not any(_head_title(lines[k].text) for k in range(i, first))
+            out.update(run[:-1] if last else run)
         run = []
+    return out
+
+
+def _earlier_variants(lines: list[Line], first: int) -> set[int]:
+    """Title lines before the body that a later title line repeats with other years or tags.
+
+    The line nearest the body is the report's own title; the earlier
+    variants are the site's page title and teaser ('2024年…【精选推荐】' above
+    '县教育局2023年…'), whose years are often the upload's, not the report's.
+    """
+    later: set[str] = set()
+    out: set[int] = set()
+    for i in range(first - 1, -1, -1):
+        if _head_title(lines[i].text):
+            key = _variant_key(lines[i].text)
+            if key in later:
+                out.add(i)
+            later.add(key)
     return out
 
 
@@ -186,7 +232,9 @@ def clean(text: str) -> Cleaned:
                 if chrome.LIST_HEADER.match(spoken or norm):
                     in_list = True
                 continue
-            if in_list and not is_content(spoken):
+            # A list of other documents is not numbered 一、/（一）: such a heading opens the report.
+            opens_report = in_list and _opens_report(spoken)
+            if in_list and not is_content(spoken) and not opens_report:
                 # An item of a related list, or the report's title right after the list.
                 listed = Line(spoken, i, i, blank)
                 continue
@@ -201,7 +249,7 @@ def clean(text: str) -> Cleaned:
     if not body:
         return Cleaned([], hints)
     first, last = body[0], body[-1]
-    listed = _title_lists(lines, first)
+    listed = _title_lists(lines, first) | _earlier_variants(lines, first)
     kept: list[Line] = []
     seen: set[str] = set()
     for i, ln in enumerate(lines):

@@ -396,10 +396,29 @@ def _title_issuer(g: Gazetteer, title: str, text: str) -> str:
         if not m.full and not _whole_word(title, m.start, m.end):
             return ""
         if len(codes) > 1:
-            named = {c for x in g.mentions(text) for c in x.codes if x.full}
-            codes = [c for c in codes if any(a.code in named for a in g.ancestors(c)[1:])]
+            codes = _settle(g, codes, g.mentions(text))
         return codes[0] if len(codes) == 1 else ""
     return ""
+
+
+def _settle(g: Gazetteer, codes: list[str], mentions: list) -> list[str]:
+    """The places among `codes` (one name, several places: 城关区, 市中区) that the text's other places point to.
+
+    A parent named in full (兰州市, 甘肃省) settles it; failing that a parent
+    in short form (兰州), or the province of another place the text names
+    (临夏州 is in 甘肃). The candidates with the most such support are kept.
+    """
+    for full_only in (True, False):
+        named = {c for x in mentions if x.full or not full_only for c in x.codes if c not in codes}
+        provinces = {g.places[c].province_code for c in named}
+        support = {
+            c: 2 * sum(a.code in named for a in g.ancestors(c)[1:]) + (g.places[c].province_code in provinces)
+            for c in codes
+        }
+        best = max(support.values())
+        if best:
+            return [c for c in codes if support[c] == best]
+    return codes
 
 
 def resolve_region(text: str, title: str = "", level: Level = Level.UNKNOWN) -> Region:

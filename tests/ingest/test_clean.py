@@ -392,3 +392,31 @@ def test_a_speech_title_without_a_doc_type_word_stays_above_its_subtitle():
     assert lines[:3] == ["凝心聚力 奋力推动全县教育高质量发展", "——在2024年全县教育工作会议上的报告", "同志们："]
     # Without a subtitle a slogan line before the body is not kept as a title.
     assert not _text("凝心聚力 奋力推动全县教育高质量发展\n" + BODY + "\n").startswith("凝心聚力")
+
+
+def test_the_site_s_variants_of_a_title_go_and_the_report_s_own_title_line_stays():
+    """Page title and teaser repeat the title with another year; the line nearest the body is the report's."""
+    page = (
+        "某某范文网为您提供优质参考范文！工作总结 工作计划 自查报告\n"
+        "2024年县教育局工作总结及2024年工作打算【精选推荐】\n"
+        "下面是小编为大家整理的2023年县教育局工作总结及2024年工作打算，供大家参考。\n"
+        "2023年县教育局工作总结及2024年工作打算【精选推荐】\n"
+        "县教育局2023年工作总结及2024年工作打算\n"
+        "现将2023年教育工作开展情况及2024年工作打算汇报如下：\n"
+        "一、2023年主要工作\n" + BODY + "\n"
+    )
+    assert _text(page).split("\n")[:3] == [
+        "县教育局2023年工作总结及2024年工作打算", "现将2023年教育工作开展情况及2024年工作打算汇报如下：", "一、2023年主要工作"]
+
+
+def test_a_related_list_before_the_body_still_goes_but_not_the_title_after_it():
+    page = (
+        "相关推荐\n甲县2022年教育工作总结\n乙区教育局工作要点\n丙市教育督导报告\n"
+        "丁县教育局2023年工作总结\n一、主要成绩\n" + BODY + "\n"
+    )
+    assert _text(page).split("\n")[:2] == ["丁县教育局2023年工作总结", "一、主要成绩"]
+
+
+@pytest.mark.parametrize("line", ["工作总结 工作计划 自查报告", "述职报告 心得体会 发言稿"])
+def test_a_menu_of_genres_is_chrome(line):
+    assert is_chrome(line)

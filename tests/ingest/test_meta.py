@@ -296,3 +296,10 @@ def test_the_only_report_shown_of_a_compilation_is_titled_by_its_own_line():
     (doc,) = process_text(_raw(text))
     assert doc.title == "长林县教育局2022年教育工作目标管理考评总结"
     assert "第1篇" not in doc.text and "本篇完" not in doc.text
+
+
+def test_an_office_name_shared_by_several_places_is_settled_by_the_places_around_it():
+    """城关区 is a district of 兰州 and of 拉萨 (among others); a short 兰州 or a place in 甘肃 settles it."""
+    text = "2022年，城关区教育局发挥兰州作为省会城市中心城区的优势，选派教师到临夏州东乡族自治县支教，接待天津市和平区考察团3批次。"
+    region = resolve_region(text, "城关区教育局2022年对口帮扶工作总结")
+    assert region.display == "甘肃省兰州市城关区"
