@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ingest.types import Role
+from ingest.words import Tagging, tagging
 
 # Measure words and units, longest first so 人次 wins over 人.
 COUNT_UNITS = (
@@ -47,6 +48,7 @@ _CN_NUM = rf"[{_CN_DIGITS}]{{2,}}|[二两三四五六七八九十]"
 _MASK_CHAR = r"[xXＸｘ×✕*＊□_＿…]|(?<![零〇一二两三四五六七八九十百千])○(?![零〇一二两三四五六七八九十百千])"
 _MASK_RUN = rf"(?:{_MASK_CHAR})+"
 _MASK = rf"(?:{_MASK_RUN}(?:\.{_MASK_RUN})?|某{{2,}})"
+_ANY_MASK = re.compile(rf"{_MASK_CHAR}|某某")  # a cheap test before the slower patterns below
 _MASKED_BARE = re.compile(rf"{_MASK}(?:千万|百万|万|亿)")
 # A masked year or date part (xxxx年, 20xx年, x月): a template's date, kept as a masked row so it is
 # never read as a year and never lost.
@@ -147,12 +149,17 @@ def _not_a_figure(text: str, m: re.Match[str]) -> bool:
     return False
 
 
-def figures(text: str) -> list[Figure]:
+def figures(text: str, words: Tagging | None = None) -> list[Figure]:
     """Every figure in `text`, in order.
+
+    `words` is the passage's `Tagging` when the caller holds it already (the
+    themes stage cut the same passage); by default it is taken from
+    `ingest.words.tagging`, which keeps the last passages' taggings.
 
     >>> [(f.value, f.unit, f.qualifier) for f in figures("社会满意度达96.65%，新增学位近2万个。")]
     [(96.65, '%', '达'), (20000.0, '个', '近')]
     """
+    tg = words if words is not None and words.text == text else tagging(text)
     blocked = [m.span() for m in _QUOTED.finditer(text)]
     blocked += [m.span() for m in re.finditer(r"\d{1,2}月\d{1,4}日|\d{1,2}[:：]\d{2}|\d+号|\d{4}年(?:度)?", text)]
     sentences = [(s.start(), s.end()) for s in _SENTENCE.finditer(text)]
@@ -166,7 +173,7 @@ def figures(text: str) -> list[Figure]:
         if unit in ("天", "岁", "周岁", "期", "层", "米", "对", "部", "课", "分") and num[0] in _CN_DIGITS:
             continue  # 三天, 三期: phrases more often than figures
         masked = bool(re.fullmatch(_MASK, num))
-        if masked and _unit_starts_a_word(text, m.start("unit"), unit):
+        if masked and _unit_starts_a_word(tg, m.start("unit"), unit):
             continue  # XX校区, xx所长: a masked name, not a masked count
         if masked:
             value = None
@@ -176,7 +183,7 @@ def figures(text: str) -> list[Figure]:
             value = _cn_value(num)
             if value is None:
                 continue
-        if not masked and num[0] in _CN_DIGITS and (_inside_a_name(text, m.start("num"), m.end("unit")) or _inside_a_place(text, m)):
+        if not masked and num[0] in _CN_DIGITS and (_inside_a_name(tg, m.start("num"), m.end("unit")) or _inside_a_place(text, m)):
             continue
         if _a_class_label(text, m):
             continue
@@ -203,8 +210,8 @@ def figures(text: str) -> list[Figure]:
                             masked=masked, suspect=suspect, low=low, high=high))
     found += _masked_dates(text, sentences, [(f.start, f.end) for f in found])
     found.sort(key=lambda f: f.start)
-    found = [f if f.indicator else replace(f, indicator=indicator(text, f)) for f in found]
-    out = _inherit(_roles(text, found), text)
+    found = [f if f.indicator else replace(f, indicator=indicator(text, f, tg)) for f in found]
+    out = _inherit(_roles(text, found), tg)
     return [f if f.indicator else replace(f, indicator=UNKNOWN_INDICATOR) for f in out]
 
 
@@ -229,6 +236,8 @@ def _a_class_label(text: str, m: re.Match[str]) -> bool:
 
 def _masked_dates(text: str, sentences: list[tuple[int, int]], taken: list[tuple[int, int]]) -> list[Figure]:
     """xxxx年, 20xx年, x月 of a template: masked rows (unit 年/月), so that no placeholder is read as a year."""
+    if not _ANY_MASK.search(text):
+        return []
     out = []
     for m in _MASKED_DATE.finditer(text):
         a, b = m.start(), m.end() + 1
@@ -246,32 +255,32 @@ def _masked_dates(text: str, sentences: list[tuple[int, int]], taken: list[tuple
     return out
 
 
-def _words_around(text: str, a: int, b: int) -> list[tuple[int, int, str, str]]:
-    """(start, end, word, flag) of the jieba words covering text[a-6:b+6], offsets into `text`."""
+def _words_around(tg: Tagging, a: int, b: int) -> list[tuple[int, int, str, str]]:
+    """(start, end, word, flag) of the jieba words covering text[a-6:b+6], offsets into the text."""
     lo = max(0, a - 6)
-    window = _CLAUSE_BREAK.split(text[lo : b + 6])
+    window = _CLAUSE_BREAK.split(tg.text[lo : b + 6])
     out, pos = [], lo
     for part in window:
-        for word, flag in _pos(part):
+        for word, flag in _pos_at(tg, pos, pos + len(part)):
             out.append((pos, pos + len(word), word, flag))
             pos += len(word)
         pos += 1  # the break character
     return out
 
 
-def _inside_a_name(text: str, a: int, b: int) -> bool:
+def _inside_a_name(tg: Tagging, a: int, b: int) -> bool:
     """A number that is part of a word the dictionary knows (八项规定, 三个代表, 五项管理) names something."""
-    for s, e, word, flag in _words_around(text, a, b):
+    for s, e, word, flag in _words_around(tg, a, b):
         if s <= a and b <= e and (e - s) > (b - a) and flag != "m" and not re.search(r"\d", word):
             return True
     return False
 
 
-def _unit_starts_a_word(text: str, u: int, unit: str) -> bool:
+def _unit_starts_a_word(tg: Tagging, u: int, unit: str) -> bool:
     """The unit character begins a longer word (XX校区, xx所长): the placeholder masks a name."""
     if len(unit) != 1:
         return False
-    return any(s == u and e - s > 1 and word != "个人" for s, e, word, _ in _words_around(text, u, u + 1))
+    return any(s == u and e - s > 1 and word != "个人" for s, e, word, _ in _words_around(tg, u, u + 1))
 
 
 def _inside_a_place(text: str, m: re.Match[str]) -> bool:
@@ -296,7 +305,7 @@ def _inside_a_place(text: str, m: re.Match[str]) -> bool:
     return False
 
 
-def _inherit(found: list[Figure], text: str) -> list[Figure]:
+def _inherit(found: list[Figure], tg: Tagging) -> list[Figure]:
     """A figure that names nothing of its own measures what the one before it in the sentence does.
 
     That holds for the `to` of a pair, a change (较上年提高1.3个百分点) and a share whose clause
@@ -307,18 +316,21 @@ def _inherit(found: list[Figure], text: str) -> list[Figure]:
         f, prev = out[i], out[i - 1]
         if f.sentence != prev.sentence or not prev.indicator or prev.indicator == MASKED_DATE_INDICATOR:
             continue
-        if f.role == Role.TO or f.indicator in ("上年", "去年") or (not f.indicator and (f.role == Role.CHANGE or _linking(text, prev, f))):
+        if f.role == Role.TO or f.indicator in ("上年", "去年") or (not f.indicator and (f.role == Role.CHANGE or _linking(tg, prev, f))):
             out[i] = replace(f, indicator=prev.indicator)
     return out
 
 
-def _linking(text: str, prev: Figure, f: Figure) -> bool:
+def _linking(tg: Tagging, prev: Figure, f: Figure) -> bool:
     """Only linking words stand between two figures of a clause (占比53.7%, 其中x名), and they measure alike."""
     if not (f.unit == prev.unit or f.unit in ("%", "‰", "个百分点")):
         return False  # 另有×名 after 120户: not the same thing
-    clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, f.start)), default=0)
-    lead = text[max(clause_start, prev.end) : f.start].strip() + re.match(rf"(?:{_QUAL_BEFORE})?", f.raw).group(0)
-    return bool(lead) and all(w in _SKIP_BEFORE or t[:1] in "dpucmr" for w, t in _pos(lead) if w.strip())
+    text = tg.text
+    clause_start = _clause_start(text, f.start)
+    a, b = max(clause_start, prev.end), f.start + len(re.match(rf"(?:{_QUAL_BEFORE})?", f.raw).group(0))
+    if not text[a:b].strip():
+        return False
+    return all(w in _SKIP_BEFORE or t[:1] in "dpucmr" for w, t in _pos_at(tg, a, b) if w.strip())
 
 
 _NOUNISH = ("n", "vn", "j", "l", "b", "an", "nz", "ng", "nt", "nr", "ns", "a", "f", "s", "eng")
@@ -331,18 +343,33 @@ _SCOPE = re.compile(r"[全我本各][省市区县旗镇乡校园]")
 _PER = re.compile(r"(?:每[\u4e00-\u9fff]{1,2}?)+(?=[达为约近共计]*$)|(?:每[\u4e00-\u9fff]{1,2})+$|[人生户年月校]均(?=[达为约近共计]*$)")
 _RESULT_LINKS = {"在", "到", "为", "至", "于", "成"}
 _CLAUSE_BREAK = re.compile(r"[，。；：、！？,;:（）()“”《》\n]")
+_CLAUSE_BREAK_CHARS = frozenset("，。；：、！？,;:（）()“”《》\n")
 
 
-def _pos(text: str) -> list[tuple[str, str]]:
-    """POS tags with rate and amount suffixes bound to their word.
+def _clause_start(text: str, at: int) -> int:
+    """Where the clause holding text[at] begins: after the last clause break before `at`.
+
+    Walks back from `at` (a clause is short) instead of scanning the passage from its start.
+    """
+    i = at - 1
+    while i >= 0 and text[i] not in _CLAUSE_BREAK_CHARS:
+        i -= 1
+    return i + 1
+
+
+def _pos_at(tg: Tagging, a: int, b: int) -> list[tuple[str, str]]:
+    """`_pos` of text[a:b], read off the passage's tagging instead of cutting it again."""
+    return _bind_rates(tg.span(a, b))
+
+
+def _bind_rates(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Rate and amount suffixes bound to their word.
 
     jieba tags 率 alone as a verb and glues it to what follows (上线/率/达到,
     参加/率为), so the name of a rate falls apart; 上线率 and 参加率 are nouns.
     """
-    from ingest.words import tagged
-
     out: list[tuple[str, str]] = []
-    for word, flag in tagged(text):
+    for word, flag in pairs:
         rest = ""
         if len(word) > 1 and word[0] in _RATE_SUFFIX and out and _is_word(out[-1][0]) and word[1:] in _RESULT_LINKS | {"达"}:
             word, rest = word[0], word[1:]
@@ -383,33 +410,43 @@ def _noun_run(tokens: list[tuple[str, str]]) -> str:
     return "".join(out)[:INDICATOR_MAX]
 
 
-def indicator(text: str, f: Figure) -> str:
+def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
     """What a figure measures: the noun phrase after a count, else the one before it.
 
     >>> f = figures("共有39所中小学校参加。")[0]; indicator("共有39所中小学校参加。", f)
     '中小学校'
     """
+    tg = words if words is not None and words.text == text else tagging(text)
     tail = text[f.end : f.end + 40]
-    tail = re.sub(r"^[(（][^)）]{0,20}[)）]", "", tail)  # 8个(总计20个)专业: skip the aside
+    aside = re.match(r"[(（][^)）]{0,20}[)）]", tail)  # 8个(总计20个)专业: skip the aside
+    at = f.end + (aside.end() if aside else 0)
+    tail = text[at : f.end + 40]
     after_text = _CLAUSE_BREAK.split(tail, 1)[0]
     if not after_text and tail.startswith("的"):
+        at += 1
         after_text = _CLAUSE_BREAK.split(tail[1:], 1)[0]
     if after_text.startswith("的"):  # 32%的校长, 80%以上的中小学校: what the share is of
         nouns = []
-        for word, flag in _pos(_CLAUSE_BREAK.split(after_text[1:], 1)[0]):
+        share_of = _CLAUSE_BREAK.split(after_text[1:], 1)[0]
+        for word, flag in _pos_at(tg, at + 1, at + 1 + len(share_of)):
             if not (flag.startswith("n") or flag in ("j", "b")):
                 break
             nouns.append(word)
         return "".join(nouns)[:INDICATOR_MAX]
     after = ""
     if after_text:
-        after = _noun_run(_pos(after_text))
+        after = _noun_run(_pos_at(tg, at, at + len(after_text)))
     quoted = re.search(r"“([^”]{2,16})”$|《([^》]{2,16})》$", text[max(0, f.start - 18) : f.start])
     if quoted:  # “平安校园”1516所, 编发《督导简报》12期: the quoted name is what is counted
         return quoted.group(1) or quoted.group(2)
-    clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, f.start)), default=0)
-    before_text = _PER.sub("", text[max(clause_start, f.start - 30) : f.start])  # 小学每生每年1000元: 小学
-    before_tokens = [t for t in _pos(before_text) if t[0].strip()]
+    clause_start = _clause_start(text, f.start)
+    lo = max(clause_start, f.start - 30)
+    kept, at = [], lo
+    for per in _PER.finditer(text[lo : f.start]):  # 小学每生每年1000元: 小学
+        kept += _pos_at(tg, at, lo + per.start())
+        at = lo + per.end()
+    kept += _pos_at(tg, at, f.start)
+    before_tokens = [t for t in kept if t[0].strip()]
     share = [i for i, (w, _) in enumerate(before_tokens) if w == "占"]
     if f.unit in ("%", "‰") and share and share[-1] > 0 and before_tokens[share[-1] - 1][1].startswith(_NOUNISH):
         before_tokens = before_tokens[: share[-1]]  # 女教师占教师总数的60%: the share is of what stands before 占
@@ -459,16 +496,17 @@ def indicator(text: str, f: Figure) -> str:
     if counted and after:
         return after
     if not before and not after and not before_tokens and f.unit in ("%", "‰") and clause_start > 0:
-        before = _rate_in_clause_before(text, clause_start)  # 上岗率偏低，仅为82.5%: the rate of the clause before
+        before = _rate_in_clause_before(tg, clause_start)  # 上岗率偏低，仅为82.5%: the rate of the clause before
     return before or after or verb
 
 
-def _rate_in_clause_before(text: str, end: int) -> str:
+def _rate_in_clause_before(tg: Tagging, end: int) -> str:
     """The rate named in the clause that ends at `end` ('…保育员持证上岗率偏低，'), or ''."""
+    text = tg.text
     if text[end - 1 : end] not in "，,":
         return ""
-    start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, end - 1)), default=0)
-    tokens = [t for t in _pos(text[start : end - 1]) if t[0].strip()]
+    start = _clause_start(text, end - 1)
+    tokens = [t for t in _pos_at(tg, start, end - 1) if t[0].strip()]
     for i in range(len(tokens) - 1, -1, -1):
         if tokens[i][0].endswith(("率", "比例")) and FIGURE.search(text[start : end - 1]) is None:
             run = [tokens[i][0]]

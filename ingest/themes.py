@@ -20,6 +20,8 @@ from pathlib import Path
 
 import ahocorasick
 
+from ingest.words import Tagging, tagging
+
 try:  # Python 3.11+; tomli is the same parser, packaged for 3.10
     import tomllib
 except ModuleNotFoundError:  # pragma: no cover - exercised on Python 3.10 only
@@ -157,11 +159,13 @@ class Tagger:
             self._automaton.add_word(term, (term, tuple(owners)))
         self._automaton.make_automaton()
 
-    def scores(self, text: str) -> dict[str, tuple[float, tuple[str, ...]]]:
+    def scores(self, text: str, words: Tagging | None = None) -> dict[str, tuple[float, tuple[str, ...]]]:
         """{theme: (score, evidence terms)} for every theme with any evidence.
 
         A term in the lead sentence (the topic sentence: 一是加强…) weighs LEAD
-        times as much as one further on.
+        times as much as one further on. Word boundaries come from `words`, the
+        passage's tagging (by default `ingest.words.tagging`, shared with the
+        figures stage, so the passage is cut once).
         """
         lead = _LEAD_END.search(text)
         lead_end = lead.end() if lead else len(text)
@@ -175,13 +179,13 @@ class Tagger:
             for theme, weight in owners:
                 if weight < 0:
                     excluded.setdefault(theme, []).append((start, end))
-        bounds = None
+        cut = None
         found: dict[str, dict[str, tuple[float, int]]] = {}
         for start, end, term, owners in matches:
             if end - start <= SHORT:
-                if bounds is None:
-                    bounds = _word_bounds(text)
-                if start not in bounds[0] or end not in bounds[1]:
+                if cut is None:
+                    cut = words if words is not None and words.text == text else tagging(text)
+                if not cut.on_bounds(start, end):
                     continue
             for theme, weight in owners:
                 if weight < 0:
@@ -212,9 +216,12 @@ class Tagger:
         return [self.tag(text, headings, bonus) for (text, headings), bonus in zip(items, bonuses)]
 
     def tag(self, text: str, headings: list[str] | tuple[str, ...] = (),
-            similarity: dict[str, float] | None = None) -> list[ThemeTag]:
-        """Themes of a passage (its own words plus its headings'), best first."""
-        own = self.scores(text)
+            similarity: dict[str, float] | None = None, words: Tagging | None = None) -> list[ThemeTag]:
+        """Themes of a passage (its own words plus its headings'), best first.
+
+        `words`: the passage's `Tagging`, when the caller holds it.
+        """
+        own = self.scores(text, words)
         combined = {k: [v[0], list(v[1])] for k, v in own.items()}
         if similarity is None and self._theme_vecs is not None:
             similarity = self.similarities([text])[0]
@@ -234,20 +241,6 @@ class Tagger:
         floor = max(THRESHOLD, RELATIVE * top)
         tags = [ThemeTag(name, round(s, 3), tuple(ev)) for name, (s, ev) in combined.items() if s >= floor]
         return sorted(tags, key=lambda t: (-t.score, t.theme))
-
-
-def _word_bounds(text: str) -> tuple[set[int], set[int]]:
-    from ingest.words import words
-
-    starts, ends, pos = set(), set(), 0
-    for w in words(text):
-        i = text.find(w, pos)
-        if i < 0:
-            continue
-        starts.add(i)
-        ends.add(i + len(w))
-        pos = i + len(w)
-    return starts, ends
 
 
 @lru_cache(maxsize=4)

@@ -41,3 +41,31 @@ def test_the_command_line_help_loads_no_tokenizer():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "False"
+
+
+def test_a_passage_is_cut_once_for_themes_and_figures(monkeypatch):
+    """The themes and the figures of a passage read its one Tagging; no block of it is cut twice."""
+    import ingest.words as w
+    from ingest.metrics import figures
+    from ingest.themes import tagger
+
+    cuts = []
+    real = w._flagged
+    monkeypatch.setattr(w, "_flagged", lambda text: cuts.append(text) or real(text))
+    text = "全县共有幼儿园12所，学前教育毛入园率达到92.5%，体育与健康课开足开齐，德育工作扎实推进。"
+    tg = w.Tagging(text)
+    tagger().tag(text, (), words=tg)
+    found = figures(text, words=tg)
+    assert [f.indicator for f in found] == ["幼儿园", "学前教育毛入园率"]
+    assert len(cuts) == len(set(cuts)) and set(cuts) <= {text[a:b] for a, b in tg._blocks}
+
+
+def test_tagging_windows_read_as_a_cut_of_the_window():
+    from ingest.words import _flagged, tagging
+
+    text = "接收跟岗学习教师85名到我区学校培训，评选出11位获奖学生。"
+    tg = tagging(text)
+    assert "".join(t.word for t in tg.tokens) == text
+    for a, b in [(0, 10), (2, 6), (12, 18), (19, 25)]:
+        assert tg.span(a, b) == _flagged(text[a:b]), text[a:b]
+    assert tg.on_bounds(6, 8) and not tg.on_bounds(7, 9)
