@@ -33,13 +33,15 @@ from index.sentences import sentences
 THRESHOLD = 1.08
 MAX_PASSAGES = 200   # passages a map is drawn from: a map of more is unreadable, and clustering is O(n^2)
 N_TERMS = 5
+MIN_SENTENCE = 15    # characters: shorter sentences are headings (创新宣传形式。), not a practice shown
 MIN_WORD = 2         # one-character words (的, 和, 校) carry no practice
 # Words every report writes around any practice (verbs of doing, the field, the issuer, document words):
 # with few groups their class-based IDF cannot fall far enough, so they are not label words.
 GENERIC = frozenset(
     "教育 学校 工作 建设 完善 强化 落实 组织 实施 要求 情况 进行 发展 提高 提升 坚持 做好 实现 推动 促进 "
     "关于 通知 文件 印发 制定 相关 有关 我市 全市 我区 全区 我县 全县 市级 区级 县级 部门 单位 方面 "
-    "全省 各地 各级 今年 年度 以来 目前 一批 一步 机制 体系 水平 能力 质量 重要 主要 有效 充分".split()
+    "全省 各地 各级 今年 年度 全年 以来 目前 一批 一步 机制 体系 水平 能力 质量 重要 主要 有效 充分 "
+    "万元 亿元 万名 万人 人次 万个".split()
 )
 _MASKED = re.compile(r"[xXＸｘ×*＊□○]")
 
@@ -156,6 +158,7 @@ def representative(texts: list[str], vectors: np.ndarray, terms: list[tuple[str,
     text = texts[best]
     weight = dict(terms)
     spans = sentences(text) or [(0, len(text))]
+    spans = [s for s in spans if s[1] - s[0] >= MIN_SENTENCE] or spans  # a heading alone shows no practice
 
     def score(span: tuple[int, int]) -> float:
         s = text[span[0] : span[1]]
