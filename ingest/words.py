@@ -191,8 +191,21 @@ def _flagged(text: str) -> list[tuple[str, str]]:
     development archive, more of them for the worse (岗教师 for 特岗教师).
     """
     tab = pos_tagger().word_tag_tab
-    out = []
+    out: list[tuple[str, str]] = []
+    run = ""  # single characters in a row: posseg tags them together, in context (仍有 -> 仍/d 有/v)
+
+    def flush() -> None:
+        if len(run) == 1:
+            out.append((run, tab.get(run, "x")))
+        elif run:
+            out.extend(_unknown_word(run))
+
     for w in _jieba().cut(text):
+        if len(w) == 1 and _HAN.match(w):
+            run += w
+            continue
+        flush()
+        run = ""
         flag = tab.get(w)
         if flag:
             out.append((w, flag))
@@ -200,10 +213,11 @@ def _flagged(text: str) -> list[tuple[str, str]]:
             out.append((w, "m"))
         elif _ASCII_WORD.fullmatch(w):
             out.append((w, "eng"))
-        elif len(w) == 1 and not _HAN.match(w):
+        elif len(w) == 1:
             out.append((w, "x"))
         else:
             out.extend(_unknown_word(w))
+    flush()
     return out
 
 
