@@ -8,6 +8,9 @@ and never touches what is already stored.
 from __future__ import annotations
 
 import hashlib
+import json
+import shutil
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,17 +113,38 @@ def store_raw(store: Store, resolved: str, source: str, sha: str, size: int, mti
         store.put_file(resolved, source, sha, size, mtime, INGEST_VERSION, [], status="duplicate", detail=reason)
         return FileResult(source, "duplicate", reason=f"{source}：{reason}")
     store.put_file(resolved, source, sha, size, mtime, INGEST_VERSION, [d for d, _ in kept],
-                   original=(raw.fmt.value, raw.encoding, raw.text))
+                   original=(raw.fmt.value, raw.encoding, raw.text), detail=reason)  # prune reads the twins here
     return FileResult(source, status, len(kept), sum(len(d.passages) for d, _ in kept),
                       reason=f"{source}：{reason}" if reason else "")
 
 
-def prune(store: Store) -> list[str]:
-    """Remove the reports of files that no longer exist."""
+def prune(store: Store) -> tuple[list[str], list[FileResult]]:
+    """Remove the reports of files that no longer exist; (sources removed, files judged again).
+
+    A report is stored once, under the first file it was read from; other
+    files holding it are recorded as duplicates of that one (or, in a
+    compilation, with the part left out). When the file a report was stored
+    under goes, each file that named it is judged again, so a report with a
+    copy still on disk stays in the archive.
+    """
     gone = [row for row in store.files() if not Path(row.path).exists()]
     for row in gone:
         store.remove_file(row.path)
-    return [row.source for row in gone]
+    names = [row.source for row in gone]
+    again = []
+    for row in store.files() if gone else []:
+        if not row.detail or not any(name in row.detail for name in names):
+            continue
+        if row.status == "duplicate":
+            again.append(ingest_file(store, Path(row.path), row.source))
+            continue
+        original = next(iter(store.originals([row.path])), None)
+        if original is not None:
+            from ingest.types import Format, RawText
+
+            raw = RawText(row.source, original.text, Format(original.format), row.sha256, original.encoding)
+            again.append(store_raw(store, row.path, row.source, row.sha256, row.size, row.mtime, raw, "updated"))
+    return names, again
 
 
 def ingest_paths(
@@ -138,7 +162,13 @@ def ingest_paths(
     for path, source in (progress(files) if progress else files):
         summary.results.append(ingest_file(store, path, source))
     if prune_missing:
-        summary.pruned = prune(store)
+        summary.pruned, kept = prune(store)
+        place = {r.source: i for i, r in enumerate(summary.results)}
+        for result in kept:  # the later verdict on a file judged earlier in this run stands
+            if result.source in place:
+                summary.results[place[result.source]] = result
+            else:
+                summary.results.append(result)
     return summary
 
 
@@ -188,3 +218,86 @@ def reingest(store: Store, progress: Callable[[Iterable], Iterable] | None = Non
         raw = RawText(original.source, original.text, Format(original.format), original.sha256, original.encoding)
         summary.results.append(store_raw(store, row.path, row.source, row.sha256, row.size, row.mtime, raw, "updated"))
     return summary
+
+
+@dataclass
+class Recovery:
+    """What `recover` did: where the damaged database went, what came back, what must be ingested again."""
+
+    moved_to: Path | None
+    summary: Summary
+    lost: list[str] = field(default_factory=list)  # sources whose text could not be read from anywhere
+    unreadable: int = 0  # database rows that could not be read back
+    model: str | None = None  # the encoder the old index was built with (rebuild with it)
+
+
+RECOVERED_FOLDER = "recovered"
+
+
+def recover(data_dir: str | Path, progress: Callable[[Iterable], Iterable] | None = None) -> Recovery:
+    """Rebuild a data dir's store from the originals its damaged database still yields; the caller holds the lock.
+
+    The damaged file (with its WAL) is moved aside, never deleted. Each file
+    record whose original can be read is ingested again from that original;
+    a file whose original is lost, or that was stored as a duplicate, is read
+    again from disk when it is still there. An original whose file record
+    is lost is written to `recovered/` in the data dir (UTF-8 text) and
+    ingested from there, so nothing readable is dropped. The indexes are
+    keyed by the old database's passage numbers: they are removed, and the
+    caller builds them again (with the encoder returned in `model`).
+    """
+    from ingest.types import Format, RawText
+    from index.store import CONFIG_NAME, DB_NAME, INDEX_FOLDER, Salvage, salvage
+
+    data = Path(data_dir)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    moved_to = None
+    if (data / DB_NAME).exists():
+        moved_to = data / f"{DB_NAME}.damaged-{stamp}"
+        for suffix in ("", "-wal", "-shm"):
+            if (data / (DB_NAME + suffix)).exists():
+                (data / (DB_NAME + suffix)).rename(data / (moved_to.name + suffix))
+    model = None
+    try:
+        config = json.loads((data / CONFIG_NAME).read_text("utf-8"))
+        model = config["encoder"]["name"]
+    except (OSError, ValueError, KeyError, TypeError):
+        config = None
+    shutil.rmtree(data / INDEX_FOLDER, ignore_errors=True)
+    shutil.rmtree(data / (INDEX_FOLDER + ".new"), ignore_errors=True)
+    if isinstance(config, dict):  # keep the archive's settings, drop the record of the removed indexes
+        kept = {k: v for k, v in config.items() if k not in ("encoder", "keyword", "indexed_generation")}
+        (data / CONFIG_NAME).write_text(json.dumps(kept, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    found = salvage(moved_to) if moved_to else Salvage((), {}, 0)
+    store = Store(data)
+    try:
+        store.set_taxonomy(tagger().themes)
+        summary, lost = Summary(), []
+        recorded = {f.sha256 for f in found.files}
+        first = [f for f in found.files if f.status == "ok" and f.sha256 in found.originals]
+        rest = [f for f in found.files if f not in first]
+        orphans = sorted(sha for sha in found.originals if sha not in recorded)
+        work = [("file", f) for f in first + rest] + [("orphan", sha) for sha in orphans]
+        for kind, item in (progress(work) if progress else work):
+            if kind == "orphan":
+                fmt, encoding, text = found.originals[item]
+                folder = data / RECOVERED_FOLDER
+                folder.mkdir(exist_ok=True)
+                path = folder / f"{item[:12]}.txt"
+                path.write_text(text, "utf-8")
+                raw = RawText(str(path), text, Format(fmt), item, encoding)
+                st = path.stat()
+                summary.results.append(store_raw(store, str(path.resolve()), str(path), item, st.st_size,
+                                                 st.st_mtime, raw, "added"))
+            elif item.status == "ok" and item.sha256 in found.originals:
+                fmt, encoding, text = found.originals[item.sha256]
+                raw = RawText(item.source, text, Format(fmt), item.sha256, encoding)
+                summary.results.append(store_raw(store, item.path, item.source, item.sha256, item.size,
+                                                 item.mtime, raw, "added"))
+            elif Path(item.path).is_file():
+                summary.results.append(ingest_file(store, Path(item.path), item.source))
+            else:
+                lost.append(item.source)
+    finally:
+        store.close()
+    return Recovery(moved_to, summary, lost, found.unreadable, model)

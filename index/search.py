@@ -25,6 +25,7 @@ from index.dense import CHUNK_SLOTS, DenseRetriever, embed_text, vector_chunks  
 from index.embed import Embedder, canonical_name, make_embedder
 from index.errors import EncoderMismatch, IndexFileError, SearchError  # noqa: F401 - public names
 from index.filters import FilterError, Filters
+from index.lock import IngestLock
 from index.query import Query, parse, spans
 from index.ranking import Fusion, Mode, Ranked, choice, rank, salient_terms
 from index.records import Comparison, Hit
@@ -56,6 +57,9 @@ class Engine:
                  embedder: Embedder | None = None, keyword: str | None = None):
         self.store = store or catalog(data_dir)  # the catalog the settings name ($EDUREPORTS_CATALOG)
         self.dir = self.store.dir / INDEX_DIR
+        # Writers (ingest, sync, rebuild) take turns on this lock; `lock.on_wait` may say so to the user.
+        self.lock = IngestLock(self.store.dir)
+        upkeep.adopt(self.store, self.dir)  # a rebuild that stopped after its swap left config.json behind
         config = self.store.config()
         built = config.get("encoder")
         if built and (not isinstance(built, dict) or not {"name", "dim"} <= built.keys()):
@@ -128,17 +132,28 @@ class Engine:
 
     def sync(self, progress: upkeep.Progress | None = None) -> tuple[int, int]:
         """Index passages added to the store and drop removed ones; (added, removed)."""
-        if not self.store.counts()["passages"] and not self.store.config().get("encoder"):
-            return 0, 0
-        return upkeep.sync(self.store, self.keyword, self.dense, progress, self._record)
+        with self.lock:
+            # Another process may have written the indexes (or built the first one) since they were read.
+            self._keyword = self._dense = None
+            built = self.store.config().get("encoder")
+            if not self.store.counts()["passages"] and not built:
+                return 0, 0
+            if built and isinstance(built, dict) and "name" in built:
+                self.model = built["name"]
+                self.keyword_name = self.store.config().get("keyword", self.keyword_name)
+            counts = upkeep.sync(self.store, self.keyword, self.dense, progress, self._record)
+            self._seen = self.store.config().get("indexed_generation")
+            return counts
 
     def rebuild(self, model: str | None = None, keyword: str | None = None,
                 progress: upkeep.Progress | None = None) -> tuple[int, int]:
         """Build both indexes again from the store, with `model` and `keyword` (default: as built)."""
         embedder = make_embedder(model or self.model)  # fails here, before any index file is touched
-        self._keyword, self._dense, counts = upkeep.rebuild(
-            self.store, self.dir, embedder, keyword_name(keyword) if keyword else self.keyword_name, progress)
-        self._embedder, self.model, self.keyword_name = embedder, embedder.name, self._keyword.name
+        with self.lock:
+            self._keyword, self._dense, counts = upkeep.rebuild(
+                self.store, self.dir, embedder, keyword_name(keyword) if keyword else self.keyword_name, progress)
+            self._embedder, self.model, self.keyword_name = embedder, embedder.name, self._keyword.name
+            self._seen = self.store.config().get("indexed_generation")
         return counts
 
     def outgrown(self) -> bool:
@@ -150,9 +165,10 @@ class Engine:
         """Store files and folders, then bring the indexes in step (unless `index` is False)."""
         from index.build import ingest_paths
 
-        summary = ingest_paths(self.store, paths, prune_missing=prune, progress=progress)
-        if index:
-            self.sync(embed_progress)
+        with self.lock:  # a second ingest waits here, then finds this one's files unchanged
+            summary = ingest_paths(self.store, paths, prune_missing=prune, progress=progress)
+            if index:
+                self.sync(embed_progress)
         return summary
 
     # -- queries -------------------------------------------------------------
@@ -168,8 +184,15 @@ class Engine:
         if indexed != self._seen:  # another process (or this one) synced: read the indexes again
             self._keyword = self._dense = None
             self._seen = indexed
-        if indexed == self.store.generation():
+        if indexed is not None and indexed == self.store.generation():
             return  # the cheap check: nothing changed since the last sync
+        if self.lock.busy():
+            # Another process is ingesting: answer from the indexes as its last save left them
+            # (passages it has not indexed yet are not found; removed ones are dropped by _hits).
+            # A save caught half-written is read again once it is complete.
+            upkeep.open_settled(lambda: (self.keyword, self.dense),
+                                lambda: self.__dict__.update(_keyword=None, _dense=None))
+            return
         added, removed = self.stale()
         if added or removed:
             raise SearchError(

@@ -13,6 +13,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +35,8 @@ _ADDED_COLUMNS = (
 )
 DB_NAME = "edureports.sqlite"
 CONFIG_NAME = "config.json"
+INDEX_FOLDER = "index"  # where the retrievers keep their files (index.search.INDEX_DIR)
+RECOVER = "运行 edureports recover 从数据库中保存的原文重建"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -144,6 +147,15 @@ class StoreError(Exception):
     """The data dir cannot be used as a store."""
 
 
+def unreadable(path: str | Path, exc: Exception) -> StoreError:
+    """The one-line error for a database whose pages fail to read after it opened."""
+    return StoreError(f"数据库 {path} 读取失败（{exc}）；运行 edureports check 查看，{RECOVER}")
+
+
+class MissingDatabase(StoreError):
+    """The data dir holds indexes (or an index record) but no database: never silently an empty archive."""
+
+
 def filter_clauses(passage: str, filters: Filters) -> tuple[list[str], list]:
     """SQL conditions on a report `d` and the passage id column `passage`, with their arguments.
 
@@ -179,6 +191,57 @@ def _where(clauses: list[str]) -> str:
     return " WHERE " + " AND ".join(clauses) if clauses else ""
 
 
+@dataclass(frozen=True)
+class Salvage:
+    """What could still be read from a damaged database: file records, originals, and the count lost."""
+
+    files: tuple[FileRow, ...]
+    originals: dict[str, tuple[str, str, str]]  # sha256 -> (format, encoding, text)
+    unreadable: int  # rows that could not be read back
+
+
+def salvage(path: str | Path) -> Salvage:
+    """Read every file record and stored original that a damaged database still yields.
+
+    A scan stops at the first damaged page, so rows are read one by one by
+    rowid: each lookup walks the tree from the root, and damage loses only
+    the rows it touches. The database is opened as it lies (its WAL, if any,
+    beside it) and nothing is written to it but SQLite's own recovery of
+    that log.
+    """
+    db = sqlite3.connect(str(path), timeout=30)
+    lost = 0
+
+    def rows(table: str, columns: str) -> Iterator[tuple]:
+        nonlocal lost
+        try:
+            top = db.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
+        except sqlite3.DatabaseError:
+            top = 0
+        if not top:  # the table's root is gone or unreadable: read on until the damage
+            try:
+                yield from db.execute(f"SELECT {columns} FROM {table}")
+            except sqlite3.DatabaseError:
+                lost += 1
+            return
+        for rowid in range(1, top + 1):
+            try:
+                row = db.execute(f"SELECT {columns} FROM {table} WHERE rowid = ?", (rowid,)).fetchone()
+            except sqlite3.DatabaseError:
+                lost += 1
+                continue
+            if row is not None:
+                yield row
+
+    try:
+        files = tuple(FileRow(r[0], r[1], r[2], r[3], r[4], str(r[5]), r[6], r[7]) for r in rows(
+            "files", "path, source, sha256, size, mtime, ingest_version, status, detail"))
+        originals = {r[0]: (r[1], r[2], r[3]) for r in rows("originals", "sha256, format, encoding, text")}
+    finally:
+        db.close()
+    return Salvage(files, originals, lost)
+
+
 class Store:
     """The SQLite catalog of one data dir: the only code that speaks SQL.
 
@@ -192,6 +255,7 @@ class Store:
             self.dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"无法创建数据目录 {self.dir}：{exc.strerror or exc}") from None
+        self._check_missing()
         self._check_config()
         # Streamlit runs each rerun of a session on a new thread; the session still owns the connection alone.
         self.db = sqlite3.connect(self.dir / DB_NAME, timeout=30, isolation_level=None, check_same_thread=False)
@@ -203,8 +267,21 @@ class Store:
             self._add_columns()
         except sqlite3.DatabaseError as exc:
             self.db.close()
-            raise StoreError(f"数据库 {self.dir / DB_NAME} 已损坏或不是本工具的数据库（{exc}）；"
-                             "请换一个数据目录重新导入") from None
+            raise StoreError(f"数据库 {self.dir / DB_NAME} 已损坏或不是本工具的数据库（{exc}）；{RECOVER}") from None
+
+    def _check_missing(self) -> None:
+        """A database that vanished beside its indexes is an error, not a fresh empty archive."""
+        if (self.dir / DB_NAME).exists():
+            return
+        indexed = (self.dir / INDEX_FOLDER).is_dir() and any((self.dir / INDEX_FOLDER).iterdir())
+        try:
+            recorded = "encoder" in json.loads((self.dir / CONFIG_NAME).read_text("utf-8"))
+        except (OSError, ValueError, TypeError):
+            recorded = False
+        if indexed or recorded:
+            raise MissingDatabase(
+                f"数据目录 {self.dir} 中没有数据库 {DB_NAME}，却有索引；若数据库被移走，请放回原处；"
+                "否则运行 edureports recover 移开旧索引，再重新导入报告文件")
 
     def _add_columns(self) -> None:
         for table, column, decl in _ADDED_COLUMNS:
@@ -242,6 +319,16 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+    def integrity(self) -> list[str]:
+        """SQLite's integrity check plus foreign keys: the problems found ([] when the file is sound)."""
+        try:
+            found = [r[0] for r in self.db.execute("PRAGMA integrity_check")]
+            keys = self.db.execute("PRAGMA foreign_key_check").fetchall()
+        except sqlite3.DatabaseError as exc:
+            return [str(exc)]
+        problems = [] if found == ["ok"] else found
+        return problems + [f"{r[0]} 表有 {len(keys)} 行引用已不存在的记录" for r in keys[:1]]
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

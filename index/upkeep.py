@@ -8,7 +8,10 @@ so a failed or interrupted rebuild leaves the working index in place.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
@@ -17,11 +20,13 @@ import numpy as np
 
 from index.backends import KeywordRetriever, keyword_retriever
 from index.dense import DenseRetriever
+from index.errors import IndexFileError
 from index.store import Store
 
 KEYWORD_BATCH = 50_000
 EMBED_BATCH = 32
 CHECKPOINT = 16  # batches between saves: an interrupted run keeps what it embedded
+RECORD_NAME = "record.json"  # inside the index folder: what built it, and each file's size and checksum
 
 
 
@@ -40,9 +45,101 @@ Progress = Callable[[int], Meter]
 
 def record(store: Store, keyword: KeywordRetriever, dense: DenseRetriever, encoder: str,
            generation: int | None = None) -> None:
-    """Write the config entry naming what built the indexes; with `generation`, that they match the store."""
-    store.update_config(encoder={"name": encoder, "dim": dense.dim, "kind": dense.kind}, keyword=keyword.name,
-                        indexed_generation=generation)
+    """Write the config entry naming what built the indexes; with `generation`, that they match the store.
+
+    A complete record (with `generation`) is also written into the index
+    folder itself, with the size and checksum of every index file: `check`
+    verifies the files against it, and a folder swapped in by a rebuild
+    carries its own record, so a crash before config.json is updated cannot
+    leave config naming the old encoder (`adopt` reads it back).
+    """
+    entry = _entry(keyword, dense, encoder)
+    if generation is not None:
+        write_record(dense.folder, entry, generation)
+    store.update_config(**entry, indexed_generation=generation)
+
+
+def _entry(keyword: KeywordRetriever, dense: DenseRetriever, encoder: str) -> dict:
+    return {"encoder": {"name": encoder, "dim": dense.dim, "kind": dense.kind}, "keyword": keyword.name}
+
+
+def _index_files(folder: Path) -> list[Path]:
+    """The files of an index folder that carry data (no lock files, no half-written temporaries, no record)."""
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")
+                  and ".tmp" not in p.name and p.name != RECORD_NAME)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_record(folder: Path) -> dict | None:
+    """The index folder's own record, or None when it is missing or unreadable."""
+    try:
+        found = json.loads((folder / RECORD_NAME).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def write_record(folder: Path, entry: dict, generation: int) -> None:
+    """Record what built the folder's indexes and each file's size and checksum (written atomically).
+
+    A file whose size and modification time are those of the last record
+    keeps its checksum: tantivy's segment files never change once written,
+    so only what a sync wrote is read again.
+    """
+    previous = (read_record(folder) or {}).get("files", {})
+    files = {}
+    for path in _index_files(folder):
+        rel, st = path.relative_to(folder).as_posix(), path.stat()
+        old = previous.get(rel) if isinstance(previous, dict) else None
+        same = isinstance(old, dict) and old.get("size") == st.st_size and old.get("mtime_ns") == st.st_mtime_ns
+        files[rel] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns,
+                      "sha256": old["sha256"] if same else _sha256(path)}
+    tmp = folder / (RECORD_NAME + ".tmp")
+    tmp.write_text(json.dumps({**entry, "indexed_generation": generation, "files": files},
+                              ensure_ascii=False, indent=1), "utf-8")
+    tmp.replace(folder / RECORD_NAME)
+
+
+def verify(folder: Path) -> list[str]:
+    """Index files that are missing or differ from the folder's record (size, then checksum)."""
+    found = read_record(folder)
+    if found is None:
+        return []
+    problems = []
+    for rel, want in sorted(found.get("files", {}).items()):
+        path = folder / rel
+        if not path.is_file():
+            problems.append(f"{rel} 不存在")
+        elif path.stat().st_size != want.get("size"):
+            problems.append(f"{rel} 大小为 {path.stat().st_size} 字节，记录为 {want.get('size')} 字节")
+        elif _sha256(path) != want.get("sha256"):
+            problems.append(f"{rel} 的校验和与记录不符")
+    return problems
+
+
+def adopt(store: Store, folder: Path) -> bool:
+    """Bring config.json to the index folder's own record when they name different builders; True if changed.
+
+    They differ only when a rebuild swapped its folder in and stopped before
+    updating config.json (or config.json lost its entry): the folder is what
+    search will read, so its record is the truth.
+    """
+    found = read_record(folder)
+    if found is None or not isinstance(found.get("encoder"), dict) or not found.get("keyword"):
+        return False
+    config = store.config()
+    if config.get("encoder") == found["encoder"] and config.get("keyword") == found["keyword"]:
+        return False
+    store.update_config(encoder=found["encoder"], keyword=found["keyword"],
+                        indexed_generation=found.get("indexed_generation"))
+    return True
 
 
 def stale(store: Store, dense: DenseRetriever) -> tuple[int, int]:
@@ -102,6 +199,7 @@ def rebuild(store: Store, index_dir: Path, embedder, keyword_name: str,
     dense = DenseRetriever(fresh, lambda: embedder, expected=store.counts()["passages"])
     generation = store.generation()
     counts = sync(store, keyword, dense, progress, checkpoint=lambda _: dense.save())
+    write_record(fresh, _entry(keyword, dense, embedder.name), generation)  # travels with the folder
     old = index_dir.with_name(index_dir.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if index_dir.exists():
@@ -112,3 +210,23 @@ def rebuild(store: Store, index_dir: Path, embedder, keyword_name: str,
     dense = DenseRetriever(index_dir, lambda: embedder, dense.dim, dense.kind)
     record(store, keyword, dense, embedder.name, generation)
     return keyword, dense, counts
+
+
+def open_settled(open_indexes: Callable[[], object], forget: Callable[[], None],
+                 attempts: int = 50, pause: float = 0.1) -> None:
+    """Open the indexes while another process writes them, again if a save was caught half-written.
+
+    A writer replaces the vector file and then its id list; a reader
+    between the two sees them disagree (IndexFileError). The writer's next
+    step completes the pair within milliseconds, so a short wait and a new
+    read give the last consistent state. After `attempts` the error stands.
+    """
+    for attempt in range(attempts):
+        try:
+            open_indexes()
+            return
+        except IndexFileError:
+            forget()
+            if attempt == attempts - 1:
+                raise
+            time.sleep(pause)

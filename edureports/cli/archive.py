@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shlex
+from contextlib import contextmanager
 import sqlite3
 import sys
 from pathlib import Path
@@ -47,6 +48,23 @@ def _resume_hint(command: str) -> str:
     """The line printed when embedding is interrupted: what is kept and which command finishes the job."""
     return (f"已中断：已嵌入的段落都已保存；重新运行 {command} 只嵌入余下的段落，即可完成"
             "（只有更换编码模型时才需要 edureports reindex）")
+
+
+@contextmanager
+def _readable(store):
+    """A damaged page met while reading becomes one line naming `check` and `recover` (and the store is closed)."""
+    from index.store import DB_NAME, unreadable
+
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        store.close()
+        raise CLIError(str(unreadable(store.dir / DB_NAME, exc))) from None
+
+
+def _say_waiting(engine) -> None:
+    """Tell the user, once, when another ingest holds the data dir and this one waits for it."""
+    engine.lock.on_wait = lambda message: click.echo(message, err=True)
 
 
 def _command(words: list[str], data: Path) -> str:
@@ -103,12 +121,19 @@ def ingest(paths: tuple[str, ...], prune: bool, no_index: bool, model: str | Non
     示例：
       edureports ingest corpus/ ~/archive/2021 --prune
     """
-    from index.build import STATUS_LABELS
-
     missing = [p for p in paths if not os.path.lexists(p)]  # a link loop is listed by the walk with its reason
     if missing:
         raise CLIError(f"没有这个文件或文件夹：{missing[0]}")
+    import index.build  # noqa: F401 - the ingest code (and its version) is loaded before any wait for the lock
+
     engine = _engine(data, model)
+    _say_waiting(engine)
+    with engine.lock:  # a second ingest of the same data dir waits until this one has stored and indexed
+        _ingest(engine, paths, prune, no_index, model, data)
+
+
+def _ingest(engine, paths: tuple[str, ...], prune: bool, no_index: bool, model: str | None, data: Path) -> None:
+    from index.build import STATUS_LABELS
 
     def progress(files):
         bar = _files_bar("导入")(files)
@@ -153,8 +178,9 @@ def docs(as_json: bool, data: Path) -> None:
       edureports docs --json
     """
     store = _open_store(data)
-    rows = store.documents()
-    _outdated_notice(store)
+    with _readable(store):
+        rows = store.documents()
+        _outdated_notice(store)
     store.close()
     if as_json:
         _print_json([r.to_dict() for r in rows])
@@ -183,8 +209,9 @@ def show(doc_id: str, as_json: bool, data: Path) -> None:
       edureports show 06606381c23e-2 --json
     """
     store = _open_store(data)
-    full = store.resolve_doc_id(doc_id)
-    report = store.document(full, with_text=as_json) if full else None
+    with _readable(store):
+        full = store.resolve_doc_id(doc_id)
+        report = store.document(full, with_text=as_json) if full else None
     store.close()
     if report is None:
         raise CLIError(f"没有编号为 {doc_id!r} 的报告；用 edureports docs 查看编号")
@@ -244,6 +271,7 @@ def reindex(model, keyword, data) -> None:
     except SearchError:  # a damaged index record is what reindex repairs
         store.update_config(encoder=None, keyword=None, indexed_generation=None)
         engine = Engine(data, store=store)
+    _say_waiting(engine)
     again = ["edureports", "reindex"] + (["--model", model] if model else []) + (["--keyword", keyword] if keyword else [])
     _sync(engine, _command(again, data), rebuild=True, model=model, keyword=keyword)
 
@@ -264,8 +292,10 @@ def reingest(data) -> None:
     from index.build import reingest as run
 
     engine = _engine(data)
+    _say_waiting(engine)
     try:
-        summary = run(engine.store, progress=_files_bar("重建"))
+        with engine.lock:
+            summary = run(engine.store, progress=_files_bar("重建"))
     except KeyboardInterrupt:
         engine.close()
         click.echo("已中断：已重建的文件都已保存；再次运行 edureports reingest 继续", err=True)
@@ -275,3 +305,81 @@ def reingest(data) -> None:
             click.echo(f"  {STATUS_LABELS[result.status]}：{shown(result.reason)}", err=True)
     click.echo(f"重建了 {summary.count('updated')} 个文件：{summary.reports} 篇报告，{summary.passages} 个段落", err=True)
     _sync(engine, _command(["edureports", "reingest"], data))
+
+
+@main.command()
+@json_option
+@data_option
+def check(as_json: bool, data: Path) -> None:
+    """检查数据库和索引是否完好，并说明如何修复。
+
+    运行 SQLite 的完整性检查，按记录核对每个索引文件的大小和校验和，
+    再核对索引与数据库是否一致。发现问题时退出码为 2，最后一行说明
+    先运行哪条命令（edureports recover、reindex 或重新导入）。
+
+    \b
+    示例：
+      edureports check
+      edureports check --json
+    """
+    from index.health import check as run, verdict
+
+    findings = run(data)
+    if as_json:
+        _print_json([f.to_dict() for f in findings])
+    else:
+        for finding in findings:
+            click.echo(("正常  " if finding.ok else "问题  ") + finding.line())
+    click.echo(verdict(findings), err=as_json)
+    if not all(f.ok for f in findings):
+        sys.exit(2)
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="数据库检查完好时也重建。")
+@model_option
+@data_option
+def recover(force: bool, model: str | None, data: Path) -> None:
+    """从损坏的数据库中读出保存的原文，重建数据库和索引。
+
+    损坏的数据库文件改名留在数据目录中（不删除）；能读出原文的文件按原文
+    重新处理，原文读不出的文件若仍在原处则重新读取，都读不到的列出来，
+    需要重新导入。数据库完好时不做任何事（除非 --force）。
+
+    \b
+    示例：
+      edureports check
+      edureports recover
+    """
+    from index.build import STATUS_LABELS
+    from index.build import recover as run
+    from index.health import Fix, check as run_check
+    from index.lock import IngestLock
+    from index.search import Engine
+
+    findings = run_check(data)
+    if not force and not any(f.fix is Fix.RECOVER for f in findings):
+        click.echo("数据库完好，不需要恢复；索引问题用 edureports reindex 修复（确需重建请加 --force）", err=True)
+        return
+    lock = IngestLock(data, on_wait=lambda message: click.echo(message, err=True))
+    with lock:
+        try:
+            result = run(data, progress=_files_bar("恢复"))
+        except KeyboardInterrupt:
+            click.echo("已中断：损坏的数据库仍在原处旁边；再次运行 edureports recover --force 继续", err=True)
+            sys.exit(130)
+        for item in result.summary.results:
+            if item.reason:
+                click.echo(f"  {STATUS_LABELS[item.status]}：{shown(item.reason)}", err=True)
+        if result.moved_to is None:
+            click.echo("数据目录中没有数据库可恢复：已清除没有数据库的旧索引；请重新导入报告文件", err=True)
+            return
+        click.echo(f"损坏的数据库已移到 {result.moved_to}", err=True)
+        click.echo(f"恢复了 {result.summary.count('added', 'updated')} 个文件：{result.summary.reports} 篇报告、"
+                   f"{result.summary.passages} 个段落" + (f"；{result.unreadable} 行记录无法读出" if result.unreadable
+                                                        else ""), err=True)
+        for source in result.lost:
+            click.echo(f"  未能恢复（原文和文件都已读不到，请重新导入）：{shown(source)}", err=True)
+        engine = Engine(data, model=model or result.model)
+        engine.lock = lock
+        _sync(engine, _command(["edureports", "recover", "--force"], data), rebuild=True, model=model or result.model)

@@ -1,0 +1,101 @@
+"""Two real `edureports ingest` processes on one data dir take turns and embed each passage once."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import REPORT_TEXT, ROOT
+
+from index.lock import IngestLock
+
+# A second report of our own wording, so the folder holds more than one file.
+PLAN_TEXT = (
+    "2023年区教育督导工作要点\n"
+    "一、完善督导评估机制\n"
+    "对全区中小学开展办学水平综合督导，督导结果作为校长考核的重要依据。\n"
+    "二、加强责任督学挂牌督导\n"
+    "每名责任督学联系学校不超过5所，每月到校督导不少于2次，问题整改台账实行销号管理。\n"
+    "三、开展“双减”专项督导\n"
+    "每学期对作业管理、课后服务和校外培训治理开展专项督导，发现问题限期整改。\n"
+)
+
+
+def _env() -> dict:
+    return {**os.environ, "PYTHONPATH": str(ROOT), "EDUREPORTS_THREADS": "1"}
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "edureports.cli", *args], cwd=ROOT, env=_env(),
+                          capture_output=True, text=True, timeout=600)
+
+
+def _folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "总结.txt").write_text(REPORT_TEXT, encoding="utf-8")
+    (folder / "要点.txt").write_text(PLAN_TEXT, encoding="utf-8")
+    return folder
+
+
+def _view(data: Path) -> dict:
+    """What a user sees: the reports (from the command line), and what each retriever finds for two queries."""
+    from dataclasses import replace
+
+    from index.query import parse
+    from index.search import Engine
+
+    docs = json.loads(_run("docs", "--json", "--data", str(data)).stdout)
+    out = {"docs": sorted((d["doc_id"], d["title"], d["n_passages"]) for d in docs)}
+    engine = Engine(data)
+    for query in ("双减", "责任督学"):
+        parsed = replace(parse(query), vector=engine.embedder.query(query))
+        for name, retriever in (("keyword", engine.keyword), ("dense", engine.dense)):
+            ids, scores = retriever.search(parsed, 20)
+            rows = {p.id: p.passage_id for p in engine.store.passages(ids)}
+            out[name, query] = [(rows[i], round(float(s), 4)) for i, s in zip(ids.tolist(), scores)]
+        out["hybrid", query] = [h.passage_id for h in engine.search(query, 20)]
+    engine.close()
+    assert out["keyword", "责任督学"] and len(out["dense", "双减"]) == 5
+    return out
+
+
+def _embedded(stderr: str) -> int:
+    return int(re.search(r"索引：新增 (\d+) 个段落", stderr).group(1))
+
+
+def test_two_ingests_at_once_take_turns_and_embed_each_passage_once(tmp_path):
+    folder = _folder(tmp_path)
+    data = tmp_path / "data"
+    data.mkdir()
+    hold = IngestLock(data)
+    hold.acquire()  # both start while the archive is busy, so both must wait: the overlap is certain
+    command = [sys.executable, "-m", "edureports.cli", "ingest", str(folder), "--data", str(data)]
+    procs = [subprocess.Popen(command, cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(2)]
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not (data / "edureports.sqlite").exists():
+            time.sleep(0.2)
+        time.sleep(3)  # both processes are past start-up and polling the lock
+        assert all(p.poll() is None for p in procs)  # nobody went ahead while the lock was held
+    finally:
+        hold.release()
+    errs = [p.communicate(timeout=600)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errs
+    for err in errs:
+        assert f"另一个导入正在写入数据目录 {data}（进程 {os.getpid()}）；等它完成后继续" in err
+    embedded = sorted(_embedded(err) for err in errs)
+    assert embedded[0] == 0  # the second found the first's work done
+    assert "未变 2" in min(errs, key=_embedded)
+
+    clean = tmp_path / "clean"
+    result = _run("ingest", str(folder), "--data", str(clean))
+    assert result.returncode == 0, result.stderr
+    assert embedded[1] == _embedded(result.stderr) > 0
+    assert _view(data) == _view(clean)
