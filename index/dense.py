@@ -30,6 +30,24 @@ def embed_text(heading: Sequence[str], text: str) -> str:
     return f"{heading[-1]}\n{text}" if heading else text
 
 
+def chunk_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the sentence windows of about CHUNK_CHARS that `vector_chunks` embeds."""
+    out, start, end = [], 0, 0
+    for m in _SENTENCE.finditer(text):
+        if not m.group():
+            continue
+        if end > start and m.end() - start > CHUNK_CHARS:
+            out.append((start, end))
+            start = m.start()
+        end = m.end()
+    if end > start:
+        out.append((start, end))
+    out = out or [(0, len(text))]
+    if len(out) > CHUNK_SLOTS:
+        out = out[: CHUNK_SLOTS - 1] + [(out[CHUNK_SLOTS - 1][0], out[-1][1])]
+    return out
+
+
 def vector_chunks(heading: Sequence[str], text: str) -> list[str]:
     """Sentence windows of about CHUNK_CHARS, each behind the nearest heading.
 
@@ -39,18 +57,7 @@ def vector_chunks(heading: Sequence[str], text: str) -> list[str]:
     >>> len(vector_chunks(["一、双减"], "甲" * 100 + "。" + "乙" * 100 + "。"))
     2
     """
-    out, cur = [], ""
-    for sentence in _SENTENCE.findall(text):
-        if cur and len(cur) + len(sentence) > CHUNK_CHARS:
-            out.append(cur)
-            cur = ""
-        cur += sentence
-    if cur:
-        out.append(cur)
-    out = out or [text]
-    if len(out) > CHUNK_SLOTS:
-        out = out[: CHUNK_SLOTS - 1] + ["".join(out[CHUNK_SLOTS - 1 :])]
-    return [embed_text(heading, chunk) for chunk in out]
+    return [embed_text(heading, text[a:b]) for a, b in chunk_spans(text)]
 
 
 class DenseRetriever:
@@ -103,9 +110,15 @@ class DenseRetriever:
 
     def search(self, query: Query, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(passage ids, scores) by their best-matching window, best first."""
+        ids, scores, _ = self.search_windows(query, k, allowed)
+        return ids, scores
+
+    def search_windows(self, query: Query, k: int, allowed: np.ndarray | None = None
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(passage ids, scores, number of the best window), best first: the window is the snippet."""
         vector = query.vector.result() if isinstance(query.vector, Future) else query.vector
         if vector is None:
-            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+            return np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, np.int64)
         chunk_allowed = None
         if allowed is not None:
             ids = self.index.ids()
@@ -114,7 +127,7 @@ class DenseRetriever:
         passages = chunk_ids // CHUNK_SLOTS
         _, first = np.unique(passages, return_index=True)
         keep = np.sort(first)[:k]
-        return passages[keep], scores[keep]
+        return passages[keep], scores[keep], chunk_ids[keep] % CHUNK_SLOTS
 
     def passage_vector(self, pid: int) -> np.ndarray | None:
         """The mean of a passage's window vectors, normalised."""

@@ -7,9 +7,20 @@ tuples as lists, so a column renamed here is renamed everywhere at once.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import Enum
+
+
+class Grade(str, Enum):
+    """How relevant a hit is, from its calibrated relevance: 高, 中, or 低 (below the floor, hidden by default)."""
+
+    HIGH = "高"
+    MEDIUM = "中"
+    LOW = "低"
 
 
 def _plain(value):
+    if isinstance(value, Enum):
+        return value.value
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
@@ -177,7 +188,12 @@ class Original(_Row):
 
 @dataclass(frozen=True)
 class Hit(_Row):
-    """A search result: the passage, its report, its score and where the query words are."""
+    """A search result: the passage, its report, its score and where the query words are.
+
+    `relevance` is a calibrated estimate (0..1) that the passage answers the
+    query, `grade` its band; `sentence` gives the offsets in `text` of the
+    sentence that matches best (the snippet), (0, 0) when none stands out.
+    """
 
     passage_id: str
     doc_id: str
@@ -196,6 +212,9 @@ class Hit(_Row):
     spans: tuple[tuple[int, int], ...] = field(default=())
     keyword_rank: int | None = None
     dense_rank: int | None = None
+    relevance: float = 0.0
+    grade: Grade = Grade.LOW
+    sentence: tuple[int, int] = (0, 0)
 
 
 @dataclass(frozen=True)
@@ -212,6 +231,6 @@ class Comparison(_Row):
 
     def to_dict(self) -> dict:
         out = super().to_dict()
-        keys = ("passage_id", "heading", "text", "score", "spans", "themes")
+        keys = ("passage_id", "heading", "text", "score", "spans", "themes", "relevance", "grade", "sentence")
         out["passages"] = [{k: v for k, v in p.to_dict().items() if k in keys} for p in self.passages]
         return out

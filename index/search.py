@@ -27,14 +27,15 @@ from index.errors import EncoderMismatch, IndexFileError, SearchError  # noqa: F
 from index.filters import FilterError, Filters
 from index.lock import IngestLock
 from index.query import Query, parse, spans
-from index.ranking import Fusion, Mode, Ranked, choice, rank, salient_terms
-from index.records import Comparison, Hit
+from index.ranking import Fusion, Mode, Ranked, calibration, choice, rank, salient_terms
+from index.records import Comparison, Grade, Hit
 from index.store import Store
 
 
 INDEX_DIR = "index"
 MODES = tuple(m.value for m in Mode)
 FUSIONS = tuple(f.value for f in Fusion)
+PER_REPORT = 3  # hits of one report shown by default, so one long report does not fill the page
 
 
 @lru_cache(maxsize=1)
@@ -199,11 +200,12 @@ class Engine:
                 f"检索索引落后于数据库（{added} 个段落未建索引，{removed} 个已删除）；请运行 edureports reindex 更新"
             )
 
-    def _hits(self, ranked: list[Ranked], query: Query | None) -> list[Hit]:
+    def _hits(self, ranked: list[Ranked], query: Query | None, mode: Mode = Mode.HYBRID) -> list[Hit]:
         if not ranked:
             return []
         rows = {p.id: p for p in self.store.passages([r.id for r in ranked], themes=True)}
         docs = self.store.summaries(p.doc_id for p in rows.values())
+        model = calibration()
         hits = []
         for r in ranked:
             p = rows.get(r.id)
@@ -214,16 +216,27 @@ class Engine:
                 p.passage_id, p.doc_id, d.source, d.title, d.region, d.years, d.doc_type, d.doc_types,
                 p.heading, p.text, round(r.score, 6), p.themes, p.char_start, p.char_end,
                 tuple(spans(p.text, query)) if query else (), r.keyword_rank, r.dense_rank,
+                round(r.relevance, 4), model.grade(mode, r.relevance) if query and query.text else Grade.LOW,
+                r.sentence,
             ))
         return hits
 
     def search(self, text: str, top_k: int = 10, filters: Filters = Filters(), mode: Mode | str = "hybrid",
-               expand: bool = True, fusion: Fusion | str = "rrf") -> list[Hit]:
-        """The best passages for a query, best first."""
+               per_report: int | None = PER_REPORT, include_low: bool = False,
+               expand: bool = True, fusion: Fusion | str = "calibrated") -> list[Hit]:
+        """The best passages for a query, best first, each with a calibrated relevance and grade.
+
+        Hits graded 低 (below the relevance floor) are left out unless
+        `include_low`; then they follow the others, so a caller can draw a
+        line between them. At most `per_report` hits come from one report
+        (None or 0: no cap).
+        """
         if not text.strip():
             raise SearchError("检索词为空")
         if top_k < 1:
             raise SearchError(f"显示条数至少为 1，而不是 {top_k}")
+        if per_report is not None and per_report < 0:
+            raise SearchError(f"每篇报告的段落数不能为负数（{per_report}）；0 表示不限")
         mode, fusion = choice(Mode, mode), choice(Fusion, fusion)
         self._check_fresh()
         text = _simplify()(text)
@@ -231,8 +244,18 @@ class Engine:
         pending = self._pool.submit(self.embedder.query, text) if mode is not Mode.KEYWORD else None
         query = replace(parse(text, expand=expand), vector=pending)
         ranked = rank(query, self.keyword, self.dense, top_k, self._allowed(filters), mode, fusion,
-                      self.store.headings)
-        return self._hits(ranked[:top_k], query)
+                      self.store.passages)
+        model = calibration()
+        floor = model.floor[mode.value]
+        kept, seen = [], {}
+        for r in ranked:
+            if per_report and seen.get(r.doc_id, 0) >= per_report:
+                continue
+            seen[r.doc_id] = seen.get(r.doc_id, 0) + 1
+            kept.append(r)
+        above = [r for r in kept if r.relevance >= floor]
+        below = [r for r in kept if r.relevance < floor] if include_low else []
+        return self._hits((above + below)[:top_k], query, mode)
 
     def similar(self, passage_id: str, top_k: int = 10, filters: Filters = Filters()) -> list[Hit]:
         """Passages like this one, in other reports."""
@@ -244,7 +267,7 @@ class Engine:
         if vector is None:
             vector = self.embedder.passages([embed_text(row.heading_path, row.text)])[0]
         query = Query("", salient_terms(row.text, self.keyword.idf), (), vector)
-        ranked = rank(query, self.keyword, self.dense, top_k, self._allowed(filters), Mode.HYBRID)
+        ranked = rank(query, self.keyword, self.dense, top_k, self._allowed(filters), Mode.HYBRID, Fusion.RRF)
         doc_of = {p.id: p.doc_id for p in self.store.passages([r.id for r in ranked])}
         return self._hits([r for r in ranked if doc_of.get(r.id) != row.doc_id][:top_k], query)
 

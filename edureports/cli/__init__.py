@@ -123,23 +123,46 @@ def _highlight(text: str, spans: list) -> str:
     return "".join(out)
 
 
-def _print_hits(hits, as_json: bool) -> None:
+LOW_DIVIDER = "—— 以下相关度较低 ——"
+
+
+def _print_hits(hits, as_json: bool, empty: str = "没有匹配的段落") -> None:
+    """Hits as numbered blocks: title, region, years and relevance grade, the heading, the text.
+
+    The text shown is the best-matching sentence (hit.sentence), with "…"
+    where the passage goes on, so a passage listing many practices shows the
+    one asked about; `show DOC_ID` or --json give the whole passage. Hits
+    graded 低 (shown with --all) come after a divider.
+    """
     if as_json:
         _print_json([h.to_dict() for h in hits])
         return
     if not hits:
-        click.echo("没有匹配的段落", err=True)
+        click.echo(empty, err=True)
         return
+    divided = False
     for i, h in enumerate(hits, 1):
+        grade = getattr(h.grade, "value", h.grade)
+        if grade == "低" and not divided:
+            click.echo(LOW_DIVIDER)
+            click.echo("")
+            divided = True
         click.echo(
             click.style(f"{i:>2}. {h.title}", bold=True)
-            + f"  {h.region or '-'}  {_years(h.years)}  得分 {h.score:.4f}"
+            + f"  {h.region or '-'}  {_years(h.years)}  相关度 {grade}"
         )
-        click.echo(f"    [{h.passage_id}] {h.heading or '（无标题）'}  （{h.source} @{h.char_start}-{h.char_end}）")
+        click.echo(f"    {h.heading or '（无标题）'}  （{Path(h.source).name} · [{h.passage_id}]）")
         if h.themes:
             click.echo(f"    主题：{'、'.join(h.themes)}")
-        click.echo("    " + _highlight(h.text, h.spans).replace("\n", "\n    "))
+        click.echo("    " + _snippet(h).replace("\n", "\n    "))
         click.echo("")
+
+
+def _snippet(hit) -> str:
+    """The hit's best sentence with its highlights, "…" marking text left out; the whole text when none."""
+    a, b = tuple(hit.sentence) if hit.sentence and tuple(hit.sentence) != (0, 0) else (0, len(hit.text))
+    inner = [(max(x, a) - a, min(y, b) - a) for x, y in hit.spans if x < b and y > a]
+    return ("…" if a > 0 else "") + _highlight(hit.text[a:b], inner) + ("…" if b < len(hit.text) else "")
 
 
 def _filters(theme: str = "", region: str = "", year: str = "", doc_type: str = ""):

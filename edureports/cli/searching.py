@@ -22,6 +22,9 @@ from edureports.cli import (  # noqa: F401 - the group and the shared helpers
 )
 
 
+NO_RESULT = "没有找到相关内容"
+
+
 @main.command()
 @click.argument("query")
 @click.option("--top-k", default=10, show_default=True, type=int, help="显示多少个段落。")
@@ -29,26 +32,33 @@ from edureports.cli import (  # noqa: F401 - the group and the shared helpers
 @click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True,
               help="关键词（BM25）、语义（向量）或两者融合。")
 @click.option("--no-expand", is_flag=True, help="关键词检索不加同义词扩展。")
+@click.option("--all", "show_all", is_flag=True, help="也显示相关度较低的段落（排在“以下相关度较低”之后）。")
+@click.option("--per-report", default=3, show_default=True, type=click.IntRange(min=0),
+              help="每篇报告最多显示几个段落（0 为不限）。")
 @model_option
 @json_option
 @data_option
-def search(query, top_k, theme, region, year, doc_type, mode, no_expand, model, as_json, data) -> None:
+def search(query, top_k, theme, region, year, doc_type, mode, no_expand, show_all, per_report, model, as_json,
+           data) -> None:
     """按主题、做法或意思检索段落（关键词 + 语义混合检索）。
+
+    只显示相关度在下限以上的段落，每段标明相关度（高、中）；--all 也显示相关度低的段落。
 
     \b
     示例：
       edureports search 减少孩子课外补习 --top-k 5
       edureports search 集团化办学 --region 广东 --year 2016-2017 --json
+      edureports search 课后服务 --per-report 0 --all
     """
     filters = _filters(theme, region, year, doc_type)
     engine = _engine(data, model)
     _outdated_notice(engine.store)
     try:
-        hits = _run(lambda: engine.search(query, top_k, filters, mode,
-                                          expand=not no_expand))
+        hits = _run(lambda: engine.search(query, top_k, filters, mode, per_report=per_report or None,
+                                          include_low=show_all, expand=not no_expand))
     finally:
         engine.close()
-    _print_hits(hits, as_json)
+    _print_hits(hits, as_json, empty=NO_RESULT)
 
 
 @main.command()

@@ -84,3 +84,46 @@ def test_tokens_are_the_same_words_and_bigrams(retriever):
     # a bigram finds a word jieba cut differently
     assert "~挂牌" in keyword_tokens("挂牌督导")
     assert retriever.search(Query("", {"~挂牌": 1.0}, ()), 1)[0].tolist() == [12]
+
+
+# -- query expansion, coverage and sentence windows (pure) ---------------------------
+
+def test_an_expansion_never_adds_a_generic_word():
+    from index.query import GENERIC
+
+    q = parse("双减")
+    assert "减负" in q.expansions and q.terms["减负"] < 1
+    assert not {"管理", "压力", "学生", "工作", "服务"} & set(q.terms)
+    assert not GENERIC & {t for t in q.terms if q.terms[t] < 1}
+
+
+def test_generic_words_are_not_highlighted_alone():
+    from index.query import spans
+
+    text = "加强学生管理工作。落实双减，减轻学生过重学业负担。"
+    marked = [text[a:b] for a, b in spans(text, parse("双减学生管理"))]
+    assert "双减" in marked
+    assert not {"学生", "管理", "工作"} & set(marked)
+
+
+def test_coverage_weighs_specific_words_and_credits_expansions_for_their_trigger_only():
+    from index.ranking import coverage_of
+
+    idf = {"双减": 5.0, "学生": 0.5, "减负": 5.0}.get
+    cover = coverage_of(parse("双减学生"), idf, credit=0.5)
+    assert cover("落实双减") > 0.9  # 学生 is generic: missing it costs little
+    assert cover("学生学生学生") < 0.1  # and it never carries a passage alone
+    assert abs(cover("减负") - 0.5 * cover("双减")) < 1e-9  # a thesaurus term earns part of its trigger's weight
+
+
+def test_the_best_sentence_of_a_list_of_practices_is_found():
+    from index.ranking import coverage_of
+    from index.sentences import sentences
+
+    text = ("全面推进各项工作。一是推进集团化办学，组建教育集团12个；二是落实双减，作业总量明显下降；"
+            "三是实施营养改善计划，惠及学生3万人；四是加强校园安全。")
+    assert len(sentences(text)) == 5
+    cover = coverage_of(parse("营养改善计划"), lambda t: 3.0)
+    best, (a, b) = cover.best(text)
+    assert best == 1.0 and text[a:b] == "三是实施营养改善计划，惠及学生3万人；"
+    assert cover.best("与此无关的一句话。")[1] == (0, 0)
