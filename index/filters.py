@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 # A year, a year with 年, or a range joined by any dash, tilde or 至 (ASCII and full-width forms).
@@ -53,17 +54,46 @@ def like_pattern(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def closest(name: str, known: list[str], n: int = CLOSEST) -> list[str]:
-    """The known names nearest to `name`: difflib's ratio, then names sharing a character."""
-    near = difflib.get_close_matches(name, known, n=n, cutoff=0.2)
-    if len(near) < n:
-        chars = set(name)
-        near += [k for k in known if k not in near and chars & set(k)][: n - len(near)]
-    return near
+def _grams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)} or set(text)
 
 
-def check_theme(theme: str, known: list[str]) -> None:
-    """Refuse a theme the taxonomy does not have, naming the closest ones."""
+def closest(name: str, known: Sequence[str] | Mapping[str, str], n: int = CLOSEST) -> list[str]:
+    """The known names nearest to `name`, best first.
+
+    `known` may map each name to its description (the taxonomy's): a name
+    whose description holds the word (扶贫 in 教育扶贫、对口帮扶 …) is near.
+    A name shares at least a character with `name` (in itself or its
+    description) or it is not offered: a list of unrelated names helps no one.
+
+    >>> closest("扶贫", {"学生资助": "家庭经济困难学生资助", "教育帮扶与支教": "教育扶贫、对口帮扶"})
+    ['教育帮扶与支教']
+    >>> closest("学生资", ["学生资助", "教育公平"])
+    ['学生资助']
+    """
+    descriptions = known if isinstance(known, Mapping) else {}
+    grams = _grams(name)
+
+    def score(k: str) -> float:
+        desc = descriptions.get(k, "") or ""
+        if not set(name) & set(k + desc):
+            return 0.0
+        if name and (name in k or k in name):
+            return 0.95
+        if name and name in desc:
+            return 0.85
+        shared = grams & (_grams(k) | _grams(desc)) if len(name) > 1 else set()
+        if shared:
+            return 0.5 + 0.3 * len(shared) / len(grams)
+        return 0.6 * difflib.SequenceMatcher(None, name, k).ratio()
+
+    scored = sorted(((score(k), i, k) for i, k in enumerate(known)), key=lambda t: (-t[0], t[1]))
+    strong = [k for s, _, k in scored if s >= 0.5]  # a shared word; else names sharing a character
+    return (strong or [k for s, _, k in scored if s >= 0.1])[:n]
+
+
+def check_theme(theme: str, known: Sequence[str] | Mapping[str, str]) -> None:
+    """Refuse a theme the taxonomy does not have, naming the closest ones (by name and description)."""
     if not theme or theme in known:
         return
     near = closest(theme, known)

@@ -116,7 +116,8 @@ def test_console_script_runs(tmp_path):
 
 def test_search_similar_compare_json(cli, indexed_copy):
     data = str(indexed_copy)
-    hits = json.loads(cli("search", "减少孩子课外补习", "--top-k", "3", "--json", "--data", data).stdout)
+    # --all: the fields, whatever the relevance floor lets through
+    hits = json.loads(cli("search", "减少孩子课外补习", "--top-k", "3", "--all", "--json", "--data", data).stdout)
     assert len(hits) == 3
     for h in hits:
         assert {"passage_id", "doc_id", "source", "title", "region", "years", "heading", "text", "score",
@@ -188,10 +189,12 @@ def test_metrics_json_csv_xlsx_and_pivot(cli, indexed_copy, tmp_path):
     assert result.exit_code == 0
     with open(out_csv, encoding="utf-8-sig", newline="") as fh:
         table = list(csv.reader(fh))
-    assert table[0][:8] == ["报告ID", "来源文件", "报告标题", "地区", "年份", "指标", "数值", "单位"]
-    assert len(table) > 50 and all("东莞" in r[3] for r in table[1:])
+    assert table[0][:7] == ["地区", "年份", "报告标题", "指标", "数据（报告写法）", "数值", "单位"]
+    assert len(table) > 50 and all("东莞" in r[0] for r in table[1:])
+    assert "达3.5万个" in [r[4] for r in table] and "e+" not in out_csv.read_text("utf-8-sig")
     sheet = load_workbook(out_xlsx).active
-    assert sheet["F1"].value == "指标" and isinstance(sheet["G2"].value, (int, float))
+    assert sheet["D1"].value == "指标" and sheet["F1"].value == "数值"
+    assert all(isinstance(sheet.cell(r, 6).value, (int, float, type(None))) for r in range(2, sheet.max_row + 1))
     pivot = json.loads(cli("metrics", "--indicator", "学位", "--pivot", "--json", "--data", data).stdout)
     assert {p["region"] for p in pivot} >= {"山东省青岛市", "广东省东莞市"}
     # the same year grammar as search
@@ -432,3 +435,96 @@ def test_interrupted_reindex_keeps_the_old_index(cli, data_dir, tmp_path, monkey
     assert stopped.stderr.splitlines()[-1] == f"已中断：原索引未改动，仍可检索；重新运行 edureports reindex --data {data_dir} 重建"
     dense = json.loads(cli("search", "幼儿园学位", "--mode", "dense", "--json", "--data", str(data_dir)).stdout)
     assert len(dense) == 5
+
+
+def _columns(line: str, header: str, names: list[str]) -> list[str]:
+    """The cells of `line` under each of `names` in `header`, by display column (CJK counts two)."""
+    from edureports.cli.tables import width
+
+    def at(text: str, name: str) -> int:
+        return width(text[: text.index(name)])
+
+    cells = []
+    starts = [at(header, n) for n in names] + [10**6]
+    for a, b in zip(starts, starts[1:]):
+        out, used = [], 0
+        for ch in line:
+            if a <= used < b:
+                out.append(ch)
+            used += width(ch)
+        cells.append("".join(out).strip())
+    return cells
+
+
+def test_listings_are_aligned_tables_with_chinese_headers(cli, indexed_copy):
+    from edureports.cli.tables import width
+
+    data = str(indexed_copy)
+    docs = cli("docs", "--data", data).stdout.splitlines()
+    assert docs[0].split() == ["编号", "年份", "文种", "段落数", "地区", "标题"]
+    dongguan = next(line for line in docs if "广东省东莞市" in line)
+    # every row puts its region under the 地区 header, however many Chinese characters come before
+    assert _columns(dongguan, docs[0], ["编号", "年份", "文种", "段落数", "地区", "标题"])[4] == "广东省东莞市"
+    assert len({width(line[: line.index("2020精选")]) for line in docs if "2020精选" in line}) == 1
+    unknown = next(line for line in docs if line.startswith("0749d752dd64"))
+    assert "地区不详" in unknown
+
+    listing = cli("metrics", "--indicator", "满意度", "--data", data).stdout.splitlines()
+    assert listing[0].split() == ["地区", "年份", "指标", "数据", "角色", "标记", "原文", "段落"]
+    change = next(line for line in listing if "较上年" in line)
+    cells = _columns(change, listing[0], ["地区", "年份", "指标", "数据", "角色", "标记", "原文", "段落"])
+    assert cells[:5] == ["山东省济南市市中区", "2020、2021", "社会满意度", "较上年 +1.3个百分点", "变化量"]
+    qualified = next(line for line in listing if "家长满意度" in line)
+    assert "90%以上" in qualified and "以上90%" not in qualified
+
+    pivot = cli("metrics", "--indicator", "学位", "--pivot", "--data", data).stdout.splitlines()
+    assert pivot[0].split() == ["地区", "年份", "数据"]
+    qingdao = next(line for line in pivot if line.startswith("山东省青岛市"))
+    assert "近2万个" in qingdao and "16万个" in qingdao and "e+" not in qingdao
+
+    themes = cli("themes", "--data", data).stdout.splitlines()
+    assert themes[0].split() == ["主题", "段落数", "报告数", "说明"]
+    assert any(line.startswith("  双减 ") for line in themes)  # a child theme indented under its parent
+
+
+def test_an_unknown_theme_names_the_closest_ones(cli, indexed_copy):
+    data = str(indexed_copy)
+    for command in (("search", "督导"), ("compare", "督导"), ("metrics",)):
+        result = cli(*command, "--theme", "扶贫", "--data", data)
+        assert result.exit_code == 2
+        assert result.stderr == "错误：没有名为“扶贫”的主题；相近的主题：教育帮扶与支教\n"
+
+
+def test_compare_chosen_regions_as_table_excel_and_word(cli, indexed_copy, tmp_path):
+    from docx import Document
+    from openpyxl import load_workbook
+
+    data = str(indexed_copy)
+    xlsx, docx_ = tmp_path / "对比.xlsx", tmp_path / "对比.docx"
+    result = cli("compare", "学生资助", "--regions", "青岛、济南", "--xlsx", str(xlsx), "--docx", str(docx_),
+                 "--data", data)
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("对比：学生资助（2 个地区或报告）")
+    assert "【山东省青岛市】" in out and "【山东省济南市市中区】" in out and "【安徽省滁州市】" not in out
+    assert "出处：" in out and "段" in out
+    table = out[out.index("数据对照"):].splitlines()
+    header = table[1].split()
+    assert header[0] == "指标" and sorted(header[1:]) == ["山东省济南市市中区", "山东省青岛市"]
+    assert any("1.3亿元" in line for line in table)
+    assert f"已写出 2 个地区或报告的对比到 {xlsx}" in result.stderr
+
+    book = load_workbook(xlsx)
+    assert [c.value for c in book["数据对照"][1]] == header
+    assert [c.value for c in book["段落"]["A"]][1:] and {c.value for c in book["段落"]["A"]} - {"地区或报告"} == {
+        "山东省青岛市", "山东省济南市市中区"}
+    doc = Document(str(docx_))
+    assert doc.paragraphs[0].text == "对比：学生资助"
+    assert [c.text for c in doc.tables[0].rows[0].cells] == header
+
+    picked = json.loads(cli("compare", "学生资助", "--doc", "0749d752", "--json", "--data", data).stdout)
+    assert [(r["doc_id"], r["issuer"], r["passages"]) for r in picked] == [("0749d752dd64", "县督导室", [])]
+    bad = cli("compare", "学生资助", "--regions", "北京", "--data", data)
+    assert bad.exit_code == 2 and bad.stderr == "错误：没有地区包含“北京”的报告\n"
+    bad = cli("compare", "学生资助", "--doc", "nope", "--data", data)
+    assert bad.exit_code == 2 and bad.stderr == "错误：没有编号为 'nope' 的报告（或前几位不止对应一篇）；用 edureports docs 查看编号\n"

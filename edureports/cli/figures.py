@@ -15,19 +15,25 @@ from edureports.cli import (  # noqa: F401 - the group and the shared helpers
     json_option,
     main,
 )
+from edureports.cli.tables import render, years_text
 
 
 def _pivot(rows: list[dict]) -> list[dict]:
-    """One indicator across regions and years: the figures each report gives."""
+    """One indicator across regions and years: the figures each report gives, as a report writes them.
+
+    Changes, starting values and masked placeholders are left out: a pivot
+    compares levels, and a change (较上年 +1.3个百分点) is not one.
+    """
+    from index.numbers import figure_text
     from ingest.types import Role
 
     cells: dict[tuple[str, str], list[str]] = {}
     for r in rows:
-        if r["masked"] or r["role"] in (Role.FROM, Role.CHANGE) or r["value"] is None:
+        if r["masked"] or r["role"] in (Role.FROM, Role.CHANGE) or (r["value"] is None and r.get("low") is None):
             continue
-        key = (r["region"] or "地区不详", "、".join(map(str, r["years"])) or "-")
-        value = f"{r['qualifier']}{r['value']:g}{r['unit']}"
-        cells.setdefault(key, []).append(value)
+        key = (r["region"] or "地区不详", years_text(r["years"]))
+        text = f"{r['indicator']} {figure_text(r)}" if r["indicator"] else figure_text(r)
+        cells.setdefault(key, []).append(text)
     return [{"region": region, "years": years, "values": values} for (region, years), values in sorted(cells.items())]
 
 
@@ -54,8 +60,8 @@ def metrics(doc_id, indicator, theme, region, year, pivot, csv_path, xlsx_path, 
       edureports metrics --region 东莞 --xlsx 东莞指标.xlsx
       edureports metrics --indicator 学位 --pivot
     """
-    from index.export import ROLE_LABELS
     from index.filters import FilterError
+    from index.numbers import figure_text, flags, role_label
 
     if pivot and not indicator:
         raise CLIError("--pivot 需要同时给出 --indicator（要跨地区、年份比较的指标）")
@@ -82,17 +88,16 @@ def metrics(doc_id, indicator, theme, region, year, pivot, csv_path, xlsx_path, 
         if as_json:
             _print_json(table)
         else:
-            for t in table:
-                click.echo(f"{t['region']:<12} {t['years']:<10} {'；'.join(t['values'])}")
+            click.echo(render(["地区", "年份", "数据"], [[t["region"], t["years"], "；".join(t["values"])] for t in table]))
         return
     if as_json:
         _print_json(rows)
         return
     if not rows:
         click.echo("没有匹配的数据", err=True)
-    for r in rows:
-        flags = " [遮盖]" if r["masked"] else (" [存疑]" if r["suspect"] else "")
-        value = "—" if r["value"] is None else f"{r['value']:g}"
-        role = f" （{ROLE_LABELS.get(r['role'], r['role'])}）" if r["role"] else ""
-        click.echo(f"{r['region'] or '-':<12} {r['indicator'] or '?':<16} {r['qualifier']}{value} {r['unit']}"
-                   f"{role}{flags}  「{r['raw']}」 [{r['passage_id']}]")
+        return
+    click.echo(render(
+        ["地区", "年份", "指标", "数据", "角色", "标记", "原文", "段落"],
+        [[r["region"] or "地区不详", years_text(r["years"]), r["indicator"], figure_text(r), role_label(r["role"]),
+          flags(r), r["raw"], r["passage_id"]] for r in rows],
+        limits=[18, 12, 16, 24, 6, 10, 18, 24]))

@@ -49,17 +49,24 @@ def themes(suggest, top, as_json, data) -> None:
     if as_json:
         _print_json(rows)
         return
+    from edureports.cli.tables import Align, render
+
     if suggest:
         if not rows:
             click.echo("每个段落都有主题", err=True)
-        for r in rows:
-            click.echo(f"{r['phrase']:<12} 权重 {r['weight']:.3f}  出现在 {r['n_passages']} 个无主题段落")
+            return
+        click.echo(render(["短语", "权重", "无主题段落数"],
+                          [[r["phrase"], f"{r['weight']:.3f}", r["n_passages"]] for r in rows],
+                          [Align.LEFT, Align.RIGHT, Align.RIGHT]))
         return
     if not rows:
         click.echo("还没有主题表；先导入报告，或运行 edureports retag", err=True)
-    for r in rows:
-        indent = "    " if r["parent"] else ""
-        click.echo(f"{indent}{r['theme']:<16} {r['n_passages']:>5} 个段落 {r['n_docs']:>4} 篇报告  {r['description']}")
+        return
+    # Children are indented under their parent; a parent's counts include its children's passages.
+    click.echo(render(["主题", "段落数", "报告数", "说明"],
+                      [[("  " if r["parent"] else "") + r["theme"], r["n_passages"], r["n_docs"], r["description"]]
+                       for r in rows],
+                      [Align.LEFT, Align.RIGHT, Align.RIGHT]))
 
 
 @main.command()

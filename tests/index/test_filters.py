@@ -52,3 +52,30 @@ def test_an_unknown_theme_lists_the_closest():
 def test_empty_filters_are_false_and_values_are_trimmed():
     assert not Filters() and not Filters.parse(" ", " ", " ", " ")
     assert Filters.parse(region=" 东莞 ") == Filters(region="东莞")
+
+
+TAXONOMY = {
+    "学生资助": "各学段家庭经济困难学生资助政策的落实与管理。",
+    "教育帮扶与支教": "教育扶贫、对口帮扶、支教送教和东西部协作。",
+    "体育": "学校体育、体质健康、校园足球与近视防控。",
+    "校园安全": "校园安全管理、应急演练、防溺水、校车和食品安全。",
+    "专项督导": "针对开学、安全、补课等具体事项的专项督导检查。",
+    "学前教育": "幼儿园建设、普及普惠、保教质量和办园行为。",
+}
+
+
+@pytest.mark.parametrize(
+    "typed,message",
+    [
+        ("近视", "没有名为“近视”的主题；相近的主题：体育"),  # found only through its description
+        ("安全", "没有名为“安全”的主题；相近的主题：校园安全、专项督导"),  # a name before a description
+        ("学前", "没有名为“学前”的主题；相近的主题：学前教育"),  # a shared word, not every name sharing 学
+        ("扶贫", "没有名为“扶贫”的主题；相近的主题：教育帮扶与支教"),
+        ("xyz", "没有名为“xyz”的主题；现有主题共 6 个"),
+    ],
+)
+def test_an_unknown_theme_is_matched_against_names_and_descriptions(typed, message):
+    with pytest.raises(FilterError) as err:
+        check_theme(typed, TAXONOMY)
+    assert str(err.value) == message
+    check_theme("体育", TAXONOMY)
