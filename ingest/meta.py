@@ -21,6 +21,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.gazetteer import Gazetteer, gazetteer
 from ingest.types import DocType, Level, Region
@@ -38,6 +39,7 @@ _STAMP = re.compile(
     r"|[(（]\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[)）]"
     r"|(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}")
 _OPENING = 600
+EVIDENCE_CHARS = 300_000  # region and speaking level are judged on this much of a report (~100 pages)
 _DECLARED = re.compile(
     r"(?:现将|现就|下面|特将|把|就)[^。；\n]{0,16}?((?:19|20)\d{2})\s*年(?:度)?[^。；\n]{0,24}?"
     r"(?:总结|汇报|报告|自查|自评|述职|打算|计划|要点)[^。；\n]{0,6}?如下")
@@ -101,6 +103,8 @@ _SCHOOL_REFS = re.compile(r"我校|本校|全校|我园|本园|全园")
 # A place right before a school's name (峨山一中, 北京师范大学) names the school, not the speaker.
 _SCHOOL_AFTER = re.compile(r"^(?:县|市|区)?(?:[一二三四五六七八九十\d]+中|第[一二三四五六七八九十\d]+|实验|师范|职业|中学|小学|大学|学院|附属|幼儿园)")
 _VISITOR_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,10}?(?:考察团|考察组|调研组|代表团|督导组|检查组|评估组|专家组|访问团|一行)")
+# A place named as the frame of a ranking or a count ('在潍坊市各县市区位居前列', '全省各县'): not the speaker.
+_FRAME_AFTER = re.compile(r"^(?:的)?(?:各县|各区|各市|各县市区|各县区|各区县|各县（市、区）|各县\(市、区\)|县市区|区县|所辖|下辖|范围内|排名|同类)")
 _MASK_BEFORE = re.compile(r"[xXＸ×*＊某○□_＿]$")
 _AID_BEFORE = re.compile(r"(赴|到|向|为|援|往|去|与|和|对口|帮扶|支援)$")
 _AID_SENTENCE = re.compile(r"支教|帮扶|扶贫|对口|受援|援建|捐赠|结对|协作|挂职|跟岗|送教|交流")
@@ -326,15 +330,21 @@ def speaking_level(text: str) -> Level:
 
 def _whole_word(text: str, a: int, b: int) -> bool:
     """text[a:b] starts and ends on jieba word boundaries (九台|教育, not 行|政和|教育)."""
+    lo = max(0, a - 8)
+    cuts = _word_cuts(text[lo : b + 8])
+    return a - lo in cuts and b - lo in cuts
+
+
+@lru_cache(maxsize=65536)
+def _word_cuts(window: str) -> frozenset[int]:
+    """Word boundaries of a short window; cached, since a report names its places in the same phrases again and again."""
     from ingest.words import words
 
-    lo = max(0, a - 8)
-    window = text[lo : b + 8]
-    cuts, pos = {lo}, 0
+    cuts, pos = {0}, 0
     for w in words(window):  # whitespace is left out of the words: find each in turn
         pos = window.find(w, pos) + len(w)
-        cuts.update((lo + pos - len(w), lo + pos))
-    return a in cuts and b in cuts
+        cuts.update((pos - len(w), pos))
+    return frozenset(cuts)
 
 
 def _weights(g: Gazetteer, text: str, title: str) -> Counter[str]:
@@ -372,6 +382,8 @@ def _weights(g: Gazetteer, text: str, title: str) -> Counter[str]:
             w *= 3
         if _INSTITUTION_AFTER.match(after):
             w *= 2
+        if _FRAME_AFTER.match(after):
+            w *= 0.25
         if _VISITOR_AFTER.match(full[m.end : m.end + 16]):
             w *= 0.25  # 昆明市五华区教育考察团莅临: where the visitors come from
         if _AID_BEFORE.search(before) or (_AID_SENTENCE.search(full[a:b]) and not chained):
@@ -437,7 +449,7 @@ def resolve_region(text: str, title: str = "", level: Level = Level.UNKNOWN) -> 
     order = ["county", "city", "province"]
     levels = order[order.index(wanted) :] if wanted else order
     for lv in levels:
-        cands = [(s, c) for c, s in scores.items() if g.places[c].level == lv and s >= 1.5]
+        cands = [(s, c) for c, s in scores.items() if _speaks_as(g.places[c], lv) and s >= 1.5]
         if not cands and lv == wanted:
             # A report that speaks as a 区/县 and names one such place once, and no other, speaks from it.
             named = [(s, c) for c, s in scores.items() if g.places[c].level == lv and s > 0.3]
@@ -453,6 +465,11 @@ def resolve_region(text: str, title: str = "", level: Level = Level.UNKNOWN) -> 
             continue
         return _region(g, cands[0][1])
     return Region()
+
+
+def _speaks_as(place, level: str) -> bool:
+    """A place can be the speaker at `level`; a county-level city (青州市) says 我市 as a city does."""
+    return place.level == level or (level == "city" and place.level == "county" and place.name.endswith("市"))
 
 
 def _region(g: Gazetteer, code: str) -> Region:
@@ -508,8 +525,11 @@ def extract(title: str, text: str, headings: list[str]) -> Meta:
     subtitle = next((ln for ln in head_lines if ln.startswith(("—", "－"))), "")
     types = doc_types(f"{title} {subtitle}".strip(), [*head_lines, *headings], text[:_OPENING])
     years = subject_years(title, headings, text, head_lines)
-    speaking = speaking_level(text)
-    region = resolve_region(text, title, speaking)
+    # Who speaks shows in the first pages; weighing every place named in a
+    # book-length text would only cost time (each place mention is weighed).
+    sample = text[:EVIDENCE_CHARS]
+    speaking = speaking_level(sample)
+    region = resolve_region(sample, title, speaking)
     org = issuer(title, text, region)
     derived = not title
     if derived:

@@ -27,16 +27,16 @@ def join_page_markers(lines: list[Line]) -> list[Line]:
     A run is two or more long lines numbered 1, 2, 3 … in order; a page is
     joined to the one before it without a break, since pages end mid-word.
     """
-    numbered = [
-        (i, int(m.group(1)))
-        for i, ln in enumerate(lines)
-        if (m := _PAGE.match(ln.text)) and len(ln.text) >= PAGE_MIN
-    ]
-    runs: list[list[int]] = []
+    numbered = [(i, int(m.group(1))) for i, ln in enumerate(lines) if (m := _PAGE.match(ln.text))]
+    runs: list[list[tuple[int, int]]] = []
     for i, n in numbered:
-        if runs and n == runs[-1][-1][1] + 1:
+        # The last page of a preview may be short, when the page before it stops mid-sentence.
+        prev = lines[runs[-1][-1][0]].text if runs else ""
+        if runs and n == runs[-1][-1][1] + 1 and len(prev) >= PAGE_MIN and (
+            len(lines[i].text) >= PAGE_MIN or prev[-1] not in LINE_END_OK
+        ):
             runs[-1].append((i, n))
-        else:
+        elif len(lines[i].text) >= PAGE_MIN:
             runs.append([(i, n)])
     pages = {i for run in runs if len(run) >= 2 for i, _ in run}
     if not pages:

@@ -420,3 +420,9 @@ def test_a_related_list_before_the_body_still_goes_but_not_the_title_after_it():
 @pytest.mark.parametrize("line", ["工作总结 工作计划 自查报告", "述职报告 心得体会 发言稿"])
 def test_a_menu_of_genres_is_chrome(line):
     assert is_chrome(line)
+
+
+def test_preview_pages_join_also_when_the_last_page_is_short():
+    first = "1、教育局2021年工作总结今年是规划的开局之年，现将今年工作完成情况总结如下。" + BODY * 3 + "三是职业教育持续发"
+    page = first + "\n2、展。市职业教育中心学校入选省级示范学校，获得金牌3项。\n"
+    assert _text(page).endswith("三是职业教育持续发展。市职业教育中心学校入选省级示范学校，获得金牌3项。")

@@ -303,3 +303,17 @@ def test_an_office_name_shared_by_several_places_is_settled_by_the_places_around
     text = "2022年，城关区教育局发挥兰州作为省会城市中心城区的优势，选派教师到临夏州东乡族自治县支教，接待天津市和平区考察团3批次。"
     region = resolve_region(text, "城关区教育局2022年对口帮扶工作总结")
     assert region.display == "甘肃省兰州市城关区"
+
+
+def test_a_county_level_city_speaks_as_a_city_and_its_prefecture_is_only_the_frame():
+    """青州市 says 我市 and ranks itself '在潍坊市各县市区': the speaker is 青州市, not 潍坊市."""
+    text = (
+        "为进一步擦亮青州优质教育品牌，现将今年工作总结如下。青州市推进集团化办学的做法在省级媒体专题报道。"
+        "2021年高考，我市本科上线3120人，本科上线率在潍坊市各县市区位居前列。全市新建幼儿园9所。"
+    )
+    assert resolve_region(text, "教育局2021年工作总结", Level.CITY).display == "山东省潍坊市青州市"
+
+
+def test_a_prefecture_city_naming_its_county_level_cities_stays_the_city():
+    text = "潍坊市教育局认真落实全市教育工作会议部署。青州市、寿光市分别新建学校3所、4所，诸城市、高密市推进集团化办学。全市新增学位2万个。"
+    assert resolve_region(text, "2021年教育工作总结", Level.CITY).display == "山东省潍坊市"
