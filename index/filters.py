@@ -11,9 +11,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-# A year, a year with 年, or a range joined by any dash, tilde or 至 (ASCII and full-width forms).
-_YEAR = r"(\d{4})\s*年?"
-_YEARS = re.compile(rf"\s*{_YEAR}\s*(?:(?:[-－‐‑‒–—―~～〜]+|至|到)\s*{_YEAR})?\s*")
+# A year (2021, 2021年, 2021年度, 2021学年), or a range joined by any dash, tilde, 至 or 到 (ASCII and
+# full-width forms); a range may end in two digits as reports write it (2019-21, 2020-21学年).
+_SUFFIX = r"\s*(?:年度|学年|年)?"
+_YEARS = re.compile(rf"\s*(\d{{4}}){_SUFFIX}\s*(?:(?:[-－‐‑‒–—―~～〜]+|至|到)\s*(\d{{4}}|\d{{2}}){_SUFFIX})?\s*")
 CLOSEST = 3
 
 
@@ -37,7 +38,8 @@ def parse_years(value: str) -> tuple[int, int] | None:
     if not m:
         raise FilterError(f"无法识别年份 {value.strip()!r}：请写成 2021、2021年 或 2019-2021 这样的范围")
     lo = int(m.group(1))
-    hi = int(m.group(2) or lo)
+    end = m.group(2) or m.group(1)
+    hi = int(end) if len(end) == 4 else lo // 100 * 100 + int(end)
     if hi < lo:
         raise FilterError(f"年份范围 {lo}-{hi} 起止颠倒，请写成 {hi}-{lo}")
     return lo, hi
