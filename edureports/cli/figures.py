@@ -88,7 +88,8 @@ def metrics(doc_id, indicator, theme, region, year, pivot, csv_path, xlsx_path, 
         if as_json:
             _print_json(table)
         else:
-            click.echo(render(["地区", "年份", "数据"], [[t["region"], t["years"], "；".join(t["values"])] for t in table]))
+            click.echo(render(["地区", "年份", "数据"], [[t["region"], t["years"], "；".join(t["values"])] for t in table],
+                              shrink=[2]))
         return
     if as_json:
         _print_json(rows)
@@ -100,4 +101,4 @@ def metrics(doc_id, indicator, theme, region, year, pivot, csv_path, xlsx_path, 
         ["地区", "年份", "指标", "数据", "角色", "标记", "原文", "段落"],
         [[r["region"] or "地区不详", years_text(r["years"]), r["indicator"], figure_text(r), role_label(r["role"]),
           flags(r), r["raw"], r["passage_id"]] for r in rows],
-        limits=[18, 12, 16, 24, 6, 10, 18, 24]))
+        limits=[18, 12, 16, 24, 6, 10, 18, 24], shrink=[6, 0, 2, 1]))

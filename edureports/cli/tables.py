@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 from collections.abc import Sequence
 from enum import Enum
 
@@ -59,28 +60,41 @@ def pad(text: str, cells: int, align: Align = Align.LEFT) -> str:
 
 
 def render(headers: Sequence[str], rows: Sequence[Sequence], align: Sequence[Align] = (),
-           limits: Sequence[int | None] = (), total: int | None = None) -> str:
+           limits: Sequence[int | None] = (), total: int | None = None, shrink: Sequence[int] | None = None) -> str:
     """A table: a header row, a rule, then the rows; every column padded to its widest cell.
 
-    `limits` caps a column's width (None: no cap); when the table is wider
-    than `total` (default: the terminal), the widest capped-less text
-    column (the last one) is cut to fit, never below 10 cells.
+    `limits` caps a column's width (None: no cap). When the table is wider
+    than `total` cells (default: the terminal's width; no limit when the
+    output is not a terminal), the widest of the `shrink` columns (default:
+    all) is cut, then the next widest, never below its header or 8 cells;
+    ids and figures left out of `shrink` stay whole (the terminal wraps a
+    line that still does not fit).
 
     >>> print(render(["地区", "数值"], [["东莞", "5.86万人次"], ["山东省青岛市", "1.3亿元"]], [Align.LEFT, Align.RIGHT]))
     地区          数值
     ------------  ----------
     东莞          5.86万人次
     山东省青岛市     1.3亿元
+    >>> print(render(["编号", "标题"], [["abc", "二〇二一年教育工作总结"]], total=17))
+    编号  标题
+    ----  -----------
+    abc   二〇二一年…
     """
     texts = [[clip("" if v is None else str(v), (limits[i] if i < len(limits) else None) or 10**6)
               for i, v in enumerate(row)] for row in rows]
     widths = [max([width(h)] + [width(r[i]) for r in texts if i < len(r)]) for i, h in enumerate(headers)]
-    total = total or shutil.get_terminal_size((160, 24)).columns
-    over = sum(widths) + len(GAP) * (len(widths) - 1) - total
-    if over > 0 and widths:
-        last = len(widths) - 1
-        widths[last] = max(10, widths[last] - over)
-        texts = [r[:last] + [clip(r[last], widths[last])] if len(r) > last else r for r in texts]
+    if total is None:
+        total = shutil.get_terminal_size().columns if sys.stdout.isatty() else 0
+    floor = [max(width(h), 8) for h in headers]
+    over = sum(widths) + len(GAP) * (len(widths) - 1) - total if total else 0
+    while over > 0:
+        i = max(range(len(widths)) if shrink is None else shrink, key=lambda k: widths[k] - floor[k])
+        if widths[i] <= floor[i]:
+            break
+        cut = min(over, widths[i] - floor[i], max(1, (widths[i] - floor[i]) // 2))
+        widths[i] -= cut
+        over -= cut
+    texts = [[clip(v, widths[i]) if i < len(widths) else v for i, v in enumerate(r)] for r in texts]
     aligns = [align[i] if i < len(align) else Align.LEFT for i in range(len(headers))]
     lines = [GAP.join(pad(h, w) for h, w in zip(headers, widths)).rstrip(),
              GAP.join("-" * w for w in widths)]

@@ -66,7 +66,7 @@ def themes(suggest, top, as_json, data) -> None:
     click.echo(render(["主题", "段落数", "报告数", "说明"],
                       [[("  " if r["parent"] else "") + r["theme"], r["n_passages"], r["n_docs"], r["description"]]
                        for r in rows],
-                      [Align.LEFT, Align.RIGHT, Align.RIGHT]))
+                      [Align.LEFT, Align.RIGHT, Align.RIGHT], shrink=[3]))
 
 
 @main.command()
