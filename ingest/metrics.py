@@ -28,7 +28,9 @@ so the patterns are written here; cn2an converts the Chinese numerals.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from ingest.types import Role
 from ingest.words import Tagging, tagging
@@ -86,6 +88,8 @@ _FROM_TO = re.compile(
     rf"(?:由|从)(?P<a>[^，。；由从]{{1,20}}?)(?:{_CHANGE_UP}|{_CHANGE_DOWN}|变为|调整为|到)(?:到|至|为)?(?P<b>[^，。；]{{1,20}})"
 )
 _CHANGE = re.compile(rf"(?:较上年|比上年|同比|较去年|比去年|环比|较\d{{4}}年|比\d{{4}}年)[^，。；\d]{{0,6}}?(?P<dir>{_CHANGE_UP}|{_CHANGE_DOWN})了?$")
+# 近视率下降0.5个百分点: percentage points after a verb of change are a change even with no year named.
+_POINTS_CHANGE = re.compile(r"(?P<dir>增加|增长|提高|提升|上升|扩大|减少|下降|降低|缩小)了?$")
 INDICATOR_MAX = 16
 # What a figure's indicator says when no noun names what it counts (a reader sees this, not a borrowed word).
 UNKNOWN_INDICATOR = "（未识别）"
@@ -211,8 +215,67 @@ def figures(text: str, words: Tagging | None = None) -> list[Figure]:
     found += _masked_dates(text, sentences, [(f.start, f.end) for f in found])
     found.sort(key=lambda f: f.start)
     found = [f if f.indicator else replace(f, indicator=indicator(text, f, tg)) for f in found]
+    found = _respectively(text, found)
     out = _inherit(_roles(text, found), tg)
     return [f if f.indicator else replace(f, indicator=UNKNOWN_INDICATOR) for f in out]
+
+
+_RESPECTIVELY = re.compile(r"分别")
+_LIST_WORDS = {"、", "和", "及", "与", "以及"}
+_OUTER_BREAK = re.compile(r"[，。；：！？,;:\n（）()]")  # clause breaks that end a list (、 joins its items)
+_BETWEEN_ITEMS = re.compile(r"\s*(?:、|和|及|与|，|,)\s*")
+
+
+def _respectively(text: str, found: list[Figure]) -> list[Figure]:
+    """A、B和C分别达到x、y和z: the n-th figure measures the n-th name.
+
+    Names that share a head (幼儿园、小学、初中教师学历达标率) each take it: the last
+    name is the parallel word plus the head. Only when the names and the figures
+    are as many; otherwise the figures keep what `indicator` found.
+    """
+    from ingest.words import words
+
+    out = list(found)
+    for m in _RESPECTIVELY.finditer(text):
+        idx = [i for i, f in enumerate(out) if m.end() <= f.start <= m.end() + 12]
+        if not idx:
+            continue
+        run = [idx[0]]
+        for i in range(idx[0] + 1, len(out)):
+            if not _BETWEEN_ITEMS.fullmatch(text[out[run[-1]].end : out[i].start]):
+                break
+            run.append(i)
+        start = max((b.end() for b in _OUTER_BREAK.finditer(text, 0, m.start())), default=0)
+        if not text[start : m.start()].strip():
+            # …达a，…占b，分别比上年增长c和d: the changes go, in order, with the figures before them
+            before = [i for i, f in enumerate(out) if f.end <= m.start() and f.sentence == out[run[0]].sentence]
+            if len(run) >= 2 and len(before) >= len(run):
+                for i, j in zip(run, before[-len(run):]):
+                    out[i] = replace(out[i], indicator=out[j].indicator)
+            continue
+        names, item = [], ""
+        for w in words(text[start : m.start()]):  # items joined by 、/和/及, cut as words (参与 holds no 与)
+            if w in _LIST_WORDS:
+                names.append(item.strip())
+                item = ""
+            else:
+                item += w
+        names.append(item.strip())
+        if len(names) < 2 or len(run) != len(names) or any(not n or re.search(r"\d", n) for n in names):
+            continue
+        first = names[0].rsplit("的", 1)[-1]  # 参与试点的职业院校: the name, not what qualifies it
+        scope = _SCOPE.match(first)
+        names[0] = first[scope.end():] if scope and len(first) > scope.end() + 1 else first
+        head = ""
+        longest = max(map(len, names[:-1]))
+        if len(names[-1]) > longest + 1:
+            cut = words(names[-1])
+            if len(cut) > 1 and len(cut[0]) <= longest:
+                head = "".join(cut[1:])  # 高中教师学历达标率: 高中 + the head the other names share
+        for k, i in enumerate(run):
+            name = names[k] + head if k < len(run) - 1 else names[k]
+            out[i] = replace(out[i], indicator=name[-INDICATOR_MAX:])
+    return out
 
 
 def _a_class_label(text: str, m: re.Match[str]) -> bool:
@@ -342,6 +405,12 @@ _MEASURE_NOUN = re.compile(r"..?[率额量数]$")
 _SCOPE = re.compile(r"[全我本各][省市区县旗镇乡校园]")
 _PER = re.compile(r"(?:每[\u4e00-\u9fff]{1,2}?)+(?=[达为约近共计]*$)|(?:每[\u4e00-\u9fff]{1,2})+$|[人生户年月校]均(?=[达为约近共计]*$)")
 _RESULT_LINKS = {"在", "到", "为", "至", "于", "成"}
+# Verbs that link a subject to its figure (…控制在, …保持在, …稳定在): never part of the subject's name.
+_LINKING_VERBS = {"控制", "保持", "稳定", "维持", "达到", "提高", "提升", "降低", "下降", "增加", "减少", "增长", "上升"}
+# Verbs of building and hiring that open a count (新建幼儿园12所, 招聘教师120名); jieba tags some of them as
+# nouns or places (新建), so the noun run before a figure would take them in.
+_ACTION_VERBS = {"新建", "改建", "扩建", "改扩建", "续建", "新招", "招聘", "招录", "招收", "引进", "选派", "建成", "创建",
+                 "认定", "评选", "表彰", "培训", "新增", "投入", "发放", "接收", "组织", "开展", "举办", "完成"}
 _CLAUSE_BREAK = re.compile(r"[，。；：、！？,;:（）()“”《》\n]")
 _CLAUSE_BREAK_CHARS = frozenset("，。；：、！？,;:（）()“”《》\n")
 
@@ -373,7 +442,9 @@ def _bind_rates(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
         rest = ""
         if len(word) > 1 and word[0] in _RATE_SUFFIX and out and _is_word(out[-1][0]) and word[1:] in _RESULT_LINKS | {"达"}:
             word, rest = word[0], word[1:]
-        if word in _RATE_SUFFIX and out and _is_word(out[-1][0]):
+        if word == "分为" and out and out[-1][0].endswith("得"):
+            word, rest = "分", "为"  # 评价得分为92.6分: jieba cuts 得/分为 (divided into); the score is 得分
+        if word in _RATE_SUFFIX and out and _is_word(out[-1][0]) or word == "分" and rest and out:
             out[-1] = (out[-1][0] + word, "n")
         else:
             out.append((word, flag))
@@ -396,13 +467,15 @@ def _noun_run(tokens: list[tuple[str, str]]) -> str:
         out.append(tokens[0][0])  # a verb that modifies the noun: 受援学校
         tokens = tokens[1:]
     flags = []
-    for word, flag in tokens:
+    for k, (word, flag) in enumerate(tokens):
         if word in _QUANTIFIER_WORDS:
             break  # 6820名全部享受补助: 全部 says how many of them, not what they are
         if flag.startswith(_NOUNISH):
             out.append(word)
             flags.append(flag)
         else:
+            if out == [tokens[0][0]] and len(out[0]) == 1 and _is_word(word):
+                out.append(word)  # 3个全覆盖: a name of one character is the start of a longer one
             break
     while len(out) > 1 and flags and flags[-1] in ("a", "f"):
         out.pop()
@@ -454,12 +527,15 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
     popped = ""
     while before_tokens:
         word, flag = before_tokens[-1]
-        if word in _SKIP_BEFORE or flag[:1] in ("d", "p", "u", "m", "c", "t"):
+        if word in _SKIP_BEFORE or flag[:1] in ("d", "p", "u", "m", "c", "t", "z"):
             before_tokens.pop()
             if not verb and flag.startswith("v") and len(word) >= 2:
                 verb = word
         elif flag[:1] in ("v", "a") and popped in _RESULT_LINKS and not _MEASURE_NOUN.search(word):
             before_tokens.pop()  # 控制在4%以内, 保持在99%: the verb links its subject to the figure
+        elif popped in _RESULT_LINKS and len(word) > 2 and word[-2:] in _LINKING_VERBS:
+            before_tokens[-1] = (word[:-2], "n")  # jieba's 比例控制 in 比例控制在4%: the subject, then the verb
+            word = word[-2:]
         else:
             break
         popped = word
@@ -485,9 +561,13 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
             start += 1
     if run and run[0][:1] in "级届" and start > 0 and before_tokens[start - 1][1] == "m":
         run.insert(0, before_tokens[start - 1][0])  # jieba cuts 一年级新生 as 一年/级新生
-    while len(run) > 1 and _SCOPE.fullmatch(run[0]):
-        run.pop(0)  # 全县大班额 -> 大班额: the report's own scope is not part of the name
+    while len(run) > 1 and (_SCOPE.fullmatch(run[0]) or run[0] in _ACTION_VERBS):
+        run.pop(0)  # 全县大班额 -> 大班额: the report's own scope is not part of the name; nor is 新建 in 新建幼儿园
     before = "".join(run)[-INDICATOR_MAX:]
+    if before in _PER_WORDS:
+        before = ""  # 人均每月不低于600元: 人均 says per whom, not what; the clause before names it
+        if not after and clause_start > 0:
+            before = _object_of_clause_before(tg, clause_start)
     if not run and before_tokens and before_tokens[-1][1].startswith("v") and len(before_tokens[-1][0]) >= 2:
         verb = before_tokens[-1][0]  # 招生736人, 宣讲xxx场次
     if re.fullmatch(rf"{_CHANGE_UP}|{_CHANGE_DOWN}|新增", verb):
@@ -498,6 +578,29 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
     if not before and not after and not before_tokens and f.unit in ("%", "‰") and clause_start > 0:
         before = _rate_in_clause_before(tg, clause_start)  # 上岗率偏低，仅为82.5%: the rate of the clause before
     return before or after or verb
+
+
+_PER_WORDS = {"人均", "生均", "户均", "校均", "班均", "年均", "月均", "平均", "每人", "每生", "每年", "每月"}
+
+
+def _object_of_clause_before(tg: Tagging, end: int) -> str:
+    """What the clause ending at `end` is about, its leading verbs dropped ('落实乡村教师生活补助，' -> 乡村教师生活补助).
+
+    Only for a clause that holds no figure of its own and names something in at most INDICATOR_MAX characters.
+    """
+    text = tg.text
+    if text[end - 1 : end] not in "，,":
+        return ""
+    start = _clause_start(text, end - 1)
+    if FIGURE.search(text[start : end - 1]) or re.search(r"\d", text[start : end - 1]):
+        return ""
+    tokens = [t for t in _pos_at(tg, start, end - 1) if t[0].strip()]
+    while tokens and (tokens[0][1][:1] in ("v", "d", "a", "p", "c", "r") or tokens[0][0] in _SKIP_BEFORE | _ACTION_VERBS):
+        tokens.pop(0)
+    name = "".join(w for w, _ in tokens)
+    if not tokens or len(name) > INDICATOR_MAX or not any(t.startswith(_NOUNISH) for _, t in tokens):
+        return ""
+    return name
 
 
 def _rate_in_clause_before(tg: Tagging, end: int) -> str:
@@ -525,9 +628,14 @@ def _roles(text: str, found: list[Figure]) -> list[Figure]:
     out = list(found)
     for i, f in enumerate(out):
         before = text[max(0, f.start - 14) : f.start]
-        if _CHANGE.search(before):
-            d = _CHANGE.search(before).group("dir")
+        change = _CHANGE.search(before) or (f.unit == "个百分点" and _POINTS_CHANGE.search(before))
+        if change:
+            d = change.group("dir")
             out[i] = replace(f, role=Role.CHANGE, direction=1 if re.match(_CHANGE_UP, d) else -1)
+    for i in range(1, len(out)):  # 增长3200人和2个百分点: a list that follows a change is all changes
+        prev, f = out[i - 1], out[i]
+        if prev.role == Role.CHANGE and f.role == Role.NONE and _BETWEEN_ITEMS.fullmatch(text[prev.end : f.start]):
+            out[i] = replace(f, role=Role.CHANGE, direction=prev.direction)
     for m in _FROM_TO.finditer(text):
         inside = [i for i, f in enumerate(out) if m.start() <= f.start < m.end()]
         if len(inside) >= 2:
@@ -535,3 +643,60 @@ def _roles(text: str, found: list[Figure]) -> list[Figure]:
             out[a] = replace(out[a], role=Role.FROM)
             out[b] = replace(out[b], role=Role.TO)
     return out
+
+
+class _Measured(Protocol):
+    value: float | None
+    unit: str
+    role: str
+    direction: int
+    masked: bool
+    indicator: str
+    sentence: str
+
+
+_PEOPLE = {"名": "人"}  # 2.92万名…增长3200人: both count people
+
+
+def previous_value(level: _Measured, change: _Measured) -> float | None:
+    """The value a year before, from a level and the change that follows it; None when it cannot be told.
+
+    社会满意度达96.65%，较上年提高1.3个百分点 -> 95.35 (points off a percentage);
+    教师1200人，较上年增加50人 -> 1150 (the same unit); 经费3.62亿元，较上年增长8.4% -> 3.62亿 / 1.084
+    (a percentage change of an amount is relative). Works on `Figure` and on stored `Metric` rows.
+
+    >>> level, change = figures("全县社会满意度达96.65%，较上年提高1.3个百分点。")
+    >>> previous_value(level, change)
+    95.35
+    """
+    if change.role != Role.CHANGE or not change.direction or level.role == Role.CHANGE:
+        return None
+    if level.value is None or change.value is None or level.masked or change.masked:
+        return None
+    same = _PEOPLE.get(change.unit, change.unit) == _PEOPLE.get(level.unit, level.unit)
+    if change.unit == "个百分点" and level.unit == "%" or same and change.unit != "%":
+        return round(level.value - change.direction * change.value, 6)
+    if change.unit == "%" and level.unit != "%":
+        base = 1 + change.direction * change.value / 100
+        return round(level.value / base, 6) if base > 0 else None
+    if change.unit == "%" and level.unit == "%":
+        return None  # 增长2% of a rate: points or relative? a reader cannot tell either
+    return None
+
+
+def changes_with_levels(found: Sequence[_Measured]) -> list[tuple[_Measured, _Measured]]:
+    """(level, change) pairs: each change with the nearest level figure before it in its sentence that measures the same thing.
+
+    `found` in text order (the figures of a passage, or its stored metrics ordered by position).
+    """
+    pairs = []
+    for i, f in enumerate(found):
+        if f.role != Role.CHANGE:
+            continue
+        for prev in reversed(found[:i]):
+            if prev.sentence != f.sentence:
+                break
+            if prev.role not in (Role.CHANGE, Role.FROM) and prev.indicator == f.indicator and prev.value is not None:
+                pairs.append((prev, f))
+                break
+    return pairs
