@@ -145,12 +145,27 @@ class FigureRow:
     cells: tuple[tuple[MetricRow, ...], ...]
 
     def texts(self) -> list[str]:
-        """The cells as a reader sees them: figures joined by ；, "—" where a column has none."""
-        return ["；".join(_cell_text(m) for m in cell) or "—" for cell in self.cells]
+        """The cells as a reader sees them: figures joined by ；, "—" where a column has none.
+
+        A starting value and the value it became read as one change
+        (由25人到29人), as the report wrote them.
+        """
+        return [_cell_text(cell) or "—" for cell in self.cells]
 
 
-def _cell_text(m: MetricRow) -> str:
-    return figure_text(m) + ("（存疑）" if m.suspect else "")
+def _cell_text(cell: Sequence[MetricRow]) -> str:
+    parts: list[str] = []
+    for m in cell:
+        text = figure_text(m) + ("（存疑）" if m.suspect else "")
+        if m.role == "from":
+            text = "由" + text
+        elif m.role == "to":
+            text = "到" + text
+            if parts and parts[-1].startswith("由"):
+                parts[-1] += text
+                continue
+        parts.append(text)
+    return "；".join(parts)
 
 
 def aligned(columns: Sequence[Comparison], figures: Mapping[str, Sequence[MetricRow]]) -> list[FigureRow]:

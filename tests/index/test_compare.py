@@ -52,10 +52,12 @@ def test_the_same_indicator_is_one_row_across_columns_and_changes_are_apart():
         "g.p002": [metric("g.p002", "新增学位", 3.5e4, "个"), metric("g.p002", "新增学位", 23.8, "%", "change"),
                    metric("g.p002", "教师", None, "名", masked=True)],
     }
+    figures["q.p001"] += [metric("q.p001", "专职督学", 25, "人", "from"), metric("q.p001", "专职督学", 29, "人", "to")]
     rows = aligned(cols, figures)
     assert [(r.label, r.texts()) for r in rows] == [
         ("新增学位（个）", ["2万个", "3.5万个"]),
         ("投入", ["1.3亿元", "—"]),
+        ("专职督学", ["由25人到29人", "—"]),
         ("新增学位（%）（变化）", ["—", "较上年 +23.8%"]),
     ]
 
