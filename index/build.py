@@ -11,14 +11,14 @@ import hashlib
 import json
 import shutil
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.errors import IngestError
 from ingest.files import read_bytes, walk
-from ingest.load import load
-from ingest.pipeline import process_text
+from ingest.pipeline import process_bytes, process_text
 from ingest.themes import tagger
 from index.store import Store
 from ingest.version import INGEST_VERSION
@@ -65,31 +65,82 @@ class Summary:
         )
 
 
+@dataclass
+class _Read:
+    """One file read and hashed, with the verdict when no processing is needed."""
+
+    path: Path
+    source: str
+    resolved: str = ""
+    data: bytes = b""
+    size: int = 0
+    mtime: float = 0.0
+    sha: str = ""
+    known: bool = False
+    result: FileResult | None = None
+
+
+def _read(store: Store, path: Path, source: str) -> _Read:
+    """Read and hash a file; the verdict is set when it cannot be read or is unchanged."""
+    out = _Read(path, source)
+    try:
+        out.data = read_bytes(path, source)  # stat first: never opens a FIFO or device, stops at the size limit
+        stat = path.stat()
+        out.resolved = str(path.resolve())
+    except IngestError as exc:
+        out.result = FileResult(source, "skipped", reason=str(exc))
+        return out
+    except (OSError, RuntimeError) as exc:  # RuntimeError: Path.resolve() on a link loop before Python 3.13
+        out.result = FileResult(source, "skipped", reason=f"{source}：无法读取（{getattr(exc, 'strerror', None) or exc}）")
+        return out
+    out.size, out.mtime, out.sha = stat.st_size, stat.st_mtime, hashlib.sha256(out.data).hexdigest()
+    known = store.file(out.resolved)
+    out.known = known is not None
+    if known and known.sha256 == out.sha and known.ingest_version == INGEST_VERSION and known.status == "ok":
+        out.result = FileResult(source, "unchanged")
+    return out
+
+
+def _duplicate(store: Store, read: _Read) -> FileResult | None:
+    """Record a file whose bytes another stored file already has (its reports are stored once)."""
+    other = store.same_content(read.sha, read.resolved)
+    if not other:
+        return None
+    store.put_file(read.resolved, read.source, read.sha, read.size, read.mtime, INGEST_VERSION, [],
+                   status="duplicate", detail=other)
+    return FileResult(read.source, "duplicate", reason=f"{read.source}：与 {other} 内容相同，只保存一份")
+
+
+def process(path: str, source: str, data: bytes) -> tuple:
+    """Decode and process a file's bytes: ("ok", RawText, Documents) or ("skipped", reason, None).
+
+    The part of an ingest that needs no store, run in worker processes by
+    `ingest --jobs`; it returns a reason instead of raising, because any
+    exception must reach the parent as something it can pickle and show.
+    """
+    try:
+        raw, docs = process_bytes(path, source, data)
+    except IngestError as exc:
+        return "skipped", str(exc), None
+    except Exception as exc:  # a defect must not stop a folder ingest; name it and go on
+        return "skipped", f"{source}：处理失败（{type(exc).__name__}: {exc}）", None
+    return "ok", raw, docs
+
+
+def _finish(store: Store, read: _Read, processed: tuple) -> FileResult:
+    kind, raw, docs = processed
+    if kind != "ok":
+        return FileResult(read.source, "skipped", reason=raw)
+    return store_docs(store, read.resolved, read.source, read.sha, read.size, read.mtime, raw, docs,
+                      "updated" if read.known else "added")
+
+
 def ingest_file(store: Store, path: Path, source: str) -> FileResult:
     """Bring one file's reports up to date in the store."""
-    try:
-        data = read_bytes(path, source)  # stat first: never opens a FIFO or device, stops at the size limit
-        stat = path.stat()
-        resolved = str(path.resolve())
-    except IngestError as exc:
-        return FileResult(source, "skipped", reason=str(exc))
-    except (OSError, RuntimeError) as exc:  # RuntimeError: Path.resolve() on a link loop before Python 3.13
-        return FileResult(source, "skipped", reason=f"{source}：无法读取（{getattr(exc, 'strerror', None) or exc}）")
-    sha = hashlib.sha256(data).hexdigest()
-    known = store.file(resolved)
-    if known and known.sha256 == sha and known.ingest_version == INGEST_VERSION and known.status == "ok":
-        return FileResult(source, "unchanged")
-    if other := store.same_content(sha, resolved):
-        store.put_file(resolved, source, sha, stat.st_size, stat.st_mtime, INGEST_VERSION, [],
-                       status="duplicate", detail=other)
-        return FileResult(source, "duplicate", reason=f"{source}：与 {other} 内容相同，只保存一份")
-    try:
-        raw = load(path, source, data=data)
-    except IngestError as exc:
-        return FileResult(source, "skipped", reason=str(exc))
-    except Exception as exc:  # a defect must not stop a folder ingest; name it and go on
-        return FileResult(source, "skipped", reason=f"{source}：处理失败（{type(exc).__name__}: {exc}）")
-    return store_raw(store, resolved, source, sha, stat.st_size, stat.st_mtime, raw, "updated" if known else "added")
+    read = _read(store, path, source)
+    if read.result:
+        return read.result
+    return _duplicate(store, read) or _finish(store, read, process(str(path), source, read.data))
 
 
 def store_raw(store: Store, resolved: str, source: str, sha: str, size: int, mtime: float, raw,
@@ -101,6 +152,12 @@ def store_raw(store: Store, resolved: str, source: str, sha: str, size: int, mti
         return FileResult(source, "skipped", reason=str(exc))
     except Exception as exc:  # a defect must not stop a folder ingest; name it and go on
         return FileResult(source, "skipped", reason=f"{source}：处理失败（{type(exc).__name__}: {exc}）")
+    return store_docs(store, resolved, source, sha, size, mtime, raw, docs, status)
+
+
+def store_docs(store: Store, resolved: str, source: str, sha: str, size: int, mtime: float, raw, docs,
+               status: str) -> FileResult:
+    """Store a processed file's reports in one transaction, leaving out those another file already holds."""
     kept, dropped, seen = [], [], {}
     for doc in docs:
         twin = store.report_with_text(doc.text_sha256, resolved)
@@ -116,6 +173,72 @@ def store_raw(store: Store, resolved: str, source: str, sha: str, size: int, mti
                    original=(raw.fmt.value, raw.encoding, raw.text), detail=reason)  # prune reads the twins here
     return FileResult(source, status, len(kept), sum(len(d.passages) for d, _ in kept),
                       reason=f"{source}：{reason}" if reason else "")
+
+
+def _pool(jobs: int):
+    """Worker processes for the CPU stages, started with the ingest code already warm.
+
+    This process loads every stage's dictionaries once (`warm`) and, while
+    it runs no other thread, forks the workers, which share them; otherwise
+    (forking a process with threads can copy a held lock) the workers come
+    from a clean forkserver or spawn and each warms itself.
+    """
+    import multiprocessing
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
+    from ingest.pipeline import warm
+
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        warm()
+        return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        context.set_forkserver_preload(["ingest.pipeline"])
+    return ProcessPoolExecutor(jobs, mp_context=context, initializer=warm)
+
+
+def _ingest_parallel(store: Store, files: list[tuple[Path, str]], jobs: int,
+                     progress: Callable[[Iterable], Iterable] | None) -> list[FileResult]:
+    """Process files in worker processes, `jobs` * 2 ahead of the one being stored; store them in order.
+
+    Each file is read and hashed here (so the bytes stored are the bytes
+    hashed) and judged again when its turn comes: a file whose bytes an
+    earlier file of this run stored becomes a duplicate then, exactly as in
+    a serial run, and its processed result is dropped.
+    """
+    results: list[FileResult] = []
+    ahead: deque = deque()
+    queue = iter(files)
+    with _pool(jobs) as pool:
+
+        def submit() -> None:
+            for path, source in queue:
+                read = _read(store, path, source)
+                work = None
+                if read.result is None and not store.same_content(read.sha, read.resolved):
+                    work = pool.submit(process, str(path), source, read.data)
+                    read.data = b""  # the worker has its copy
+                ahead.append((read, work))
+                return
+
+        for _ in range(jobs * 2):
+            submit()
+        for _ in (progress(files) if progress else files):
+            read, work = ahead.popleft()
+            submit()
+            if read.result is not None:
+                results.append(read.result)
+                continue
+            duplicate = _duplicate(store, read)
+            if duplicate:
+                if work is not None:
+                    work.cancel()
+                results.append(duplicate)
+                continue
+            results.append(_finish(store, read, work.result() if work else process(str(read.path), read.source, read.data)))
+    return results
 
 
 def prune(store: Store) -> tuple[list[str], list[FileResult]]:
@@ -152,15 +275,24 @@ def ingest_paths(
     paths: Iterable[str],
     prune_missing: bool = False,
     progress: Callable[[Iterable], Iterable] | None = None,
+    jobs: int = 1,
 ) -> Summary:
-    """Ingest files and folders (recursively); `progress` wraps the file list."""
+    """Ingest files and folders (recursively); `progress` wraps the file list.
+
+    With `jobs` > 1 the files are decoded and processed in that many worker
+    processes while this one reads, judges and stores them in order: the
+    result is the same as with one job, file by file.
+    """
     entries = list(walk(paths))
     files = [(e.path, e.source) for e in entries if e.problem is None]
     summary = Summary([FileResult(e.source, "skipped", reason=e.reason) for e in entries if e.problem is not None])
     if not store.has_taxonomy():
         store.set_taxonomy(tagger().themes)
-    for path, source in (progress(files) if progress else files):
-        summary.results.append(ingest_file(store, path, source))
+    if jobs > 1 and len(files) > 1:
+        summary.results += _ingest_parallel(store, files, jobs, progress)
+    else:
+        for path, source in (progress(files) if progress else files):
+            summary.results.append(ingest_file(store, path, source))
     if prune_missing:
         summary.pruned, kept = prune(store)
         place = {r.source: i for i, r in enumerate(summary.results)}

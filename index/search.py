@@ -162,12 +162,16 @@ class Engine:
         return bool(self.store.config().get("encoder")) and self.dense.outgrown(self.store.counts()["passages"])
 
     def ingest(self, paths: Iterable[str], prune: bool = False, index: bool = True,
-               progress: upkeep.Progress | None = None, embed_progress: upkeep.Progress | None = None):
-        """Store files and folders, then bring the indexes in step (unless `index` is False)."""
+               progress: upkeep.Progress | None = None, embed_progress: upkeep.Progress | None = None,
+               jobs: int = 1):
+        """Store files and folders, then bring the indexes in step (unless `index` is False).
+
+        `jobs` worker processes decode and process the files (the store is written here, in order).
+        """
         from index.build import ingest_paths
 
         with self.lock:  # a second ingest waits here, then finds this one's files unchanged
-            summary = ingest_paths(self.store, paths, prune_missing=prune, progress=progress)
+            summary = ingest_paths(self.store, paths, prune_missing=prune, progress=progress, jobs=jobs)
             if index:
                 self.sync(embed_progress)
         return summary

@@ -108,9 +108,12 @@ def _sync(engine, resume: str, rebuild: bool = False, model: str | None = None, 
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--prune", is_flag=True, help="同时清除文件已不存在的报告。")
 @click.option("--no-index", is_flag=True, help="只入库不建索引；之后用 edureports reindex 建索引。")
+@click.option("--jobs", type=int, default=None, envvar="EDUREPORTS_JOBS",
+              help="并行处理文件的进程数（默认：本进程可用的 CPU 核数；或 $EDUREPORTS_JOBS）。")
 @model_option
 @data_option
-def ingest(paths: tuple[str, ...], prune: bool, no_index: bool, model: str | None, data: Path) -> None:
+def ingest(paths: tuple[str, ...], prune: bool, no_index: bool, jobs: int | None, model: str | None,
+           data: Path) -> None:
     """把报告文件和文件夹（含子文件夹）导入数据库。
 
     读取 .txt/.md（常见中文编码）、.html、.docx 和 .pdf。未变的文件跳过，
@@ -120,7 +123,12 @@ def ingest(paths: tuple[str, ...], prune: bool, no_index: bool, model: str | Non
     \b
     示例：
       edureports ingest corpus/ ~/archive/2021 --prune
+      edureports ingest ~/archive --jobs 2
     """
+    from edureports.settings import cores
+
+    if jobs is not None and jobs < 1:
+        raise CLIError(f"--jobs 应为正整数，而不是 {jobs}；例如 --jobs {cores()}（本机可用 {cores()} 核）")
     missing = [p for p in paths if not os.path.lexists(p)]  # a link loop is listed by the walk with its reason
     if missing:
         raise CLIError(f"没有这个文件或文件夹：{missing[0]}")
@@ -129,10 +137,11 @@ def ingest(paths: tuple[str, ...], prune: bool, no_index: bool, model: str | Non
     engine = _engine(data, model)
     _say_waiting(engine)
     with engine.lock:  # a second ingest of the same data dir waits until this one has stored and indexed
-        _ingest(engine, paths, prune, no_index, model, data)
+        _ingest(engine, paths, prune, no_index, model, data, jobs or cores())
 
 
-def _ingest(engine, paths: tuple[str, ...], prune: bool, no_index: bool, model: str | None, data: Path) -> None:
+def _ingest(engine, paths: tuple[str, ...], prune: bool, no_index: bool, model: str | None, data: Path,
+            jobs: int) -> None:
     from index.build import STATUS_LABELS
 
     def progress(files):
@@ -142,7 +151,7 @@ def _ingest(engine, paths: tuple[str, ...], prune: bool, no_index: bool, model: 
             yield path, source
 
     try:
-        summary = engine.ingest(paths, prune=prune, index=False, progress=progress)
+        summary = engine.ingest(paths, prune=prune, index=False, progress=progress, jobs=jobs)
     except KeyboardInterrupt:
         engine.close()
         click.echo("已中断：已导入的文件都已保存，正在处理的文件未写入", err=True)
