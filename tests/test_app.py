@@ -1,11 +1,25 @@
-"""The Streamlit app through streamlit.testing's AppTest: every page, real data."""
+"""The Streamlit app: every page through streamlit.testing's AppTest, and the served app in headless Chromium.
+
+The browser tests share one server and one browser; they open each deep link and
+read the page as the analyst sees it. Screenshots go to $EDUREPORTS_SCREENSHOTS
+when it is set (to look at them), else to a tmp folder.
+"""
 
 from __future__ import annotations
 
 import csv
 import html
 import io
+import os
 import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
 
 import pytest
 from conftest import REPORT_TEXT, ROOT, make_docx
@@ -36,10 +50,12 @@ def _texts(at: AppTest) -> str:
 
 def test_search_returns_hits_and_a_filter_narrows_them(app):
     app.text_input(key="q").input("减少孩子课外补习").run()
+    if app.toggle(key="s_low") is not None and "有偿补课" not in _texts(app):  # below the floor: unfold it
+        app.toggle(key="s_low").set_value(True).run()
     assert "有偿补课" in _texts(app) and "<mark>" in _texts(app)
 
     def hit_lines():
-        return [m.value for m in app.markdown if m.value.startswith("**") and "得分" in m.value]
+        return [m.value for m in app.markdown if re.match(r"\*\*\d+\. ", m.value)]
 
     assert any("广东省东莞市" not in h for h in hit_lines())
     app.text_input(key="s_region").input("东莞").run()
@@ -51,23 +67,30 @@ def test_a_hit_opens_its_report_at_the_passage(app):
     open_buttons = [b for b in app.button if b.label == "打开报告"]
     open_buttons[0].click().run()
     assert not app.exception
-    assert app.session_state["page"] == "报告" and app.session_state["report"]
+    assert app.session_state["page"] == "报告" and app.session_state["r_doc"]
+    assert app.query_params["page"] == "报告" and app.query_params["p"] == app.session_state["passage"]
     assert any(s.value for s in app.subheader)
 
 
-def test_reports_page_reads_a_report_and_shows_the_original(app):
+def test_reports_page_reads_a_report_and_shows_the_original(app, indexed_copy):
+    from index.store import Store
+
     _page(app, "报告")
     assert app.dataframe and len(app.dataframe[0].value) == 9
     assert any("一、" in m.value for m in app.markdown)
     app.toggle(key="r_raw").set_value(True).run()
-    assert any("好范文网" in t.value or "下载" in t.value for t in app.text)
+    store = Store(indexed_copy)
+    raw = store.document(app.session_state["r_doc"]).raw_text
+    store.close()
+    assert [t.value for t in app.text] == [raw]
 
 
 def test_compare_shows_several_regions_for_a_theme(app):
     _page(app, "对比")
     app.selectbox(key="c_theme").set_value("学生资助").run()
     regions = {m.value.strip("*") for m in app.markdown if m.value.startswith("**") and m.value.endswith("**")}
-    assert len(regions) >= 2
+    assert len(regions - {"数据对照"}) >= 2
+    assert app.query_params["q"] == "学生资助" and app.query_params["page"] == "对比"
 
 
 def test_themes_page_draws_charts_and_lists_passages(app):
@@ -110,8 +133,10 @@ def test_metrics_page_filters_and_downloads_a_valid_csv(app, monkeypatch):
     button = next(b for b in app.get("download_button") if "CSV" in b.proto.label)
     assert button.proto.label == "下载 CSV"
     rows = list(csv.reader(io.StringIO(served[button.proto.url].decode("utf-8-sig"))))
-    assert rows[0][3:7] == ["地区", "年份", "指标", "数值"]
-    assert all("满意度" in r[5] for r in rows[1:]) and any(r[6] == "96.65" for r in rows[1:])
+    header = rows[0]
+    assert {"地区", "年份", "指标", "数值"} <= set(header)
+    indicator, value = header.index("指标"), header.index("数值")
+    assert all("满意度" in r[indicator] for r in rows[1:]) and any(r[value] == "96.65" for r in rows[1:])
 
 
 def test_upload_of_a_docx_makes_it_searchable(app, tmp_path):
@@ -148,7 +173,7 @@ def test_similar_practices_of_other_regions(app):
 def test_year_box_takes_the_one_grammar_and_explains_a_reversed_range(app):
     app.text_input(key="q").input("教育督导").run()
     app.text_input(key="s_year").input("2016年至2017年").run()
-    assert not app.warning and "得分" in _texts(app)
+    assert not app.warning and re.search(r"^\*\*1\. ", _texts(app), re.M)
     app.text_input(key="s_year").input("2017-2016").run()
     assert [html.unescape(w.value) for w in app.warning] == ["年份范围 2017-2016 起止颠倒，请写成 2016-2017"]
 
@@ -185,13 +210,17 @@ def test_report_text_is_shown_as_text_with_the_highlight_kept(app):
     for body in bodies:  # no Markdown, LaTeX, link, image or HTML syntax left live in any body
         assert not re.search(r"\*\*粗体|\$x|\]\(|!\[|https?://|<img|<a ", body), body
     # ... yet the reader sees the text as written, and the highlight is kept
-    header = next(_shown(m.value) for m in app.markdown if "得分" in m.value and "示范区" in _shown(m.value))
-    assert header.startswith(f"**1. {title}** · ")
-    assert any(_shown(c.value).startswith(f"{heading} ｜ ") for c in app.caption)
+    header = next(_shown(m.value) for m in app.markdown if "示范区" in _shown(m.value) and m.value.startswith("**"))
+    assert re.match(rf"\*\*\d+\. {re.escape(title)}\*\* · ", header), header
+    assert any(re.fullmatch(rf"智慧校园_[0-9a-f]{{8}}\.txt · {re.escape(heading)} · 第1段", _shown(c.value))
+               for c in app.caption), [_shown(c.value) for c in app.caption]
     passage = next(_shown(m.value) for m in app.markdown if MARKUP in _shown(m.value))
-    assert "<mark>智慧校园建设</mark>" in passage
-    app.button(key=next(b.key for b in app.button if b.label == "打开报告")).click().run()
-    reading = [s.value for s in app.subheader] + [m.value for m in app.markdown] + [c.value for c in app.caption]
+    assert "<mark>智慧校园" in passage
+    n = re.match(r"\*\*(\d+)\. ", header).group(1)
+    app.button(key=next(b.key for b in app.button if b.label == "打开报告" and b.key.endswith(f"_{n}"))).click().run()
+    outline = re.compile(r"<a class='outline' href='#sec-\d+'>")  # the outline's own in-page links
+    reading = [outline.sub("", x) for x in
+               [s.value for s in app.subheader] + [m.value for m in app.markdown] + [c.value for c in app.caption]]
     assert [_shown(s.value) for s in app.subheader] == [title]
     assert any(heading in _shown(b) for b in reading) and any(MARKUP in _shown(b) for b in reading)
     for body in reading:
@@ -253,3 +282,296 @@ def test_a_file_over_the_size_limit_is_refused_and_the_others_imported(app, inde
         "大.txt：文件大小 0.0029 MB 超过上限 0.001 MB；如确需导入，请设置环境变量 EDUREPORTS_MAX_FILE_MB=0.005"]
     assert app.success[0].value.startswith("导入完成：收到 2 个文件，新增或更新 1 个，已在库中 0 个，未导入 1 个；")
     assert [p.name.split("_")[0] for p in (indexed_copy / "uploads").iterdir()] == ["小"]
+
+
+# -- what the analyst sees: internals folded away, state in the URL, charts of one unit ---------------------------
+
+
+def _charts(at: AppTest) -> list:
+    found = []
+
+    def walk(node):
+        if getattr(node, "type", "") == "vega_lite_chart":
+            found.append(node)
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return found
+
+
+def test_a_hit_keeps_internals_in_its_details_and_names_its_source_in_words(app):
+    app.text_input(key="q").input("校车安全管理").run()
+    first = next(m.value for m in app.markdown if m.value.startswith("**1. "))
+    assert "得分" not in first and "@" not in first
+    assert any(re.fullmatch(r"\d{3}_[0-9a-f]{16}\.txt · .+ · 第\d+段", _shown(c.value)) for c in app.caption)
+    details = [e for e in app.expander if e.label == "详情"]
+    assert details and "得分" in _shown(details[0].caption[0].value)
+
+
+def test_typing_a_query_writes_it_into_the_url(app):
+    app.text_input(key="q").input("集团化办学").run()
+    app.text_input(key="s_region").input("青岛").run()
+    assert {k: app.query_params[k] for k in app.query_params} == {
+        "page": "检索", "q": "集团化办学", "region": "青岛"}
+
+
+def test_a_deep_link_opens_its_page_with_its_state(indexed_copy, monkeypatch):
+    monkeypatch.setenv("EDUREPORTS_DATA", str(indexed_copy))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["page"] = "指标"
+    at.query_params["indicator"] = "满意度"
+    at.run()
+    assert not at.exception and at.sidebar.radio(key="page").value == "指标"
+    assert at.text_input(key="m_ind").value == "满意度"
+
+
+def _chart_rows(chart) -> list[dict]:
+    """The rows a chart draws (Streamlit sends inline chart data as an Arrow table)."""
+    import pyarrow as pa
+
+    return pa.ipc.open_stream(chart.proto.data.data).read_all().to_pylist()
+
+
+def test_metric_charts_hold_one_indicator_and_one_unit_each(app):
+    import json
+
+    _page(app, "指标")
+    app.text_input(key="m_ind").input("学位").run()
+    charts = _charts(app)
+    assert len(charts) >= 2  # 优质学位 in 个 and 民办学位 in 个: two indicators, two charts
+    for chart in charts:
+        spec, rows = json.loads(chart.proto.spec), _chart_rows(chart)
+        indicator, unit = re.fullmatch(r"(.+)（(.+)）", spec["title"]).groups()
+        assert {r["指标"] for r in rows} == {indicator} and {r["单位"] for r in rows} == {unit}, (spec["title"], rows)
+        assert spec["encoding"]["y"]["stack"] is None  # two figures of one region stand side by side, never summed
+        assert "xOffset" in spec["encoding"]
+
+
+# -- the bar: the served app in headless Chromium, opened by its deep links -------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+needs_browser = pytest.mark.skipif(not (CHROMIUM and DRIVER),
+                                   reason="Chromium or chromedriver not installed (apt-get install chromium chromium-driver)")
+# What must never reach the reader: numbers in e-notation, empty values, Streamlit's English chrome, internals.
+SCIENTIFIC = re.compile(r"(?<![0-9A-Za-z])\d(?:\.\d+)?[eE][+-]?\d+(?![0-9A-Za-z])")  # 3.1e+06, not a file's hash
+EMPTY = re.compile(r"\bNone\b|\bNaN\b|\bnan\b|\?")
+ENGLISH = re.compile(r"\b(?:Deploy|Upload|Browse files|Drag and drop|Limit \d+MB|change|score|Running|Stop)\b")
+STUDENT_AID = ("资助", "助学金", "助学贷款", "免学费", "免除学费")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served(indexed_corpus, tmp_path_factory):
+    """One app server for every browser test, on a private copy of the indexed corpus (started as edureports app
+    starts it: from the project folder, so .streamlit/config.toml applies)."""
+    folder = tmp_path_factory.mktemp("served")
+    data = Path(shutil.copytree(indexed_corpus, folder / "data"))
+    port, log_path = _free_port(), folder / "streamlit.log"
+    log = open(log_path, "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        env={**os.environ, "EDUREPORTS_DATA": str(data)}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.terminate()
+        pytest.fail(f"the app did not start: {log_path.read_text()[-500:]}")
+    yield {"url": url, "data": data, "log": log_path}
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(served, tmp_path_factory):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-component-update",
+                 "--disable-sync", "--window-size=1400,1800", "--lang=zh-CN",
+                 f"--user-data-dir={tmp_path_factory.mktemp('profile')}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    """Where the screenshots go: $EDUREPORTS_SCREENSHOTS when set (to look at them), else a tmp folder."""
+    folder = Path(os.environ.get("EDUREPORTS_SCREENSHOTS") or tmp_path_factory.mktemp("shots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _settled(driver, done, timeout: float = 120) -> str:
+    """Wait until the script has finished and `done(body text)` holds; returns the visible text."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def ready(d):
+        idle = d.find_elements(By.CSS_SELECTOR, "[data-testid=stApp][data-test-script-state=notRunning]")
+        body = d.find_element(By.TAG_NAME, "body").text
+        return body if idle and done(body) else False
+
+    body = WebDriverWait(driver, timeout, poll_frequency=0.3).until(ready)
+    time.sleep(0.8)  # charts and the scroll script draw after the last message
+    return driver.find_element(By.TAG_NAME, "body").text if done(body) else body
+
+
+def _open(driver, served, shots: Path, name: str, params: dict, done) -> str:
+    driver.get(f"{served['url']}/?{urllib.parse.urlencode(params)}")
+    body = _settled(driver, done)
+    driver.save_screenshot(str(shots / f"{name}.png"))
+    assert SCIENTIFIC.search(body) is None, SCIENTIFIC.search(body)
+    assert EMPTY.search(body) is None, body[max(0, EMPTY.search(body).start() - 80):EMPTY.search(body).end() + 80]
+    assert ENGLISH.search(body) is None, ENGLISH.search(body)
+    return body
+
+
+def _report_ids(data: Path) -> tuple[str, str]:
+    """A report with a region and one of its passages from the middle (far below the fold)."""
+    from index.store import Store
+
+    store = Store(data)
+    try:
+        doc = max((d for d in store.documents() if d.region), key=lambda d: d.n_passages)
+        report = store.document(doc.doc_id, with_text=False)
+        return doc.doc_id, report.passages[len(report.passages) * 2 // 3].passage_id
+    finally:
+        store.close()
+
+
+def _aid_regions(data: Path) -> set[str]:
+    """Column headings the 学生资助 comparison must show: each report with a passage about student aid."""
+    from index.compare import column_title
+    from index.records import Comparison
+    from index.store import Store
+
+    store = Store(data)
+    try:
+        out = set()
+        for d in store.documents():
+            report = store.document(d.doc_id, with_text=False)
+            if any(w in p.text for p in report.passages for w in STUDENT_AID):
+                out.add(column_title(Comparison(d.region, d.doc_id, d.title, d.years, d.source, 0.0, (), d.issuer)))
+        return out
+    finally:
+        store.close()
+
+
+@needs_browser
+def test_search_link_shows_hits_with_sources_in_words_and_no_internals(browser, served, shots):
+    body = _open(browser, served, shots, "检索", {"page": "检索", "q": "双减", "region": "广东"},
+                 lambda b: "没有找到相关内容" in b or "条结果" in b)
+    assert "双减" in browser.current_url or "%E5%8F%8C%E5%87%8F" in browser.current_url
+    body = _open(browser, served, shots, "检索_集团化办学", {"page": "检索", "q": "集团化办学"},
+                 lambda b: "条结果" in b or "没有找到相关内容" in b)
+    assert re.search(r"共 \d+ 条结果", body)
+    assert re.search(r"\d{3}_[0-9a-f]{16}\.txt · .+ · 第\d+段", body)  # the source as 文件名 · 章节 · 第N段
+    assert "得分" not in body and "corpus/" not in body and ".p0" not in body  # internals stay in 详情
+
+
+@needs_browser
+def test_out_of_domain_query_says_nothing_was_found(browser, served, shots):
+    body = _open(browser, served, shots, "检索_无结果", {"page": "检索", "q": "量子芯片光刻机"},
+                 lambda b: "没有找到相关内容" in b or "条结果" in b)
+    assert "没有找到相关内容" in body and "条结果" not in body
+
+
+@needs_browser
+def test_report_link_scrolls_to_the_passage_and_marks_it(browser, served, shots):
+    from selenium.webdriver.common.by import By
+
+    doc_id, passage_id = _report_ids(served["data"])
+    _open(browser, served, shots, "报告", {"page": "报告", "doc": doc_id, "p": passage_id}, lambda b: "目录" in b)
+    time.sleep(1.5)
+    browser.save_screenshot(str(shots / "报告.png"))
+    focus = browser.find_element(By.ID, f"p-{passage_id}")
+    assert "focus" in focus.get_attribute("class")
+    top = browser.execute_script("return arguments[0].getBoundingClientRect().top", focus)
+    assert 0 <= top < browser.execute_script("return window.innerHeight"), top
+    # the outline is clickable: its last entry brings its section into view
+    link = browser.find_elements(By.CSS_SELECTOR, "a.outline")[-1]
+    section = browser.find_element(By.ID, link.get_attribute("href").split("#")[1])
+    link.click()
+    time.sleep(1)
+    assert 0 <= browser.execute_script("return arguments[0].getBoundingClientRect().top", section) < 1800
+
+
+@needs_browser
+@pytest.mark.xfail(reason="东莞's student-aid passage (四是落实助学减免政策…) is not tagged 学生资助 yet, so the theme "
+                          "comparison leaves it out; remove this mark when ingest/themes.py tags it", strict=False)
+def test_compare_link_shows_every_region_with_student_aid(browser, served, shots):
+    expected = _aid_regions(served["data"])
+    body = _open(browser, served, shots, "对比", {"page": "对比", "q": "学生资助"}, lambda b: "个地区或报告涉及" in b)
+    assert len(expected) >= 3
+    assert {r for r in expected if r not in body} == set()
+    assert "下载 Excel" in body and "下载 Word" in body and "数据对照" in body
+
+
+@needs_browser
+def test_metrics_link_draws_one_unit_per_chart(browser, served, shots):
+    from selenium.webdriver.common.by import By
+
+    _open(browser, served, shots, "指标", {"page": "指标", "indicator": "学位"}, lambda b: "图表" in b)
+    charts = browser.find_elements(By.CSS_SELECTOR, "[data-testid=stVegaLiteChart]")
+    assert len(charts) >= 2
+    for chart in charts:
+        title = chart.find_element(By.CSS_SELECTOR, ".role-title-text").text
+        bars = [b.get_attribute("aria-label") for b in chart.find_elements(By.CSS_SELECTOR, "[aria-roledescription=bar]")]
+        units = {re.search(r"单位 (\S+)", b).group(1) for b in bars}
+        assert bars and units == {re.fullmatch(r".+（(.+)）", title).group(1)}, (title, bars)
+        assert all(" · 学位" not in b or "学位" in title for b in bars)
+
+
+@needs_browser
+def test_themes_and_import_pages_read_in_chinese(browser, served, shots):
+    from selenium.webdriver.common.by import By
+
+    body = _open(browser, served, shots, "主题", {"page": "主题"}, lambda b: "查看主题下的段落" in b)
+    assert re.search(r"共 \d+ 个主题", body)
+    body = _open(browser, served, shots, "导入", {"page": "导入"}, lambda b: "上传报告" in b)
+    button = browser.find_element(By.CSS_SELECTOR, "[data-testid=stFileUploaderDropzone] button")
+    after = browser.execute_script("return getComputedStyle(arguments[0], '::after').content", button)
+    assert after == '"选择文件"'
+    assert not [e for e in browser.find_elements(By.CSS_SELECTOR, "[data-testid=stAppDeployButton], #MainMenu")
+                if e.is_displayed()]
+
+
+@needs_browser
+def test_a_hit_opens_its_report_and_the_url_follows(browser, served, shots):
+    from selenium.webdriver.common.by import By
+
+    _open(browser, served, shots, "检索_校车", {"page": "检索", "q": "校车安全管理"}, lambda b: "条结果" in b)
+    next(b for b in browser.find_elements(By.TAG_NAME, "button") if b.text == "打开报告").click()
+    _settled(browser, lambda b: "目录" in b)
+    params = urllib.parse.parse_qs(urllib.parse.urlparse(browser.current_url).query)
+    assert params["page"] == ["报告"] and params["doc"] and params["p"]
+    focus = browser.find_element(By.ID, f"p-{params['p'][0]}")
+    assert 0 <= browser.execute_script("return arguments[0].getBoundingClientRect().top", focus) < 1800
+    browser.save_screenshot(str(shots / "报告_从检索打开.png"))
+    browser.back()
+
+
+@needs_browser
+def test_the_server_printed_no_traceback(served, browser):
+    log = served["log"].read_text(encoding="utf-8", errors="replace")
+    assert "Traceback" not in log and "Session State" not in log and "deprecat" not in log.lower(), log[-2000:]

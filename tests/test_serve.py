@@ -11,6 +11,7 @@ import time
 import urllib.request
 
 import pytest
+from conftest import ROOT
 
 
 def _free_port() -> int:
@@ -63,6 +64,9 @@ def test_app_listens_locally_with_our_upload_cap_and_stops_on_sigterm(tmp_path):
             argv = fh.read().split("\0")
         assert argv[argv.index("--server.address") + 1] == "127.0.0.1"
         assert argv[argv.index("--server.maxUploadSize") + 1] == "7"
+        # started in the project folder, so .streamlit/config.toml (no Deploy button, no tracebacks) applies
+        assert os.path.samefile(os.readlink(f"/proc/{server}/cwd"), ROOT)
+        assert (ROOT / ".streamlit" / "config.toml").is_file()
         cli.send_signal(signal.SIGTERM)
         cli.wait(timeout=30)  # edureports app itself ends (TimeoutExpired fails the test)
         deadline = time.time() + 20

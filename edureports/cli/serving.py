@@ -46,7 +46,9 @@ def app(port, host, data) -> None:
                "--server.address", host, "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--server.maxUploadSize", str(upload_mb)]
     click.echo(f"已在 http://{host}:{port} 提供服务（Ctrl-C 停止）", err=True)
-    server = subprocess.Popen(command, env=env)
+    # Streamlit reads .streamlit/config.toml from the folder it starts in: the project's (Chinese-only chrome,
+    # no Deploy button, no tracebacks in the page).
+    server = subprocess.Popen(command, env=env, cwd=script.parent)
 
     def stop(signum, _frame):  # a service manager's SIGTERM must stop Streamlit too, not orphan it
         server.send_signal(signum)

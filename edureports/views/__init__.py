@@ -1,0 +1,1 @@
+"""The app's pages, one module each; app.py routes between them."""

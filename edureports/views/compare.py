@@ -1,0 +1,94 @@
+"""The 对比 page: a theme or practice, report by report side by side, figures aligned, exported for a briefing."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from edureports.views import links
+from edureports.views.text import highlight, inert, years_text
+from index import export
+from index.compare import aligned, column_titles, excerpt, figures_of, source_label
+
+MODES = ("按主题", "按做法")
+PER_ROW = 3
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def comparisons(eng, query: str) -> list:
+    """Every report that has the theme or practice (not a top few), best report first."""
+    n = max(1, eng.store.counts()["documents"])
+    return list(eng.compare(query, per_report=3, reports=n))
+
+
+def _exports(query: str, rows, figures) -> None:
+    """Excel and Word downloads of what is shown (passages with their sources, figures as a table)."""
+    found = [(label, fn, ext, mime) for label, fn, ext, mime in (
+        ("下载 Excel", getattr(export, "comparison_xlsx", None), "xlsx", XLSX),
+        ("下载 Word", getattr(export, "comparison_docx", None), "docx", DOCX)) if fn is not None]
+    if not found:
+        return
+    cols = st.columns(len(found) + 2)
+    for col, (label, fn, ext, mime) in zip(cols, found):
+        try:
+            data = fn(query, rows, figures)
+        except Exception:  # noqa: BLE001 - an export that fails must not take the page with it
+            col.caption(f"{label}暂不可用")
+            continue
+        col.download_button(label, data, f"对比_{query}.{ext}", mime, key=f"c_{ext}")
+
+
+def page(eng) -> None:
+    st.header("对比")
+    themes = eng.store.theme_names()
+    wanted = links.seed("_c_q", "q")
+    if wanted:
+        st.session_state["c_mode"] = MODES[0] if wanted in themes else MODES[1]
+        st.session_state["c_theme" if wanted in themes else "c_query"] = wanted
+    picked_regions = [r for r in links.seed("_c_regions", "region").split(",") if r]
+    mode = st.radio("对比方式", MODES, horizontal=True, key="c_mode")
+    if mode == MODES[0]:
+        if st.session_state.get("c_theme") not in themes:
+            st.session_state["c_theme"] = "学生资助" if "学生资助" in themes else (themes[0] if themes else None)
+        query = st.selectbox("主题", themes, key="c_theme") or ""
+    else:
+        query = st.text_input("做法", key="c_query", placeholder="如：校外培训机构治理、课后服务").strip()
+    if not query:
+        links.write("对比")
+        st.info("选择一个主题，或输入一种做法")
+        return
+    rows = comparisons(eng, query)
+    if not rows:
+        links.write("对比", q=query)
+        st.info("没有报告涉及这一主题或做法")
+        return
+    labels = dict(zip((r.doc_id for r in rows), column_titles(rows)))
+    options = [r.doc_id for r in rows]
+    default = [d for d in options if any(p in labels[d] for p in picked_regions)] or options
+    chosen = st.multiselect("参与对比的地区或报告（默认全部）", options, default=default,
+                            format_func=labels.get, key=f"c_pick_{query}")
+    shown = [r for r in rows if r.doc_id in chosen]
+    narrowed = len(shown) < len(rows)
+    links.write("对比", q=query, region=",".join(labels[r.doc_id] for r in shown) if narrowed else "")
+    st.caption(f"{len(shown)} 个地区或报告涉及“{inert(query)}”", unsafe_allow_html=True)
+    figures = figures_of(eng.store.metrics, shown)
+    _exports(query, shown, figures)
+    for start in range(0, len(shown), PER_ROW):
+        cols = st.columns(PER_ROW)
+        for col, row in zip(cols, shown[start:start + PER_ROW]):
+            with col.container(border=True):
+                st.markdown(f"**{inert(labels[row.doc_id])}**", unsafe_allow_html=True)
+                st.caption(f"{inert(row.title)} · {years_text(row.years)}", unsafe_allow_html=True)
+                for p in row.passages:
+                    text, spans = excerpt(p.text, p.spans, focus=getattr(p, "sentence", None))
+                    st.caption(inert(source_label(p)), unsafe_allow_html=True)
+                    st.markdown(highlight(text, spans), unsafe_allow_html=True)
+    table = aligned(shown, figures)
+    if table:
+        import pandas as pd
+
+        st.markdown("**数据对照**")
+        st.caption("每行一个指标，每列一个地区或报告；变化量单列，模板占位不列入")
+        heads = [labels[r.doc_id] for r in shown]
+        st.table(pd.DataFrame([row.texts() for row in table], columns=heads,
+                              index=pd.Index([row.label for row in table], name="指标")))
