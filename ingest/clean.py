@@ -141,11 +141,11 @@ def _drop_running_heads(lines: list[Line], paged: set[int]) -> list[Line]:
 LIST_RUN = 3  # this many titles in a row before the body are a list of other documents
 
 
-_DIGITS_AND_TAGS = re.compile(r"[\d\s]|【[^】]*】")
+_DIGITS_AND_TAGS = re.compile(r"[\d\s_＿xX×*＊]|【[^】]*】")
 
 
 def _variant_key(title: str) -> str:
-    """A title's characters without digits, spaces and bracketed tags, in order of code point.
+    """A title's characters without digits, placeholders, spaces and bracketed tags, in order of code point.
 
     A site's page title, its teaser and the report's own title line are one
     title with the years moved or changed ('2024年县教育局工作总结…' and

@@ -105,6 +105,8 @@ _SCHOOL_AFTER = re.compile(r"^(?:县|市|区)?(?:[一二三四五六七八九十
 _VISITOR_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,10}?(?:考察团|考察组|调研组|代表团|督导组|检查组|评估组|专家组|访问团|一行)")
 # A place named as the frame of a ranking or a count ('在潍坊市各县市区位居前列', '全省各县'): not the speaker.
 _FRAME_AFTER = re.compile(r"^(?:的)?(?:各县|各区|各市|各县市区|各县区|各区县|各县（市、区）|各县\(市、区\)|县市区|区县|所辖|下辖|范围内|排名|同类)")
+# Official names of districts that are also everyday nouns of report prose (城区 = the town centre).
+_COMMON_NOUN_PLACES = frozenset({"城区", "郊区", "矿区"})
 _MASK_BEFORE = re.compile(r"[xXＸ×*＊某○□_＿]$")
 _AID_BEFORE = re.compile(r"(赴|到|向|为|援|往|去|与|和|对口|帮扶|支援)$")
 _AID_SENTENCE = re.compile(r"支教|帮扶|扶贫|对口|受援|援建|捐赠|结对|协作|挂职|跟岗|送教|交流")
@@ -365,6 +367,8 @@ def _weights(g: Gazetteer, text: str, title: str) -> Counter[str]:
             continue  # xx市中区, **县: a masked place, not the one whose name follows the mask
         if m.end - m.start <= 2 and not _whole_word(full, m.start, m.end):
             continue  # 和县 in 支持和县委: a two-character name inside other words
+        if full[m.start : m.end] in _COMMON_NOUN_PLACES and not (m.start == prev_end or _INSTITUTION_AFTER.match(after)):
+            continue  # '城区学位紧张': the town centre, not one of the districts named 城区
         # A county's short name (九台, 隆德) counts alone when the report speaks from it: 九台教育, 隆德县委.
         speaks = (bool(_INSTITUTION_AFTER.match(after)) or m.start < len(title)) and _whole_word(full, m.start, m.end)
         codes = [c for c in m.codes

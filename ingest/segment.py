@@ -59,6 +59,9 @@ _GLUED_START = re.compile(
     rf"|(?:今年|去年|一年来|半年来|近年来|近几年|本年度|本学期)(?:以来)?[，,]"
     rf"|[{CN_NUM}]是"
 )
+# A heading that names the plans part ends with that name when its body follows without a break:
+# '二、明年工作计划继续推进…', '三、2024年工作打算全面落实…'.
+_PLAN_HEADING_END = re.compile(r"(?:工作|下一步)(?:计划|打算|安排|思路|要点)(?=[\u4e00-\u9fff“])(?![和及与的暨])")
 _SENT_SPLIT = re.compile(rf"(?<=[{SENTENCE_END}])[”’」』)）]*")
 _ENUM_SPLIT = re.compile(rf"(?<=[，。；：,;:\s])(?=[{CN_NUM}]{{1,3}}是)")
 
@@ -118,6 +121,9 @@ def _prep_boundary(text: str, start: int, limit: int) -> int | None:
 def _heading_end(text: str, start: int, stop: int, whole_line: bool) -> tuple[int, int]:
     """(end of heading title, start of body) for a heading whose text starts at `start`."""
     if whole_line:
+        m = _PLAN_HEADING_END.search(text, start, stop)
+        if m and m.start() - start <= INLINE_TITLE_MAX and _SENTENCE.search(text, m.end(), stop):
+            return m.end(), m.end()  # '二、明年工作计划继续推进…，…。' on one line
         return stop, stop
     window = text[start : min(stop, start + HEADING_MAX)]
     ends = []
@@ -127,6 +133,8 @@ def _heading_end(text: str, start: int, stop: int, whole_line: bool) -> tuple[in
         if m.start() >= 4:
             ends.append((m.start(), m.start()))
             break
+    if m := _PLAN_HEADING_END.search(window):
+        ends.append((m.end(), m.end()))
     for m in ANY_MARKER.finditer(text, start + 2, start + len(window)):
         if _marker(text, m.start()):
             ends.append((m.start() - start, m.start() - start))

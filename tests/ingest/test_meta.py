@@ -317,3 +317,9 @@ def test_a_county_level_city_speaks_as_a_city_and_its_prefecture_is_only_the_fra
 def test_a_prefecture_city_naming_its_county_level_cities_stays_the_city():
     text = "潍坊市教育局认真落实全市教育工作会议部署。青州市、寿光市分别新建学校3所、4所，诸城市、高密市推进集团化办学。全市新增学位2万个。"
     assert resolve_region(text, "2021年教育工作总结", Level.CITY).display == "山东省潍坊市"
+
+
+def test_the_town_centre_is_not_a_district_named_城区():
+    text = "一是城区学位依然紧张，部分学校班额偏大；接收寿县籍在外地任教申请回乡教师12人，全县教育工作稳步推进。"
+    assert resolve_region(text, "县教育局2023年工作总结", Level.COUNTY).display == "安徽省淮南市寿县"
+    assert resolve_region("阳泉市城区教育局推进集团化办学，城区教育局新建学校3所。", "", Level.COUNTY).display == "山西省阳泉市城区"

@@ -391,3 +391,10 @@ def test_marker_styles_are_a_closed_choice_that_reads_as_plain_strings():
     # Members hash and compare as their values, so lookups by either agree.
     assert style == "pcn" and MARKER_RANK["pcn"] == MARKER_RANK[Marker.PCN]
     assert [m.value for m in MARKER_RANK] == ["part", "cn", "pcn", "num", "pnum", "circ"]
+
+
+def test_a_plans_heading_run_into_its_body_ends_with_its_name():
+    text = "一、主要成绩\n" + _BODY["a"] + "\n二、明年工作计划继续推进学前教育普惠发展，计划完成11处园所改扩建任务。"
+    assert _outline(text) == [(0, "主要成绩"), (0, "明年工作计划")]
+    # '工作计划和…' goes on naming the heading.
+    assert _outline("一、主要成绩\n" + _BODY["a"] + "\n二、工作计划和保障措施\n" + _BODY["b"])[1] == (0, "工作计划和保障措施")
