@@ -478,9 +478,14 @@ def test_listings_are_aligned_tables_with_chinese_headers(cli, indexed_copy):
     assert "90%以上" in qualified and "以上90%" not in qualified
 
     pivot = cli("metrics", "--indicator", "学位", "--pivot", "--data", data).stdout.splitlines()
-    assert pivot[0].split() == ["地区", "年份", "数据"]
-    qingdao = next(line for line in pivot if line.startswith("山东省青岛市"))
-    assert "近2万个" in qingdao and "16万个" in qingdao and "e+" not in qingdao
+    assert pivot[0].split() == ["指标", "地区", "年份", "数据"]
+    qingdao = next(line for line in pivot if "山东省青岛市" in line)
+    assert qingdao.split() == ["优质学位", "山东省青岛市", "2017、2018", "近2万个；16万个"]
+    satisfaction = cli("metrics", "--indicator", "满意度", "--pivot", "--json", "--data", data).stdout
+    lines = {(p["indicator"], p["region"]): p["values"] for p in json.loads(satisfaction)}
+    # two indicators stay two lines; the change (较上年 +1.3个百分点) is not a level
+    assert lines[("社会满意度", "山东省济南市市中区")] == ["达96.65%"]
+    assert lines[("家长满意度", "安徽省滁州市")] == ["90%以上"]
 
     themes = cli("themes", "--data", data).stdout.splitlines()
     assert themes[0].split() == ["主题", "段落数", "报告数", "说明"]

@@ -19,22 +19,23 @@ from edureports.cli.tables import render, years_text
 
 
 def _pivot(rows: list[dict]) -> list[dict]:
-    """One indicator across regions and years: the figures each report gives, as a report writes them.
+    """Each indicator (and unit) across regions and years: the figures each report gives, as a report writes them.
 
-    Changes, starting values and masked placeholders are left out: a pivot
-    compares levels, and a change (较上年 +1.3个百分点) is not one.
+    社会满意度 and 家长满意度, or 学位 in 个 and in %, are separate lines, never
+    merged. Changes, starting values and masked placeholders are left out: a
+    pivot compares levels, and a change (较上年 +1.3个百分点) is not one.
     """
     from index.numbers import figure_text
     from ingest.types import Role
 
-    cells: dict[tuple[str, str], list[str]] = {}
+    cells: dict[tuple[str, str, str, str], list[str]] = {}
     for r in rows:
         if r["masked"] or r["role"] in (Role.FROM, Role.CHANGE) or (r["value"] is None and r.get("low") is None):
             continue
-        key = (r["region"] or "地区不详", years_text(r["years"]))
-        text = f"{r['indicator']} {figure_text(r)}" if r["indicator"] else figure_text(r)
-        cells.setdefault(key, []).append(text)
-    return [{"region": region, "years": years, "values": values} for (region, years), values in sorted(cells.items())]
+        key = (r["indicator"] or "未识别指标", r["unit"], r["region"] or "地区不详", years_text(r["years"]))
+        cells.setdefault(key, []).append(figure_text(r))
+    return [{"indicator": indicator, "unit": unit, "region": region, "years": years, "values": values}
+            for (indicator, unit, region, years), values in sorted(cells.items())]
 
 
 @main.command()
@@ -43,7 +44,7 @@ def _pivot(rows: list[dict]) -> list[dict]:
 @click.option("--theme", default="", help="只看这一主题（或其子主题）段落里的数据。")
 @click.option("--region", default="", help="只看地区包含这段文字的报告。")
 @click.option("--year", default="", help="只看涉及这一年份或年份范围的报告（2021、2021年、2019-2021、2019至2021）。")
-@click.option("--pivot", is_flag=True, help="配合 --indicator：按地区和年份列出该指标。")
+@click.option("--pivot", is_flag=True, help="配合 --indicator：每个指标（及单位）按地区和年份列出，不同指标不合并。")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="同时写出到这个 CSV 文件。")
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="同时写出到这个 Excel 文件。")
 @json_option
@@ -88,8 +89,9 @@ def metrics(doc_id, indicator, theme, region, year, pivot, csv_path, xlsx_path, 
         if as_json:
             _print_json(table)
         else:
-            click.echo(render(["地区", "年份", "数据"], [[t["region"], t["years"], "；".join(t["values"])] for t in table],
-                              shrink=[2]))
+            click.echo(render(["指标", "地区", "年份", "数据"],
+                              [[t["indicator"], t["region"], t["years"], "；".join(t["values"])] for t in table],
+                              shrink=[3, 0]))
         return
     if as_json:
         _print_json(rows)
