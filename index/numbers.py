@@ -166,10 +166,12 @@ def figure_text(m) -> str:
         return span(low, high, unit, qualifier)
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return raw or NO_VALUE
-    text = quantity(value, unit, qualifier)
     if str(_get(m, "role", "") or "") != Role.CHANGE.value:
-        return text
+        return quantity(value, unit, qualifier)
     direction = _get(m, "direction", 0) or 0
+    if direction == 0 and value < 0:
+        direction, value = -1, -value
+    text = quantity(abs(value), unit, qualifier)  # the sign is the direction's
     against = baseline(_get(m, "sentence", "") or "", raw)
     if against:
         sign = "+" if direction > 0 else "-" if direction < 0 else ""

@@ -71,6 +71,10 @@ def test_a_change_is_a_change_against_its_baseline():
     year = row(value=3200, unit="人", qualifier="", raw="3200人", sentence="一年级新生较2015年增加3200人。",
                role="change", direction=1)
     assert figure_text(year) == "较2015年 +3200人"
+    signed = row(value=-15, unit="%", qualifier="", raw="-15%", sentence="较上年-15%。", role="change", direction=-1)
+    assert figure_text(signed) == "较上年 -15%"  # one sign, never --15%
+    unsigned = row(value=-3, unit="所", qualifier="", raw="-3所", sentence="学校数量变化-3所。", role="change")
+    assert figure_text(unsigned) == "减少 3所"
 
 
 def test_masked_ranges_and_empty_values_never_show_none():
