@@ -6,7 +6,9 @@ or passages would be skipped as duplicates). The runs alternate between job coun
 fresh data dir and a fresh process (worker start-up is part of the cost a
 user pays), and the median wall time of each is reported with the ratio.
 The machine's load average is printed because other work on a shared
-machine takes cores from the workers.
+machine takes cores from the workers: where the kernel shares CPU between
+sessions (Linux autogroup), a busy machine gives one ingest and all its
+workers one session's share, and two jobs cannot finish sooner than one.
 
     python bench/parallel_ingest_bench.py [--copies 8] [--jobs 1 2] [--rounds 3]
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -38,18 +41,22 @@ def build(folder: Path, copies: int) -> int:
     return n
 
 
-def run(folder: Path, jobs: int) -> tuple[float, str]:
+def run(folder: Path, jobs: int) -> tuple[float, float, str]:
+    """(wall seconds, CPU seconds of the command and its workers, its summary line)."""
     data = Path(tempfile.mkdtemp(prefix="bench-data-"))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "edureports.cli", "ingest", str(folder), "--no-index",
                            "--jobs", str(jobs), "--data", str(data)], cwd=ROOT, env=env, capture_output=True,
                           text=True)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     shutil.rmtree(data, ignore_errors=True)
     if done.returncode:
         raise SystemExit(done.stderr)
-    return elapsed, done.stderr.strip().splitlines()[-1]
+    return elapsed, cpu, done.stderr.strip().splitlines()[-1]
 
 
 def main() -> None:
@@ -65,16 +72,20 @@ def main() -> None:
         print(f"{n} files ({args.copies} copies of corpus/), {cores} cores, load average before "
               f"{os.getloadavg()[0]:.1f}")
         times: dict[int, list[float]] = {j: [] for j in args.jobs}
+        cpus: dict[int, list[float]] = {j: [] for j in args.jobs}
         for r in range(args.rounds):
             for jobs in args.jobs:
-                elapsed, line = run(folder, jobs)
+                elapsed, cpu, line = run(folder, jobs)
                 times[jobs].append(elapsed)
-                print(f"  round {r + 1} --jobs {jobs}: {elapsed:6.1f} s  load {os.getloadavg()[0]:.1f}  ({line})")
+                cpus[jobs].append(cpu)
+                print(f"  round {r + 1} --jobs {jobs}: {elapsed:6.1f} s wall, {cpu:6.1f} s CPU, "
+                      f"load {os.getloadavg()[0]:.1f}  ({line})")
         base = statistics.median(times[args.jobs[0]])
-        print(f"{'jobs':>4} {'median s':>9} {'files/s':>8} {'speed-up':>9}")
+        print(f"{'jobs':>4} {'median s':>9} {'CPU s':>7} {'files/s':>8} {'speed-up':>9}")
         for jobs in args.jobs:
             med = statistics.median(times[jobs])
-            print(f"{jobs:>4} {med:9.1f} {n / med:8.2f} {base / med:8.2f}x")
+            print(f"{jobs:>4} {med:9.1f} {statistics.median(cpus[jobs]):7.1f} {n / med:8.2f} {base / med:8.2f}x")
+        print("CPU s is the command's and its workers' user+system time: the work done, however the cores were shared.")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -197,11 +197,13 @@ def docs(as_json: bool, data: Path) -> None:
     if not rows:
         click.echo("还没有报告；用 edureports ingest 路径 导入", err=True)
         return
-    for r in rows:
-        click.echo(
-            f"{r.doc_id:<15} {_years(r.years):<10} {r.doc_type:<5} {r.n_passages:>4}  "
-            f"{r.region or '-'}  {r.title}{DERIVED if r.title_derived else ''}"
-        )
+    from edureports.cli.tables import Align, render, years_text
+
+    click.echo(render(
+        ["编号", "年份", "文种", "段落数", "地区", "标题"],
+        [[r.doc_id, years_text(r.years), r.doc_type, r.n_passages, r.region or "地区不详",
+          r.title + (DERIVED if r.title_derived else "")] for r in rows],
+        [Align.LEFT, Align.LEFT, Align.LEFT, Align.RIGHT], shrink=[5, 4]))
 
 
 @main.command()
@@ -245,7 +247,9 @@ def show(doc_id: str, as_json: bool, data: Path) -> None:
             click.echo(f"  {'  ' * s['level']}{s['marker']}{s['title']}")
     if doc["metrics"]:
         shown = [m for m in doc["metrics"] if not m["masked"]][:12]
-        figures = "；".join(f"{m['indicator'] or '?'} {m['qualifier']}{m['value']:g}{m['unit']}" for m in shown)
+        from index.numbers import figure_line  # as reports write them; a range (1～2所) has no single value
+
+        figures = "；".join(figure_line(m) for m in shown)
         masked = sum(m["masked"] for m in doc["metrics"])
         click.echo(f"  数据  {len(doc['metrics'])} 条（{masked} 条遮盖）：{figures}"
                    + (" …" if len(doc["metrics"]) - masked > len(shown) else ""))
