@@ -134,8 +134,9 @@ class Engine:
     def sync(self, progress: upkeep.Progress | None = None) -> tuple[int, int]:
         """Index passages added to the store and drop removed ones; (added, removed)."""
         with self.lock:
-            # Another process may have written the indexes (or built the first one) since they were read.
-            self._keyword = self._dense = None
+            if self.store.config().get("indexed_generation") != self._seen:
+                # Another process wrote the indexes (or built the first one) since they were read: read them again.
+                self._keyword = self._dense = None
             built = self.store.config().get("encoder")
             if not self.store.counts()["passages"] and not built:
                 return 0, 0
