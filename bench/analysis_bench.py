@@ -1,7 +1,7 @@
 """Districts, peers, practice maps and plan vs outcome: answer times, and the practice map's grouping quality.
 
     python bench/analysis_bench.py --ari                 # adjusted Rand index, tune and test apart
-    python bench/analysis_bench.py --data DIR            # answer times over an ingested archive
+    python bench/analysis_bench.py --data DIR --plan-region 吴兴区   # answer times over an ingested archive
     python bench/analysis_bench.py --synthetic 100000    # answer times over a synthetic catalog of that size
 
 The ARI is measured on tests/data/practices/labelled.tsv: the tune split
@@ -109,6 +109,146 @@ def run_coverage() -> None:
               f"at FOUND={FOUND} ({len(pos)} items)")
 
 
+def _time(fn, repeat: int = 3) -> tuple[float, object]:
+    """Best of `repeat` wall times (s) after one warm-up call, and the last result."""
+    out = fn()
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t)
+    return best, out
+
+
+def run_archive(data: Path, region: str, plan_region: str, queries: list[str]) -> None:
+    """Each command's answer time over an ingested, indexed archive (in process, warm: imports and the
+    encoder loaded once, as in the app; a cold command line adds Python's and scikit-learn's start-up)."""
+    from index.districts import district, profiles
+    from index.peers import peers
+    from index.plans import plan_vs_outcome
+    from index.practices import practice_map
+    from index.search import Engine
+
+    engine = Engine(data)
+    store = engine.store
+    counts = store.counts()
+    print(f"archive {data}: {counts['documents']} reports, {counts['passages']} passages")
+    t, rows = _time(lambda: profiles(store))
+    print(f"districts            {t * 1000:8.1f} ms  ({len(rows)} districts)")
+    t, _ = _time(lambda: district(store, region))
+    print(f"district {region:<10}  {t * 1000:8.1f} ms")
+    for by in ("themes", "figures", "both"):
+        t, found = _time(lambda: peers(profiles(store), region, by, 5))
+        print(f"peers --by {by:<8}   {t * 1000:8.1f} ms  ({len(found.peers)} peers{'; ' + found.note if found.note else ''})")
+    for q in queries:
+        t, m = _time(lambda: practice_map(engine, q))
+        print(f"practices {q:<8}   {t * 1000:8.1f} ms  ({sum(len(g.passages) for g in m.groups)} passages, "
+              f"{len(m.groups)} groups)")
+    if plan_region:
+        t, c = _time(lambda: plan_vs_outcome(engine, plan_region))
+        print(f"plan {plan_region:<10}      {t * 1000:8.1f} ms  ({len(c.items)} items)")
+    engine.close()
+
+
+def _synthetic_store(folder: Path, n_passages: int, per_report: int = 20, reports: int = 5):
+    """A real SQLite store of `n_passages` written from templates: districts of `reports` reports each."""
+    import hashlib
+
+    from index.store import Store
+    from ingest.themes import ThemeTag
+    from ingest.types import Document, Level, Metric, Passage, Region
+
+    rng = np.random.default_rng(0)
+    texts = [t for qs in labelled().values() for rows in qs.values() for _, t in rows]
+    themes = sorted({q for qs in labelled().values() for q in qs})
+    kinds = [("在校生", "名"), ("学校", "所"), ("专任教师", "名"), ("教育经费", "元"), ("巩固率", "%")]
+    store = Store(folder)
+    n_docs = n_passages // per_report
+    for d in range(n_docs):
+        district = d // reports
+        year = 2018 + d % reports
+        region = Region(f"第{district // 40}省", f"第{district // 8}市", f"第{district}区")
+        passages, metrics, pos = [], [], 0
+        body = []
+        for j in range(per_report):
+            text = texts[(d * per_report + j) % len(texts)]
+            pid = f"s{d:06d}.p{j:03d}"
+            tags = (ThemeTag(themes[(district + j) % len(themes)], 1.0),)
+            passages.append(Passage(pid, j, ("一、工作",), pos, pos + len(text), text, 0, tags))
+            kind, unit = kinds[j % len(kinds)]
+            value = float(rng.lognormal(10, 1.5)) if unit != "%" else float(rng.uniform(80, 99))
+            metrics.append(Metric(pid, value, unit, "", kind, f"{value:.0f}{unit}", text, pos, pos + 3))
+            body.append(text)
+            pos += len(text) + 1
+        full = "\n".join(body)
+        sha = hashlib.sha256(f"{d}".encode()).hexdigest()
+        doc = Document(f"s{d:06d}", f"synthetic/{d}.txt", sha, 0, f"第{district}区{year}年工作总结",
+                       "工作要点" if d % 2 else "工作总结", ("工作要点" if d % 2 else "工作总结",), (year,), region, "",
+                       Level.COUNTY, full, full, sha, (), tuple(passages), tuple(metrics))
+        store.put_file(f"/synthetic/{d}.txt", f"synthetic/{d}.txt", sha, len(full), 0.0, 1, [doc])
+
+    return store
+
+
+def run_synthetic(n: int, folder: Path) -> None:
+    """Answer times over a synthetic catalog of `n` passages (real SQLite store; random window vectors in a
+    real faiss index; hits drawn from the store in place of a search, whose own cost bench/search_bench.py
+    measures at this size)."""
+    import types
+
+    from index.dense import CHUNK_SLOTS
+    from index.districts import district, profiles
+    from index.peers import peers
+    from index.plans import items, match
+    from index.practices import MAX_PASSAGES, build, passage_vectors
+    from index.records import Hit
+    from index.vectors import VectorIndex
+
+    t0 = time.perf_counter()
+    store = _synthetic_store(folder, n)
+    print(f"synthetic catalog: {store.counts()['passages']} passages, {store.counts()['documents']} reports "
+          f"(built in {time.perf_counter() - t0:.0f} s)")
+    t, rows = _time(lambda: profiles(store), 1)
+    print(f"districts            {t * 1000:8.1f} ms  ({len(rows)} districts)")
+    t, _ = _time(lambda: district(store, "第7区"), 1)
+    print(f"district             {t * 1000:8.1f} ms")
+    cached = profiles(store)
+    for by in ("themes", "figures", "both"):
+        t, found = _time(lambda: peers(cached, "第7区", by, 5))
+        print(f"peers --by {by:<8}   {t * 1000:8.1f} ms over {len(cached)} districts (profiles built once: + districts)")
+    ids = store.passage_ids()
+    rng = np.random.default_rng(1)
+    index = VectorIndex(384, "flat")
+    chunk_ids = np.concatenate([ids * CHUNK_SLOTS, ids * CHUNK_SLOTS + 1])
+    vecs = rng.normal(size=(len(chunk_ids), 384)).astype(np.float32)
+    index.add(chunk_ids, vecs / np.linalg.norm(vecs, axis=1, keepdims=True), replace=False)
+    dense = types.SimpleNamespace(index=index)
+    chosen = rng.choice(ids, MAX_PASSAGES, replace=False)
+    rows_ = store.passages(chosen.tolist())
+    docs = store.summaries({p.doc_id for p in rows_})
+    hits = [Hit(p.passage_id, p.doc_id, "", docs[p.doc_id].title, docs[p.doc_id].region, docs[p.doc_id].years, "",
+                (), "", p.text, 1.0, (), 0, 0) for p in rows_]
+
+    def practice():
+        found = passage_vectors(dense, [p.id for p in rows_])
+        return build("学生资助", "", hits, {p.passage_id: found[p.id] for p in rows_ if p.id in found})
+
+    t, m = _time(practice)
+    print(f"practices            {t * 1000:8.1f} ms  ({MAX_PASSAGES} passages -> {len(m.groups)} groups; search not included)")
+    report = store.document(store.documents()[1].doc_id, False)
+    plan = items(list(report.passages))
+    windows = [(p, p.text) for p in store.document(store.documents()[0].doc_id, False).passages]
+
+    def planning():
+        have = set(index.ids().tolist())  # as plans._vectors reads them
+        w = np.vstack([index.index.reconstruct(int(p.id * CHUNK_SLOTS)) for p, _ in windows if p.id * CHUNK_SLOTS in have])
+        return match(plan, rng.normal(size=(len(plan), 384)), windows, w)
+
+    t, got = _time(planning)
+    print(f"plan                 {t * 1000:8.1f} ms  ({len(got)} items; item embedding not included: ~25 ms an item)")
+    store.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ari", action="store_true")
@@ -117,11 +257,21 @@ def main() -> None:
     parser.add_argument("--model", default=None)
     parser.add_argument("--data", type=Path)
     parser.add_argument("--synthetic", type=int, default=0)
+    parser.add_argument("--region", default="青岛")
+    parser.add_argument("--plan-region", default="")
+    parser.add_argument("--queries", default="学生资助,课后服务")
     args = parser.parse_args()
     if args.ari:
         run_ari(args.model, args.sweep)
     if args.coverage:
         run_coverage()
+    if args.data:
+        run_archive(args.data, args.region, args.plan_region, args.queries.split(","))
+    if args.synthetic:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            run_synthetic(args.synthetic, Path(tmp) / "data")
 
 
 if __name__ == "__main__":

@@ -67,6 +67,9 @@ class Catalog(Protocol):
 
     def theme_matrix(self) -> list[ThemeCell]: ...
 
+    def unit_metrics(self, units: Sequence[str], doc_ids: Iterable[str] | None = None,
+                     brief: bool = False) -> list[MetricRow]: ...
+
     def generation(self) -> int: ...
 
     # Housekeeping the index upkeep needs: the archive's own settings record and size.

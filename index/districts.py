@@ -10,6 +10,7 @@ words: the kinds every education report states, whatever its wording.
 from __future__ import annotations
 
 import statistics
+from functools import lru_cache
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from enum import Enum
@@ -46,6 +47,7 @@ LEVELS = {"省级": "省", "地市级": "市", "区县级": "区县", "国家": 
 UNKNOWN_LEVEL = "不详"
 
 
+@lru_cache(maxsize=65536)  # indicators repeat across an archive; profiles classify every figure
 def figure_kind(indicator: str, unit: str) -> FigureKind | None:
     """The kind of a figure, or None for figures no profile compares (活动 30场, 课题 672项).
 
@@ -167,22 +169,46 @@ def headline(figures: list[KeyFigure]) -> tuple[KeyFigure, ...]:
     return tuple(out)
 
 
-def key_figures(rows: list[MetricRow]) -> list[KeyFigure]:
-    """Written figures of the five kinds (levels only: not changes, not template blanks, not suspect) plus
-    derived previous-year values."""
-    out = []
+def _level_rows(rows: list[MetricRow]):
+    """(row, kind) of the written levels among figure rows: not changes, not from-ends, not suspect."""
     for r in rows:
         if r.value is None or r.masked or r.suspect or r.role in ("change", "from"):
             continue
         kind = figure_kind(r.indicator, r.unit)
         if kind is not None:
-            out.append(_figure(r, kind))
+            yield r, kind
+
+
+def key_figures(rows: list[MetricRow]) -> list[KeyFigure]:
+    """Written figures of the five kinds plus derived previous-year values."""
+    out = [_figure(r, kind) for r, kind in _level_rows(rows)]
     out += [f for f in map(_derived, derive(rows)) if f is not None]
     return out
 
 
-def build_profiles(docs: list[DocSummary], cells: list[ThemeCell], metrics: list[MetricRow]) -> list[DistrictProfile]:
-    """Profiles from the catalog's reports, theme x report counts and figures (pure: no storage here)."""
+def _headline_rows(rows: list[MetricRow]) -> tuple[KeyFigure, ...]:
+    """`headline` without building a KeyFigure per row: a listing of a large archive reads every figure."""
+    best: dict[FigureKind, MetricRow] = {}
+    rates: list[MetricRow] = []
+    for r, kind in _level_rows(rows):
+        if kind is FigureKind.RATE:
+            rates.append(r)
+        elif kind not in best or (r.value, r.doc_id, r.passage_id) > (best[kind].value, best[kind].doc_id,
+                                                                        best[kind].passage_id):
+            best[kind] = r
+    if rates:
+        mid = statistics.median(r.value for r in rates)
+        best[FigureKind.RATE] = min(rates, key=lambda r: (abs(r.value - mid), r.doc_id, r.passage_id))
+    return tuple(_figure(best[k], k) for k in FigureKind if k in best)
+
+
+def build_profiles(docs: list[DocSummary], cells: list[ThemeCell], metrics: list[MetricRow],
+                   detail: bool = False) -> list[DistrictProfile]:
+    """Profiles from the catalog's reports, theme x report counts and figures (pure: no storage here).
+
+    With `detail`, each profile also carries its timeline (every key figure,
+    derived ones included) and its themes by year; a listing leaves them out.
+    """
     by_key: dict[str, list[DocSummary]] = defaultdict(list)
     for d in docs:
         by_key[district_key(d)].append(d)
@@ -195,25 +221,27 @@ def build_profiles(docs: list[DocSummary], cells: list[ThemeCell], metrics: list
         if k is None:
             continue
         themes[k][c.theme] += c.n
-        for y in years_of[c.doc_id][-1:]:
-            theme_years[k][(y, c.theme)] += c.n
+        if detail:
+            for y in years_of[c.doc_id][-1:]:
+                theme_years[k][(y, c.theme)] += c.n
     rows_of: dict[str, list[MetricRow]] = defaultdict(list)
     for m in metrics:
-        if m.doc_id in key_of:
-            rows_of[key_of[m.doc_id]].append(m)
+        k = key_of.get(m.doc_id)
+        if k is not None:
+            rows_of[k].append(m)
     out = []
     for key, mine in by_key.items():
         mine.sort(key=lambda d: (d.years[-1:] or (0,), d.doc_id))
         n_passages = sum(d.n_passages for d in mine)
         first = mine[0]
-        figures = key_figures(rows_of[key])
+        figures = key_figures(rows_of[key]) if detail else []
         out.append(DistrictProfile(
             key=key, region=first.region, name=first.region or first.title,
             level=Counter(level_of(d) for d in mine).most_common(1)[0][0],
             years=tuple(sorted({y for d in mine for y in d.years})), n_docs=len(mine), n_passages=n_passages,
             themes=tuple(ThemeShare(t, n, round(n / n_passages, 4) if n_passages else 0.0)
                          for t, n in sorted(themes[key].items(), key=lambda kv: (-kv[1], kv[0]))),
-            figures=headline(figures),
+            figures=headline(figures) if detail else _headline_rows(rows_of[key]),
             reports=tuple(ReportRef(d.doc_id, d.title, d.doc_type, d.years, d.n_passages) for d in mine),
             timeline=tuple(sorted(figures, key=lambda f: (f.kind, f.year or 0, f.derived, -f.value))),
             theme_years=tuple(sorted((y, t, n) for (y, t), n in theme_years[key].items())),
@@ -221,9 +249,30 @@ def build_profiles(docs: list[DocSummary], cells: list[ThemeCell], metrics: list
     return sorted(out, key=lambda p: (p.region == "", p.region or p.name, p.key))
 
 
+# Units a key figure or the change beside it can be written in (the rest are never compared).
+UNITS = ("元", "%", "个百分点", *sorted(_PEOPLE), *sorted(_PLACES))
+
+
 def profiles(catalog) -> list[DistrictProfile]:
-    """Every district of an archive (any Catalog)."""
-    return build_profiles(catalog.documents(), catalog.theme_matrix(), catalog.metrics())
+    """Every district of an archive (any Catalog), with headline figures (no timelines: see `district`)."""
+    return build_profiles(catalog.documents(), catalog.theme_matrix(), catalog.unit_metrics(UNITS, brief=True))
+
+
+def district(catalog, region: str, listing: list[DistrictProfile] | None = None) -> DistrictProfile:
+    """One district in full: its reports, themes by year and every key figure by year (derived ones marked).
+
+    Reads only this district's reports (their passages' themes and their
+    figures), so it costs the same in a small archive and a large one.
+    """
+    docs = catalog.documents()
+    key = find(listing if listing is not None else build_profiles(docs, [], []), region).key  # names only
+    docs = [d for d in docs if district_key(d) == key]
+    cells = []
+    for d in docs:
+        report = catalog.document(d.doc_id, with_text=False)
+        counts = Counter(t for p in report.passages for t in p.themes)
+        cells += [ThemeCell(t, d.doc_id, d.title, d.region, d.years, n) for t, n in counts.items()]
+    return build_profiles(docs, cells, catalog.unit_metrics(UNITS, [d.doc_id for d in docs]), detail=True)[0]
 
 
 def find(profiles_: list[DistrictProfile], region: str) -> DistrictProfile:
@@ -237,7 +286,8 @@ def find(profiles_: list[DistrictProfile], region: str) -> DistrictProfile:
     exact = [p for p in profiles_ if text in (p.key, p.region)]
     if exact:
         return exact[0]
-    partial = [p for p in profiles_ if p.region and text in p.region] or [p for p in profiles_ if p.key.startswith(text)]
+    partial = ([p for p in profiles_ if p.region and text in p.region]
+               or [p for p in profiles_ if p.key.startswith(text)])
     if len(partial) == 1:
         return partial[0]
     if partial:

@@ -165,7 +165,7 @@ def peers(profiles: list[DistrictProfile], region: str, by: By | str = By.BOTH, 
         t, f = scores.get("theme", {}).get(j), scores.get("figure", {}).get(j)
         # A view the district was placed on but the candidate lacks counts as no likeness: a peer on
         # both views must show it on both.
-        parts = [s or 0.0 for s in (t, f)][: 2] if len(scores) == 2 else [s for s in (t, f) if s is not None]
+        parts = [s or 0.0 for s in (t, f)] if len(scores) == 2 else [s for s in (t, f) if s is not None]
         other = profiles[j]
         reasons = (_theme_reasons(me, other) if t is not None else []) + (
             _figure_reasons(me, other) if f is not None else [])

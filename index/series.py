@@ -110,7 +110,8 @@ def derive(rows: Iterable[MetricRow]) -> list[DerivedFigure]:
             before = change.sentence[:at]
             clause = _CLAUSE.split(before)[-1].strip()
             between = change.sentence[max(0, level.char_end - origin):at]
-            if not (_BORROWS.match(clause) or (not _CLAUSE.search(between) and (_PREVIOUS.search(between) or _BASE_YEAR.search(between)))):
+            same_clause = not _CLAUSE.search(between) and (_PREVIOUS.search(between) or _BASE_YEAR.search(between))
+            if not (_BORROWS.match(clause) or same_clause):
                 continue
             out.append(DerivedFigure(
                 change.doc_id, change.region, change.passage_id, level.indicator,

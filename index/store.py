@@ -712,3 +712,40 @@ class Store:
             )
             for r in rows
         ]
+
+    # -- district profiles (index/districts.py) --------------------------------
+
+    def unit_metrics(self, units: Sequence[str], doc_ids: Iterable[str] | None = None,
+                     brief: bool = False) -> list[MetricRow]:
+        """Written figures (not template blanks) in these units, of these reports (all when None), without themes.
+
+        District profiles read every figure of an archive but only a few
+        units of them, and never their themes: this skips the theme lookup
+        and the other units, which `metrics()` would load for a whole archive,
+        and reads plain tuples (a Row per figure costs more than the query).
+        `brief` leaves source, title and sentence empty (a listing shows none).
+        """
+        units = list(dict.fromkeys(units))
+        text = "'', '', d.region" if brief else "d.source, d.title, d.region"
+        sentence = "''" if brief else "m.sentence"
+        sql = (f"SELECT m.doc_id, {text}, d.years, m.passage_id, m.indicator, m.value, m.unit, "
+               f"m.qualifier, m.raw, {sentence}, m.suspect, m.role, m.direction, m.char_start, m.char_end, m.low, m.high "
+               "FROM metrics m JOIN documents d USING (doc_id) WHERE m.masked = 0 AND m.value IS NOT NULL "
+               f"AND m.unit IN ({','.join('?' * len(units))})")
+        cursor = self.db.cursor()
+        cursor.row_factory = None
+        if doc_ids is None:
+            rows = cursor.execute(sql, units).fetchall()
+        else:
+            ids, rows = list(dict.fromkeys(doc_ids)), []
+            for start in range(0, len(ids), CHUNK):
+                chunk = ids[start : start + CHUNK]
+                rows += cursor.execute(sql + f" AND m.doc_id IN ({','.join('?' * len(chunk))})", [*units, *chunk]).fetchall()
+        years: dict[str, tuple[int, ...]] = {}
+        return [
+            MetricRow(doc, source, title, region, years.get(ys) or years.setdefault(ys, tuple(json.loads(ys))), pid,
+                      indicator, value, unit, qualifier, raw, sentence, False, bool(suspect), role, direction, a, b,
+                      (), low, high)
+            for (doc, source, title, region, ys, pid, indicator, value, unit, qualifier, raw, sentence, suspect, role,
+                 direction, a, b, low, high) in rows
+        ]

@@ -101,7 +101,15 @@ def district(region, as_json, data) -> None:
       edureports district 青岛市
       edureports district 东莞 --json
     """
-    p = _find(_profiles(data), region)
+    from index.districts import DistrictError, district as full
+
+    store = _open_store(data)
+    try:
+        p = full(store, region)
+    except DistrictError as exc:
+        raise CLIError(str(exc)) from None
+    finally:
+        store.close()
     if as_json:
         _print_json(p.to_dict())
         return

@@ -7,7 +7,7 @@ import json
 import pytest
 from district_archive import archive
 
-from index.districts import DistrictError, FigureKind, figure_kind, find, profiles
+from index.districts import DistrictError, FigureKind, district, figure_kind, find, profiles
 from index.records import MetricRow
 from index.series import derive, previous_value
 
@@ -60,12 +60,30 @@ def test_two_reports_of_one_region_make_one_profile(all_profiles):
     assert sorted(r.doc_type for r in wuxing.reports) == ["工作总结", "工作要点"]
 
 
-def test_a_change_with_its_level_gives_the_previous_year_derived(all_profiles):
-    shizhong = find(all_profiles, "市中区")
+@pytest.fixture(scope="module")
+def store(data):
+    from index.store import Store
+
+    s = Store(data)
+    yield s
+    s.close()
+
+
+def test_a_change_with_its_level_gives_the_previous_year_derived(store):
+    shizhong = district(store, "市中区")
     derived = [f for f in shizhong.timeline if f.derived]
     assert [(f.indicator, f.value, f.year) for f in derived] == [("社会满意度", 95.35, 2020)]
-    wujiang = find(all_profiles, "吴江")
+    wujiang = district(store, "吴江")
     assert [(f.kind, f.value, f.year) for f in wujiang.timeline if f.derived] == [("经费", 290000000.0, 2021)]
+
+
+def test_the_full_profile_agrees_with_the_listing(store, all_profiles):
+    for region in ("广东省东莞市", "江苏省苏州市吴江区", "安徽省滁州市"):
+        full, listed = district(store, region), find(all_profiles, region)
+        same = lambda fs: [(f.kind, f.value, f.raw, f.passage_id) for f in fs]  # noqa: E731 - a listing omits sentences
+        assert same(full.figures) == same(listed.figures) and full.themes == listed.themes
+        assert listed.timeline == () and len(full.timeline) >= len(full.figures)
+        assert {f.kind for f in full.timeline} == {f.kind for f in full.figures}
 
 
 def _row(raw, value, unit, role="", direction=0, at=0, sentence="", years=(2022,)):
