@@ -1,4 +1,4 @@
-"""Streamlit front end: 检索, 报告, 对比, 主题, 指标, 导入 over one data dir.
+"""Streamlit front end: 检索, 报告, 对比, 地区, 主题, 指标, 导入 over one data dir.
 
 Run with `edureports app` or `streamlit run app.py` ($EDUREPORTS_DATA picks the
 data dir). This file only routes: each page lives in edureports/views/, and
@@ -16,7 +16,7 @@ from pathlib import Path
 import streamlit as st
 
 from edureports.settings import data_dir
-from edureports.views import compare, links, metrics, report, search, style, themes, upload
+from edureports.views import compare, districts, links, metrics, report, search, style, themes, upload
 from edureports.views.resources import engine
 from edureports.views.text import inert, no_paths
 from index.filters import FilterError
@@ -43,7 +43,7 @@ def main() -> None:
         if not eng.store.counts()["documents"] and page != "导入":
             upload.first_start(eng, ROOT / "corpus")
             return
-        pages = {"检索": search.page, "报告": report.page, "对比": compare.page, "主题": themes.page,
+        pages = {"检索": search.page, "报告": report.page, "对比": compare.page, "地区": districts.page, "主题": themes.page,
                  "指标": metrics.page, "导入": lambda e: upload.page(e, root)}
         pages[page](eng)
     except (SearchError, FilterError) as exc:

@@ -326,6 +326,40 @@ def test_a_deep_link_opens_its_page_with_its_state(indexed_copy, monkeypatch):
     assert at.text_input(key="m_ind").value == "满意度"
 
 
+def test_a_district_link_shows_its_profile_and_a_peer_opens_in_its_place(indexed_copy, monkeypatch):
+    monkeypatch.setenv("EDUREPORTS_DATA", str(indexed_copy))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["page"] = "地区"
+    at.query_params["region"] = "东莞"
+    at.run()
+    assert not at.exception and [s.value for s in at.subheader] == ["广东省东莞市"]
+    assert at.query_params["region"] == "广东省东莞市"
+    peer = next(m.value for m in at.markdown if "相似度" in m.value)
+    at.button(key="d_peer_0").click().run()
+    name = re.match(r"\*\*(.+?)\*\*", html.unescape(peer)).group(1)
+    assert [html.unescape(s.value) for s in at.subheader] == [name]
+
+
+def test_compare_from_a_hit_and_its_word_export_name_every_column(app, monkeypatch):
+    import docx
+
+    served = _served_files(monkeypatch)
+    app.text_input(key="q").input("学生资助").run()
+    next(b for b in app.button if b.label == "对比").click().run()
+    assert not app.exception and app.session_state["page"] == "对比"
+    assert app.query_params["q"] == "学生资助"
+    columns = [m.value.strip("*") for m in app.markdown
+               if m.value.startswith("**") and m.value.endswith("**") and m.value != "**数据对照**"]
+    assert len(columns) >= 2
+    button = next(b for b in app.get("download_button") if b.proto.label == "下载 Word")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(served[button.proto.url])).paragraphs)
+    assert all(html.unescape(c) in text for c in columns), (columns, text[:500])
+    picker = app.multiselect[0]
+    doc_id, label = picker.value[0], picker.options[0]  # every report by default, in column order
+    picker.set_value([doc_id]).run()  # narrowed to one column: the URL says which
+    assert app.query_params["region"] == label
+
+
 def _chart_rows(chart) -> list[dict]:
     """The rows a chart draws (Streamlit sends inline chart data as an Arrow table)."""
     import pyarrow as pa
@@ -543,11 +577,13 @@ def test_metrics_link_draws_one_unit_per_chart(browser, served, shots):
 
 
 @needs_browser
-def test_themes_and_import_pages_read_in_chinese(browser, served, shots):
+def test_themes_districts_and_import_pages_read_in_chinese(browser, served, shots):
     from selenium.webdriver.common.by import By
 
     body = _open(browser, served, shots, "主题", {"page": "主题"}, lambda b: "查看主题下的段落" in b)
     assert re.search(r"共 \d+ 个主题", body)
+    body = _open(browser, served, shots, "地区", {"page": "地区", "region": "东莞"}, lambda b: "相似的地区" in b)
+    assert "广东省东莞市" in body and "关键数字" in body
     body = _open(browser, served, shots, "导入", {"page": "导入"}, lambda b: "上传报告" in b)
     button = browser.find_element(By.CSS_SELECTOR, "[data-testid=stFileUploaderDropzone] button")
     after = browser.execute_script("return getComputedStyle(arguments[0], '::after').content", button)

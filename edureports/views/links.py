@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-PAGES = ("检索", "报告", "对比", "主题", "指标", "导入")
+PAGES = ("检索", "报告", "对比", "地区", "主题", "指标", "导入")
 DEFAULT_PAGE = PAGES[0]
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from edureports.views import links
-from edureports.views.text import inert
+from edureports.views.text import inert, no_paths
 from index.search import Engine
 from ingest.errors import BadSetting
 from ingest.files import MB, Limits, over_limit, shown
@@ -109,9 +109,10 @@ def run_ingest(eng: Engine, paths: list[str], received: int | None = None, notic
                f"写入 {summary.reports if summary else 0} 篇报告、{summary.passages if summary else 0} 个段落")
     for notice in notices:
         st.warning(inert(notice))
-    for r in results:
+    for r in results:  # the reader gets file names, never where the server keeps them
         if r.reason:
-            st.warning(inert(r.reason if r.reason.startswith(r.source) else f"{Path(r.source).name}：{r.reason}"))
+            reason = r.reason[len(r.source):].lstrip("：: ") if r.reason.startswith(r.source) else r.reason
+            st.warning(inert(f"{Path(r.source).name}：{no_paths(reason)}"))
 
 
 def page(eng: Engine, root: Path) -> None:
