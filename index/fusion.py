@@ -2,8 +2,9 @@
 
 Reciprocal rank fusion (Cormack et al. 2009): score(d) = sum_i w_i / (k + rank_i(d)).
 It needs no score calibration between BM25 and cosine similarity, which
-differ in scale from query to query; the dev set decides the weights
-(bench/eval_search.py prints the comparison with a convex combination).
+differ in scale from query to query. Search orders hits by the calibrated
+relevance of index/ranking.py; these fusions remain as options (`fusion=`)
+and as the plain-RRF peer bench/eval_search.py prints beside it.
 """
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ EXPANSION_CREDIT = 0.7  # a thesaurus term covers the words that triggered it at
 # candidates: when no passage says the query's words (a paraphrase, a question in other words), the
 # dense side should decide, which `gap_unsupported` lets a linear model express.
 FEATURES = ("window", "passage", "heading", "cosine", "cosine_gap", "keyword_rank", "dense_rank", "bm25",
-            "support", "gap_unsupported")
+            "support", "gap_unsupported", "bm25_supported", "keyword_supported")
 
 
 class Mode(str, Enum):
@@ -90,6 +90,7 @@ class Calibration:
 
     def relevance(self, mode: Mode, x: np.ndarray) -> np.ndarray:
         m = self.models[mode.value]
+        x = x[:, : len(m["coef"])]  # a model fitted before features were appended reads the ones it knows
         z = ((x - np.asarray(m["mean"])) / np.asarray(m["scale"])) @ np.asarray(m["coef"]) + m["intercept"]
         return 1 / (1 + np.exp(-z))
 
@@ -226,6 +227,8 @@ def candidates(
     if len(ids):
         x[:, 8] = x[:, 0].max()
         x[:, 9] = x[:, 4] * (1 - x[:, 8])
+        x[:, 10] = x[:, 7] * x[:, 8]  # keyword evidence counts when the query's words are said at all
+        x[:, 11] = x[:, 5] * x[:, 8]
     out.ids, out.x, out.snippets, out.headings = ids, x, snippets, heads
     out.doc_ids = [by_id[pid].doc_id for pid in ids]
     out.idf = idf

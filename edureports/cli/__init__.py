@@ -143,13 +143,14 @@ def _print_hits(hits, as_json: bool, empty: str = "没有匹配的段落") -> No
     divided = False
     for i, h in enumerate(hits, 1):
         grade = getattr(h.grade, "value", h.grade)
-        if grade == "低" and not divided:
+        graded = bool(h.relevance)  # `similar` ranks by likeness and grades nothing
+        if graded and grade == "低" and not divided:
             click.echo(LOW_DIVIDER)
             click.echo("")
             divided = True
         click.echo(
             click.style(f"{i:>2}. {h.title}", bold=True)
-            + f"  {h.region or '-'}  {_years(h.years)}  相关度 {grade}"
+            + f"  {h.region or '-'}  {_years(h.years)}" + (f"  相关度 {grade}" if graded else "")
         )
         click.echo(f"    {h.heading or '（无标题）'}  （{Path(h.source).name} · [{h.passage_id}]）")
         if h.themes:
