@@ -24,15 +24,10 @@ COLUMNS = [
     ("passage_id", "段落ID"),
 ]
 HEADERS = [label for _, label in COLUMNS]
-ROLE_LABELS = {r: role_label(r) for r in ("", "from", "to", "change")}  # kept for callers of the old name
 # Excel number formats: a percentage stays 96.65 (as written), shown with its sign; counts grouped by thousands.
 PERCENT_FORMAT = '0.00"%"'
 INTEGER_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.00"
-MIME = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 
 
 def plain(value) -> str:

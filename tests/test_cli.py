@@ -420,7 +420,9 @@ def test_interrupted_embedding_is_finished_by_the_same_ingest(cli, data_dir, tmp
     assert recorder.totals == [3]
     hits = json.loads(cli("search", "校舍安全排查", "--json", "--data", str(data_dir)).stdout)
     assert "校舍安全排查" in hits[0]["text"]
-    dense = json.loads(cli("search", "幼儿园学位", "--mode", "dense", "--json", "--data", str(data_dir)).stdout)
+    # every passage is in the dense index: --all and --per-report 0 list them whatever their relevance
+    dense = json.loads(cli("search", "幼儿园学位", "--mode", "dense", "--all", "--per-report", "0", "--json",
+                           "--data", str(data_dir)).stdout)
     assert len(dense) == 5
 
 
@@ -433,7 +435,9 @@ def test_interrupted_reindex_keeps_the_old_index(cli, data_dir, tmp_path, monkey
         stopped = cli("reindex", "--data", str(data_dir))
     assert stopped.exit_code == 130
     assert stopped.stderr.splitlines()[-1] == f"已中断：原索引未改动，仍可检索；重新运行 edureports reindex --data {data_dir} 重建"
-    dense = json.loads(cli("search", "幼儿园学位", "--mode", "dense", "--json", "--data", str(data_dir)).stdout)
+    # every passage is in the dense index: --all and --per-report 0 list them whatever their relevance
+    dense = json.loads(cli("search", "幼儿园学位", "--mode", "dense", "--all", "--per-report", "0", "--json",
+                           "--data", str(data_dir)).stdout)
     assert len(dense) == 5
 
 
