@@ -535,5 +535,7 @@ def test_compare_chosen_regions_as_table_excel_and_word(cli, indexed_copy, tmp_p
     assert [(r["doc_id"], r["issuer"], r["passages"]) for r in picked] == [("0749d752dd64", "县督导室", [])]
     bad = cli("compare", "学生资助", "--regions", "北京", "--data", data)
     assert bad.exit_code == 2 and bad.stderr == "错误：没有地区包含“北京”的报告\n"
+    bad = cli("compare", "学生资助", "--per-report", "0", "--data", data)
+    assert bad.exit_code == 2 and bad.stderr == "错误：每篇报告的段落数（--per-report）至少为 1，而不是 0\n"
     bad = cli("compare", "学生资助", "--doc", "nope", "--data", data)
     assert bad.exit_code == 2 and bad.stderr == "错误：没有编号为 'nope' 的报告（或前几位不止对应一篇）；用 edureports docs 查看编号\n"
