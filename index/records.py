@@ -228,6 +228,7 @@ class Comparison(_Row):
     source: str
     score: float
     passages: tuple[Hit, ...]
+    issuer: str = ""  # the issuing body: a column's name when the region is unknown
 
     def to_dict(self) -> dict:
         out = super().to_dict()

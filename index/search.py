@@ -277,10 +277,56 @@ class Engine:
         return self._hits([r for r in ranked if doc_of.get(r.id) != row.doc_id][:top_k], query)
 
     def compare(self, text: str, per_report: int = 3, reports: int = 10, filters: Filters = Filters(),
-                mode: Mode | str = "hybrid") -> list[Comparison]:
-        """The best passages of each report for a practice or theme, report by report."""
+                mode: Mode | str = "hybrid", doc_ids: Iterable[str] = (),
+                regions: Iterable[str] = ()) -> list[Comparison]:
+        """The best passages of each report for a practice or theme, report by report.
+
+        `doc_ids` and `regions` (a region contains one of them) choose the
+        reports to compare; by default every report that has it. Each chosen
+        region is searched on its own, so a report with weaker passages is not
+        crowded out by the others, and a chosen report with nothing on the
+        subject is kept as a column without passages.
+        """
+        from index.compare import chosen
+        from index.filters import closest
+
         theme = text.strip() if text.strip() in self.store.theme_names() else ""
         if theme and not filters.theme:
             filters = replace(filters, theme=theme)
-        hits = self.search(text, top_k=max(60, per_report * reports * 4), filters=filters, mode=mode)
-        return compare_hits(hits, per_report, reports)
+        doc_ids = tuple(dict.fromkeys(doc_ids))
+        regions = [r.strip() for r in regions if r and r.strip()]
+        wanted = self.store.summaries(doc_ids) if doc_ids else {}
+        for doc_id in doc_ids:
+            if doc_id not in wanted:
+                raise SearchError(f"没有编号为 {doc_id!r} 的报告；用 edureports docs 查看编号")
+        in_region: dict[str, list] = {}
+        if regions:
+            reports_ = self.store.documents()
+            known = sorted({d.region for d in reports_ if d.region})
+            for region in regions:
+                in_region[region] = [d for d in reports_ if region in d.region]
+                if not in_region[region]:
+                    near = closest(region, known)
+                    raise SearchError(f"没有地区包含“{region}”的报告" + (f"；相近的地区：{'、'.join(near)}" if near else ""))
+        scopes = [filters]
+        if doc_ids or regions:
+            scopes = [replace(filters, region=r) for r in dict.fromkeys([*regions, *(d.region for d in wanted.values())])]
+        hits: dict[str, Hit] = {}
+        for scope in scopes:
+            for hit in self.search(text, top_k=max(60, per_report * reports * 4), filters=scope, mode=mode,
+                                   per_report=None, include_low=bool(theme)):
+                hits.setdefault(hit.passage_id, hit)
+        found = chosen(sorted(hits.values(), key=lambda h: -h.score), doc_ids, regions)
+        issuers = {d: s.issuer for d, s in self.store.summaries({h.doc_id for h in found}).items()}
+        columns = compare_hits(found, per_report, max(reports, len(doc_ids)), issuers)
+        # A chosen report, or every report of a chosen region, with nothing on the subject: an empty column says so.
+        empty = list(wanted.values())
+        for region, docs in in_region.items():
+            if not any(region in c.region for c in columns):
+                empty += docs
+        shown = {c.doc_id for c in columns}
+        for d in empty:
+            if d.doc_id not in shown:
+                shown.add(d.doc_id)
+                columns.append(Comparison(d.region, d.doc_id, d.title, d.years, d.source, 0.0, (), d.issuer))
+        return columns

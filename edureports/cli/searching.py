@@ -84,38 +84,89 @@ def similar(passage_id, top_k, theme, region, year, doc_type, model, as_json, da
     _print_hits(hits, as_json)
 
 
+def _split(values) -> list[str]:
+    """Region choices as typed: repeated options, or one option with names split by ，,、 or spaces."""
+    import re
+
+    return [v for value in values for v in re.split(r"[,，、\s]+", value) if v]
+
+
 @main.command()
 @click.argument("query_or_theme")
 @click.option("--per-report", default=3, show_default=True, type=int, help="每篇报告显示的段落数。")
 @click.option("--reports", default=10, show_default=True, type=int, help="最多对比多少篇报告。")
+@click.option("--regions", "chosen_regions", multiple=True,
+              help="只对比这些地区（逗号或顿号分隔，如 东莞,青岛）；某地区没有相关段落时也列出，并注明。")
+@click.option("--doc", "doc_ids", multiple=True, help="只对比这些报告（编号可只写前几位；可多次给出）。")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="同时写出到这个 Excel 文件（段落、数据对照、数据明细）。")
+@click.option("--docx", "docx_path", type=click.Path(dir_okay=False), help="同时写出到这个 Word 文件（段落及出处、数据对照表）。")
 @filter_options
 @model_option
 @json_option
 @data_option
-def compare(query_or_theme, per_report, reports, theme, region, year, doc_type, model, as_json, data) -> None:
-    """并排对比各报告（各地区）对某一做法或主题的处理。
+def compare(query_or_theme, per_report, reports, chosen_regions, doc_ids, xlsx_path, docx_path,
+            theme, region, year, doc_type, model, as_json, data) -> None:
+    """并排对比各报告（各地区）对某一做法或主题的处理，数据按指标对齐。
+
+    默认对比所有涉及该主题或做法的报告；--regions、--doc 指定参与对比的地区或报告。
 
     \b
     示例：
       edureports compare 学生资助 --per-report 2
-      edureports compare 集团化办学 --json
+      edureports compare 学生资助 --regions 东莞,青岛 --docx 学生资助对比.docx
+      edureports compare 集团化办学 --xlsx 集团化办学.xlsx --json
     """
+    from pathlib import Path
+
+    from edureports.cli import CLIError
+    from edureports.cli.tables import render, years_text
+    from index.compare import aligned, column_titles, excerpt, figures_of, source_label
+    from index.export import comparison_docx, comparison_xlsx
+
+    for name, value in (("每篇报告的段落数（--per-report）", per_report), ("对比的报告数（--reports）", reports)):
+        if value < 1:
+            raise CLIError(f"{name}至少为 1，而不是 {value}")
     filters = _filters(theme, region, year, doc_type)
     engine = _engine(data, model)
     try:
-        rows = _run(lambda: engine.compare(query_or_theme, per_report, reports, filters))
+        full = []
+        for d in doc_ids:
+            found = engine.store.resolve_doc_id(d)
+            if not found:
+                raise CLIError(f"没有编号为 {d!r} 的报告（或前几位不止对应一篇）；用 edureports docs 查看编号")
+            full.append(found)
+        rows = _run(lambda: engine.compare(query_or_theme, per_report, reports, filters,
+                                           doc_ids=full, regions=_split(chosen_regions)))
+        figures = figures_of(engine.store.metrics, rows)
     finally:
         engine.close()
-    rows = [r.to_dict() for r in rows]
+    for path, write in ((xlsx_path, comparison_xlsx), (docx_path, comparison_docx)):
+        if path and rows:
+            try:
+                Path(path).write_bytes(write(query_or_theme, rows, figures))
+            except OSError as exc:
+                raise CLIError(f"无法写出 {path}（{exc.strerror or exc}）；换一个可写的路径") from None
+            click.echo(f"已写出 {len(rows)} 个地区或报告的对比到 {path}", err=True)
     if as_json:
-        _print_json(rows)
+        _print_json([r.to_dict() for r in rows])
         return
     if not rows:
-        click.echo("没有匹配的报告", err=True)
-    for row in rows:
-        click.echo(click.style(f"{row['region'] or '地区不详'}  {row['title']}  {_years(row['years'])}", bold=True)
-                   + f"  [{row['doc_id']}]")
-        for p in row["passages"]:
-            click.echo(f"  · [{p['passage_id']}] {p['heading'] or '（无标题）'}")
-            click.echo("    " + _highlight(p["text"], p["spans"]).replace("\n", "\n    "))
+        click.echo("没有匹配的报告" + ("，未写出文件" if xlsx_path or docx_path else ""), err=True)
+        return
+    titles = column_titles(rows)
+    click.echo(click.style(f"对比：{query_or_theme}（{len(rows)} 个地区或报告）", bold=True))
+    for title, row in zip(titles, rows):
         click.echo("")
+        click.echo(click.style(f"【{title}】", bold=True) + f" {row.title} · {years_text(row.years)}")
+        if not row.passages:
+            click.echo("  （没有相关段落）")
+        for p in row.passages:
+            text, spans = excerpt(p.text, p.spans, focus=getattr(p, "sentence", None))
+            click.echo("  · " + _highlight(text, list(spans)).replace("\n", "\n    "))
+            click.echo(f"    出处：{source_label(p)}")
+    table = aligned(rows, figures)
+    if table:
+        click.echo("")
+        click.echo(click.style("数据对照", bold=True))
+        click.echo(render(["指标", *titles], [[r.label, *r.texts()] for r in table],
+                          limits=[28, *[24] * len(titles)]))
