@@ -56,12 +56,16 @@ _SENTENCE = re.compile(r"[，。；！？]")
 _GLUED_START = re.compile(
     rf"\d{{1,2}}月\d{{1,2}}日|\d{{4}}年(?:\d|以来|[上下]半年[，,]|[，,])"
     rf"|(?:xx|XX|我|全)?(?:县|区|市|省)(?:委|政府|人民政府|教育|教体)|我(?:局|校|园|县|区|市|镇|们)|针对|根据|按照|为进一步"
-    rf"|(?:今年|去年|一年来|半年来|近年来|近几年|本年度|本学期)(?:以来)?[，,]"
+    rf"|(?:今年|去年|一年来|半年来|近年来|近几年|本年度|本学期)(?:以来)?[，,]|截至(?:目前|今年|去年|年底|\d)|目前[，,]"
     rf"|[{CN_NUM}]是"
 )
 # A heading that names the plans part ends with that name when its body follows without a break:
 # '二、明年工作计划继续推进…', '三、2024年工作打算全面落实…'.
-_PLAN_HEADING_END = re.compile(r"(?:工作|下一步)(?:计划|打算|安排|思路|要点)(?=[\u4e00-\u9fff“])(?![和及与的暨])")
+# So does a heading naming a state of affairs: '（一）重点项目推进情况截至目前，…'.
+_PLAN_HEADING_END = re.compile(
+    r"(?:(?:工作|下一步)(?:计划|打算|安排|思路|要点)|(?:基本|推进|完成|落实|建设|进展|开展|工作|主要|总体|办学|发展)情况)"
+    r"(?=[\u4e00-\u9fff“])(?![和及与的暨介分汇报说通统调表如])"
+)
 _SENT_SPLIT = re.compile(rf"(?<=[{SENTENCE_END}])[”’」』)）]*")
 _ENUM_SPLIT = re.compile(rf"(?<=[，。；：,;:\s])(?=[{CN_NUM}]{{1,3}}是)")
 

@@ -398,3 +398,10 @@ def test_a_plans_heading_run_into_its_body_ends_with_its_name():
     assert _outline(text) == [(0, "主要成绩"), (0, "明年工作计划")]
     # '工作计划和…' goes on naming the heading.
     assert _outline("一、主要成绩\n" + _BODY["a"] + "\n二、工作计划和保障措施\n" + _BODY["b"])[1] == (0, "工作计划和保障措施")
+
+
+def test_a_state_of_affairs_heading_run_into_its_body_ends_with_its_name():
+    body = "全县新建幼儿园4所，新增学位1200个，城区大班额比例下降到1.5%，家长满意度达到97.2%。"
+    text = ("一、着力加快学校项目建设（一）重点建设项目推进情况截至目前，完成了某路小学加固工程。" + body
+            + "（二）公办幼儿园建设情况新建公办幼儿园3所，" + body)
+    assert _outline(text) == [(0, "着力加快学校项目建设"), (1, "重点建设项目推进情况"), (1, "公办幼儿园建设情况")]
