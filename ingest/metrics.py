@@ -498,6 +498,7 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
     if not after_text and tail.startswith("的"):
         at += 1
         after_text = _CLAUSE_BREAK.split(tail[1:], 1)[0]
+    of_what = ""
     if after_text.startswith("的"):  # 32%的校长, 80%以上的中小学校: what the share is of
         nouns = []
         share_of = _CLAUSE_BREAK.split(after_text[1:], 1)[0]
@@ -505,10 +506,30 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
             if not (flag.startswith("n") or flag in ("j", "b")):
                 break
             nouns.append(word)
-        return "".join(nouns)[:INDICATOR_MAX]
-    after = ""
+        of_what = "".join(nouns)[:INDICATOR_MAX]
+        if f.unit != "元":
+            return of_what
+        after_text = ""  # 初中2155元的标准: whose amount, said before it, names it better than 标准
+    ordinal = re.match(r"第[\d一二三四五六七八九十]{1,3}[期批届轮]", after_text)
+    if ordinal:  # 240名第三期…名师培养人选: the ordinal says which round, the noun follows it
+        at += ordinal.end()
+        after_text = after_text[ordinal.end() :]
+    after = relative = ""
     if after_text:
-        after = _noun_run(_pos_at(tg, at, at + len(after_text)))
+        tokens = _pos_at(tg, at, at + len(after_text))
+        after = _noun_run(tokens)
+        de = [i for i, (w, _) in enumerate(tokens) if w == "的"]
+        if de and tokens[0][1] in ("v", "p"):
+            # 7.4万名参加初中学业水平考试的初三学生: a clause before 的 says which; the noun after it is what
+            # …and the sentence goes on with its verb after that noun (…初三学生提供…); 参与…的社会实践活动。 is a predicate
+            head = [(w, "n" if t == "t" else t) for w, t in tokens[de[0] + 1 :]]  # 初三 is tagged a time word
+            noun = _noun_run(head)
+            n, covered = 0, 0
+            while n < len(head) and covered < len(noun):
+                covered += len(head[n][0])
+                n += 1
+            if noun and n < len(head) and head[n][1] == "v":
+                relative = noun
     quoted = re.search(r"“([^”]{2,16})”$|《([^》]{2,16})》$", text[max(0, f.start - 18) : f.start])
     if quoted:  # “平安校园”1516所, 编发《督导简报》12期: the quoted name is what is counted
         return quoted.group(1) or quoted.group(2)
@@ -573,11 +594,15 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
     if re.fullmatch(rf"{_CHANGE_UP}|{_CHANGE_DOWN}|新增", verb):
         verb = ""  # 增加44所 says how it changed, not what; the figure before tells
     counted = f.unit not in ("%", "个百分点", "元", "‰")
+    if _SCOPE.fullmatch(before):
+        before = ""  # 为全市7.4万名…: the report's scope alone names nothing
+    if counted and relative and not before:
+        return relative
     if counted and after:
         return after
     if not before and not after and not before_tokens and f.unit in ("%", "‰") and clause_start > 0:
         before = _rate_in_clause_before(tg, clause_start)  # 上岗率偏低，仅为82.5%: the rate of the clause before
-    return before or after or verb
+    return before or of_what or after or verb
 
 
 _PER_WORDS = {"人均", "生均", "户均", "校均", "班均", "年均", "月均", "平均", "每人", "每生", "每年", "每月"}

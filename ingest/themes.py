@@ -144,6 +144,7 @@ class Tagger:
         if encoder is not None:
             self._theme_vecs = encoder.passages([f"{t.name}：{t.description}" for t in themes])
         self.by_name = {t.name: t for t in themes}
+        self._headings: dict[str, dict[str, tuple[float, tuple[str, ...]]]] = {}
         self._automaton = ahocorasick.Automaton()
         entries: dict[str, list[tuple[str, float]]] = {}
         for t in themes:
@@ -202,6 +203,14 @@ class Tagger:
             out[theme] = (round(score, 3), tuple(ranked))
         return out
 
+    def _heading_scores(self, heading: str) -> dict[str, tuple[float, tuple[str, ...]]]:
+        """`scores` of a heading, kept: every passage under a heading asks for them again."""
+        if heading not in self._headings:
+            if len(self._headings) >= 4096:
+                self._headings.clear()
+            self._headings[heading] = self.scores(heading)
+        return self._headings[heading]
+
     def similarities(self, texts: list[str]) -> list[dict[str, float]]:
         """Per text, the similarity bonus of each theme (empty without an encoder)."""
         if self._theme_vecs is None:
@@ -231,7 +240,7 @@ class Tagger:
             entry[1].append(f"~{theme}")  # evidence by meaning, not by a word
         vetoed = {t.name for t in self.themes if t.exclude and any(x in text for x in t.exclude)}
         for heading in headings:
-            for theme, (score, evidence) in self.scores(heading).items():
+            for theme, (score, evidence) in self._heading_scores(heading).items():
                 if score < THRESHOLD or theme in vetoed:
                     continue
                 entry = combined.setdefault(theme, [0.0, []])

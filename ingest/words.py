@@ -109,13 +109,14 @@ class Tagging:
     (True, False)
     """
 
-    __slots__ = ("text", "_blocks", "_block_starts", "_cut")
+    __slots__ = ("text", "_blocks", "_block_starts", "_cut", "_cut_starts")
 
     def __init__(self, text: str):
         self.text = text
         self._blocks = [m.span() for m in _BLOCK.finditer(text)]
         self._block_starts = [s for s, _ in self._blocks]
         self._cut: dict[int, tuple[Token, ...]] = {}
+        self._cut_starts: dict[int, list[int]] = {}
 
     def _block_tokens(self, k: int) -> tuple[Token, ...]:
         if k not in self._cut:
@@ -125,6 +126,7 @@ class Tagging:
                 out.append(Token(pos, pos + len(word), word, flag))
                 pos += len(word)
             self._cut[k] = tuple(out)
+            self._cut_starts[k] = [t.start for t in out]
         return self._cut[k]
 
     def _tokens_between(self, a: int, b: int) -> list[Token]:
@@ -138,7 +140,7 @@ class Tagging:
                 continue
             if k < len(self._blocks) and self._blocks[k][0] <= pos:
                 toks = self._block_tokens(k)
-                i = max(0, bisect_right([t.start for t in toks], pos) - 1)
+                i = max(0, bisect_right(self._cut_starts[k], pos) - 1)
                 for t in toks[i:]:
                     if t.start >= b:
                         break

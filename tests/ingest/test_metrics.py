@@ -24,7 +24,7 @@ def test_gold_set_meets_the_bar():
     result = eval_metrics.evaluate(eval_metrics.ours)
     assert result["gold"] >= 80 and len(eval_metrics.load_gold()) >= 10
     assert result["recall"] >= 0.95
-    assert result["indicator"] >= 0.94
+    assert result["indicator"] >= 0.95
     assert result["precision"] >= 0.95
 
 
@@ -316,6 +316,15 @@ def test_a_number_inside_a_policy_name_is_no_figure(text):
         ("评价得分为92.6分，位列全市第一档。", ["评价得分"]),
         # a name of one character is the start of a longer one
         ("实现了3个全覆盖。", ["全覆盖"]),
+        # a clause before 的 says which; the noun after it, followed by the sentence's verb, is what is counted
+        ("为全县3200名参加学业水平考试的初三学生提供成绩报告。", ["初三学生"]),
+        ("全年对3所整改不力的学校进行了通报。", ["学校"]),
+        # …but a predicate after the count is no name: the noun before the count stays
+        ("中小学生12万人次参与丰富多彩的社会实践活动。", ["中小学生"]),
+        # an ordinal says which round; the noun follows it
+        ("确定60名第二期骨干教师培养对象。", ["骨干教师培养对象"]),
+        # money: whose amount, said before it, names it better than 的标准
+        ("按每生每年小学800元、初中1000元的标准给予补助。", ["小学", "初中"]),
     ],
 )
 def test_indicators_a_reader_accepts(text, indicators):
