@@ -57,7 +57,8 @@ def page(eng) -> None:
         links.write("对比")
         st.info("选择一个主题，或输入一种做法")
         return
-    rows = comparisons(eng, query)
+    with st.spinner("对比中…"):
+        rows = comparisons(eng, query)
     if not rows:
         links.write("对比", q=query)
         st.info("没有报告涉及这一主题或做法")

@@ -38,7 +38,8 @@ def page(eng) -> None:
     links.write("检索", q=query.strip(), **params)
     if not query.strip():
         return
-    hits = run_search(eng, query, top_k, filters)
+    with st.spinner("检索中…"):
+        hits = run_search(eng, query, top_k, filters)
     strong = [h for h in hits if not is_low(h)]
     weak = [h for h in hits if is_low(h)]
     if strong:

@@ -12,6 +12,7 @@ from edureports.views.text import inert
 from index.filters import Filters
 
 TOP = 20  # themes drawn; the rest are listed folded
+REPORTS = 30  # report columns drawn: those with the most tagged passages
 COLOURS = 10  # distinct colours of the by-year chart; further themes share 其他主题
 PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
            "#8cd17d"]  # Tableau 10 with its grey swapped out: grey is kept for 其他主题
@@ -44,8 +45,14 @@ def page(eng) -> None:
     ranked = sorted(counts, key=lambda c: (-c.n_passages, c.theme))
     top = [c.theme for c in ranked[:TOP]]
     names = report_names(cells)
-    st.caption(f"共 {len(ranked)} 个主题；图中是段落最多的 {len(top)} 个，其余见下方折叠的列表")
-    heat = [{"主题": c.theme, "报告": names[c.doc_id], "段落数": c.n} for c in cells if c.theme in top]
+    tagged: dict[str, int] = {}
+    for c in cells:
+        tagged[c.doc_id] = tagged.get(c.doc_id, 0) + c.n
+    drawn = set(sorted(tagged, key=lambda d: -tagged[d])[:REPORTS])
+    more = f"；报告只画标注最多的 {REPORTS} 篇（共 {len(tagged)} 篇）" if len(tagged) > REPORTS else ""
+    st.caption(f"共 {len(ranked)} 个主题；图中是段落最多的 {len(top)} 个，其余见下方折叠的列表{more}")
+    heat = [{"主题": c.theme, "报告": names[c.doc_id], "段落数": c.n} for c in cells
+            if c.theme in top and c.doc_id in drawn]
     st.altair_chart(
         alt.Chart(alt.Data(values=heat)).mark_rect().encode(
             x=alt.X("报告:N", title="报告（地区 · 标题）",
@@ -86,7 +93,7 @@ def page(eng) -> None:
     theme = st.selectbox("查看主题下的段落", names_all, key="t_theme")
     links.write("主题", theme=theme)
     docs = {d.doc_id: d for d in eng.store.documents()}
-    hits = eng.search(theme, top_k=20, filters=Filters(theme=theme))
+    hits = eng.search(theme, top_k=10, filters=Filters(theme=theme))
     st.caption(f"{len(hits)} 个段落，来自 {len({h.doc_id for h in hits})} 篇报告："
                + "、".join(inert(doc_label(docs[d])) for d in dict.fromkeys(h.doc_id for h in hits) if d in docs),
                unsafe_allow_html=True)
