@@ -17,8 +17,11 @@ thresholds that name a class (3-6岁儿童, 56人以上大班额), bare digit st
 range (1-2所) is one row with `low` and `high` and no single value; a count
 equal to a plausible year in damaged text (由8个增加到2023个) is kept and
 flagged suspect. The indicator is the noun a reader would name (the subject
-before 控制在/保持在/占, each item of a list); when none is found it says
-（未识别） rather than borrowing a word.
+before 控制在/保持在/占, each item of a list, the n-th name of a 分别 list,
+the noun after 的 of a relative clause); when none is found it says
+（未识别） rather than borrowing a word. A change names what it changes (the
+figure it follows), and `previous_value` derives last year's value from the
+two.
 
 No library does this for policy prose (jionlp's money/number parsers handle
 one span given to them, not finding them in running text with indicators),

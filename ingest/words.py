@@ -3,6 +3,8 @@
 jieba alone cuts policy terms apart (双减 -> 双/减, 集团化办学 -> 集团化/办学);
 the terms in `data/terms.txt` keep them whole. Search-mode cutting also
 yields the parts of long words, so 课后服务 matches 课后 and 服务 as well.
+`tagging(text)` is a passage's words with tags and offsets, cut once and
+shared by the themes and figures stages.
 """
 
 from __future__ import annotations
