@@ -41,7 +41,7 @@ _STAMP = re.compile(
 _OPENING = 600
 EVIDENCE_CHARS = 300_000  # region and speaking level are judged on this much of a report (~100 pages)
 _DECLARED = re.compile(
-    r"(?:现将|现就|下面|特将|把|就)[^。；\n]{0,16}?((?:19|20)\d{2})\s*年(?:度)?[^。；\n]{0,24}?"
+    r"(?:现将|现就|下面|特将|把|就)[^。；\n]{0,16}?((?:19|20)\d{2})(?:\s*[—－\-~～至]\s*((?:19|20)\d{2}))?\s*学?年(?:度)?[^。；\n]{0,24}?"
     r"(?:总结|汇报|报告|自查|自评|述职|打算|计划|要点)[^。；\n]{0,6}?如下")
 _SINCE = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?以来")
 # A paragraph that opens with its year: '2021年，…', '2011年来，…', '2022年度，…'.
@@ -275,7 +275,7 @@ def _years_in(text: str) -> list[int]:
 def _declared_years(text: str) -> set[int]:
     """Years the opening says the report covers: 现将2021年工作总结如下, 2023年以来, 一年来 with the year it names."""
     body = _FULL_DATE.sub("", _QUOTED.sub("", text))
-    years = {int(m.group(1)) for m in _DECLARED.finditer(body)}
+    years = {int(y) for m in _DECLARED.finditer(body) for y in m.groups() if y}  # 2021—2022学年度: both
     opening = body[:_OPENING]
     years.update(int(m.group(1)) for m in _SINCE.finditer(opening) if _DECLARING.search(_sentence_at(opening, m.start())))
     if not years:

@@ -81,6 +81,7 @@ def test_derived_title_from_region_years_and_type():
         ("下面，我就我县2023年以来的教育工作作简要汇报。" + BODY, (2023,)),
         ("一年来，在县委县政府领导下，2019年全县各项工作稳步推进。" + BODY, (2019,)),
         ("2021年，全区教育系统攻坚克难。" + BODY, (2021,)),
+        ("现将我校2021—2022学年度工作总结如下：" + BODY, (2021, 2022)),
     ],
 )
 def test_years_from_the_opening_when_title_and_headings_name_none(text, years):
