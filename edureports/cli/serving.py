@@ -20,7 +20,7 @@ from edureports.cli import (  # noqa: F401 - the group and the shared helpers
               help="监听地址；默认只允许本机访问（0.0.0.0 会向网络开放）。")
 @data_option
 def app(port, host, data) -> None:
-    """在数据目录上启动 Streamlit 应用（检索、报告、对比、主题、指标、导入）。
+    """在数据目录上启动 Streamlit 应用（检索、报告、对比、地区、主题、指标、导入；每页的状态都在网址里，可收藏、转发）。
 
     \b
     示例：

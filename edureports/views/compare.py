@@ -65,12 +65,19 @@ def page(eng) -> None:
         return
     labels = dict(zip((r.doc_id for r in rows), column_titles(rows)))
     options = [r.doc_id for r in rows]
-    default = [d for d in options if any(p in labels[d] for p in picked_regions)] or options
-    chosen = st.multiselect("参与对比的地区或报告（默认全部）", options, default=default,
-                            format_func=labels.get, key=f"c_pick_{query}")
+    pick = f"c_pick_{query}"  # one choice per theme or practice, kept while the analyst works
+    if picked_regions:  # from the URL: the columns it names
+        st.session_state[pick] = [d for d in options if any(p in labels[d] for p in picked_regions)] or options
+    if pick not in st.session_state or not set(st.session_state[pick]) <= set(options):
+        st.session_state[pick] = options  # default: every report that has it
+    chosen = st.multiselect("参与对比的地区或报告（默认全部）", options, format_func=labels.get, key=pick,
+                            placeholder="选择要对比的地区或报告")
     shown = [r for r in rows if r.doc_id in chosen]
     narrowed = len(shown) < len(rows)
     links.write("对比", q=query, region=",".join(labels[r.doc_id] for r in shown) if narrowed else "")
+    if not shown:
+        st.info("请至少选择一个地区或报告")
+        return
     st.caption(f"{len(shown)} 个地区或报告涉及“{inert(query)}”", unsafe_allow_html=True)
     figures = figures_of(eng.store.metrics, shown)
     _exports(query, shown, figures)
@@ -79,7 +86,8 @@ def page(eng) -> None:
         for col, row in zip(cols, shown[start:start + PER_ROW]):
             with col.container(border=True):
                 st.markdown(f"**{inert(labels[row.doc_id])}**", unsafe_allow_html=True)
-                st.caption(f"{inert(row.title)} · {years_text(row.years)}", unsafe_allow_html=True)
+                title = "" if row.title in labels[row.doc_id] else f"{inert(row.title)} · "
+                st.caption(f"{title}{years_text(row.years)}", unsafe_allow_html=True)
                 for p in row.passages:
                     text, spans = excerpt(p.text, p.spans, focus=getattr(p, "sentence", None))
                     st.caption(inert(source_label(p)), unsafe_allow_html=True)

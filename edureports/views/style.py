@@ -19,6 +19,7 @@ CSS = """
 [data-testid="stFileUploaderDropzone"] button > * {display: none;}
 [data-testid="stFileUploaderDropzone"] button::after {content: "选择文件";}
 [data-testid="stFileUploaderPagination"] small {display: none;}
+[data-testid="InputInstructions"] {display: none;}  /* "Press Enter to apply" under a text box */
 mark {background: #ffe066; padding: 0 1px;}
 span.best {text-decoration: underline dotted #e8590c; text-underline-offset: 3px;}
 div.passage {padding: 6px 10px; margin: 2px 0 10px 0; border-left: 3px solid transparent;}
