@@ -402,7 +402,8 @@ def _linking(tg: Tagging, prev: Figure, f: Figure) -> bool:
 _NOUNISH = ("n", "vn", "j", "l", "b", "an", "nz", "ng", "nt", "nr", "ns", "a", "f", "s", "eng")
 _SKIP_BEFORE = set("不超过 不高于 接近 仅 仅为 达 达到 为 共 共计 总计 累计 合计 增加 新增 增长 提高 提升 下降 减少 降低 增至 超过 突破 近 约 是 有 "
                    "占 占比 达成 了 到 至 由 从 投入 安排 发放 培训 组织 举办 开展 完成 建成 选派 接受 接收 覆盖 惠及 "
-                   "比 较 上年 去年 同比 环比 分别 力争 确保 争取 实现 已 现 均".split())
+                   "比 较 上年 去年 同比 环比 分别 力争 确保 争取 实现 已 现 均 "
+                   "共有 现有 拥有 尚有 仍有 还有 计有 另有".split())
 # jieba tags unknown words such as 辍学率 as verbs; a word ending in one of these is what a figure measures.
 _MEASURE_NOUN = re.compile(r"..?[率额量数]$")
 _SCOPE = re.compile(r"[全我本各][省市区县旗镇乡校园]")
@@ -413,7 +414,8 @@ _LINKING_VERBS = {"控制", "保持", "稳定", "维持", "达到", "提高", "�
 # Verbs of building and hiring that open a count (新建幼儿园12所, 招聘教师120名); jieba tags some of them as
 # nouns or places (新建), so the noun run before a figure would take them in.
 _ACTION_VERBS = {"新建", "改建", "扩建", "改扩建", "续建", "新招", "招聘", "招录", "招收", "引进", "选派", "建成", "创建",
-                 "认定", "评选", "表彰", "培训", "新增", "投入", "发放", "接收", "组织", "开展", "举办", "完成"}
+                 "认定", "评选", "表彰", "培训", "新增", "投入", "发放", "接收", "组织", "开展", "举办", "完成",
+                 "计划", "预计", "拟"}  # and words of intent: 计划新建学校8所 counts 学校
 _CLAUSE_BREAK = re.compile(r"[，。；：、！？,;:（）()“”《》\n]")
 _CLAUSE_BREAK_CHARS = frozenset("，。；：、！？,;:（）()“”《》\n")
 

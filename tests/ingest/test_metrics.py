@@ -316,6 +316,9 @@ def test_a_number_inside_a_policy_name_is_no_figure(text):
         ("评价得分为92.6分，位列全市第一档。", ["评价得分"]),
         # a name of one character is the start of a longer one
         ("实现了3个全覆盖。", ["全覆盖"]),
+        # 共有/现有 and words of intent (计划) are no part of what is counted
+        ("全县留守儿童共有3200余名，均建立了档案。", ["留守儿童"]),
+        ("十四五期间，计划新建学校8所。", ["学校"]),
         # a clause before 的 says which; the noun after it, followed by the sentence's verb, is what is counted
         ("为全县3200名参加学业水平考试的初三学生提供成绩报告。", ["初三学生"]),
         ("全年对3所整改不力的学校进行了通报。", ["学校"]),
