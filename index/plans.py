@@ -135,23 +135,28 @@ def match(plan: list[tuple[str, str]], item_vectors: np.ndarray, windows: list[t
 
 
 def pair(docs: list[DocSummary], key: str, year: int | None = None) -> tuple[int, DocSummary, DocSummary]:
-    """The plan and the summary of one district for `year` (default: the latest year that has both)."""
+    """The plan and the summary (two different reports) of one district for `year` (default: the latest
+    year that has both). A report that is both (…工作总结和下半年工作计划) is never checked against itself."""
     mine = [d for d in docs if district_key(d) == key]
     plans = [d for d in mine if set(d.doc_types or (d.doc_type,)) & set(PLAN_TYPES)]
     summaries = [d for d in mine if set(d.doc_types or (d.doc_type,)) & set(SUMMARY_TYPES)]
-    years = sorted({y for p in plans for y in p.years} & {y for s in summaries for y in s.years})
+    pairs = {(y, p.doc_id, s.doc_id): (p, s) for p in plans for s in summaries if p.doc_id != s.doc_id
+             for y in set(p.years) & set(s.years)}
+    years = sorted({y for y, _, _ in pairs})
+    both = len({d.doc_id for d in plans} & {d.doc_id for d in summaries})
+    note = f"（其中 {both} 篇兼有两者，不能自相对照）" if both else ""
     if year is None:
         if not years:
             raise SearchError(f"{key} 没有同一年的工作要点（计划）和工作总结；"
-                              f"已有要点 {len(plans)} 篇、总结 {len(summaries)} 篇")
+                              f"已有要点 {len(plans)} 篇、总结 {len(summaries)} 篇{note}")
         year = years[-1]
-    plan = next((p for p in plans if year in p.years and p.doc_id not in {s.doc_id for s in summaries}), None) or \
-        next((p for p in plans if year in p.years), None)
-    summary = next((s for s in summaries if year in s.years and (plan is None or s.doc_id != plan.doc_id)), None)
-    if plan is None or summary is None:
+    found = sorted((k for k in pairs if k[0] == year), key=lambda k: (k[1], k[2]))
+    if not found:
+        has_plan = any(year in p.years for p in plans)
         have = "、".join(str(y) for y in years) or "无"
-        raise SearchError(f"{key} 没有 {year} 年的{'工作要点（计划）' if plan is None else '工作总结'}；"
+        raise SearchError(f"{key} 没有 {year} 年的{'工作总结' if has_plan else '工作要点（计划）'}可对照{note}；"
                           f"要点和总结都有的年份：{have}")
+    plan, summary = pairs[found[0]]
     return year, plan, summary
 
 

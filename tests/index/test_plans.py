@@ -10,7 +10,7 @@ from district_archive import archive
 
 from index.errors import SearchError
 from index.plans import Status, items, match, pair, plan_vs_outcome, status
-from index.records import PassageRow
+from index.records import DocSummary, PassageRow
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +71,20 @@ def test_match_needs_the_items_words_not_only_a_close_vector():
     assert got[0].status == "已完成" and got[0].passage_id == "s.p1"
 
 
+def _doc(doc_id: str, types: tuple[str, ...], years: tuple[int, ...]) -> DocSummary:
+    return DocSummary(doc_id, "s", "t", types[0], types, "某省某市某区", "某省", "某市", "某区", "", "区县级", "", years, 3)
+
+
+def test_a_report_that_is_both_is_not_checked_against_itself():
+    both = _doc("a", ("工作总结", "工作计划"), (2021,))  # 上半年工作总结和下半年工作计划
+    with pytest.raises(SearchError) as err:
+        pair([both], "某省某市某区")
+    assert str(err.value) == ("某省某市某区 没有同一年的工作要点（计划）和工作总结；"
+                              "已有要点 1 篇、总结 1 篇（其中 1 篇兼有两者，不能自相对照）")
+    summary = _doc("b", ("工作总结",), (2021,))
+    assert pair([both, summary], "某省某市某区")[1:] == (both, summary)
+
+
 def test_a_district_without_a_pair_is_told_what_it_has(data):
     from index.store import Store
 
@@ -79,7 +93,7 @@ def test_a_district_without_a_pair_is_told_what_it_has(data):
     store.close()
     with pytest.raises(SearchError) as err:
         pair(docs, "浙江省湖州市吴兴区", 2021)
-    assert str(err.value) == "浙江省湖州市吴兴区 没有 2021 年的工作要点（计划）；要点和总结都有的年份：2022"
+    assert str(err.value) == "浙江省湖州市吴兴区 没有 2021 年的工作要点（计划）可对照；要点和总结都有的年份：2022"
     with pytest.raises(SearchError) as err:
         pair(docs, "江苏省苏州市吴江区")
     assert str(err.value) == "江苏省苏州市吴江区 没有同一年的工作要点（计划）和工作总结；已有要点 0 篇、总结 1 篇"
