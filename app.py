@@ -10,6 +10,7 @@ engine, closed when the session ends, and every error becomes a message.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -25,6 +26,17 @@ from index.search import SearchError
 ROOT = Path(__file__).resolve().parent
 
 st.set_page_config(page_title="教育工作报告检索", layout="wide", menu_items={})
+
+
+def reader_message(exc: Exception) -> str:
+    """What the analyst reads of an unexpected error: our own (Chinese) message without paths, else a plain line.
+
+    Library errors arrive in English and may name server files; the server log keeps them.
+    """
+    text = no_paths(str(exc)).strip()
+    if re.search(r"[\u4e00-\u9fff]", text):
+        return text.splitlines()[0]
+    return "这一步没有完成，请重试；若仍出错，请把服务器日志交给管理员"
 
 
 def main() -> None:
@@ -49,8 +61,8 @@ def main() -> None:
     except (SearchError, FilterError) as exc:
         st.warning(inert(no_paths(str(exc))))  # messages echo what was typed: shown as text
     except Exception as exc:  # noqa: BLE001 - the page shows a message, never a traceback
-        print(f"{page}：{type(exc).__name__}: {exc}", file=sys.stderr)
-        st.error(inert(f"出错了：{no_paths(str(exc))}"))
+        print(f"{page}：{type(exc).__name__}: {exc}", file=sys.stderr)  # one line for whoever runs the server
+        st.error(inert(f"出错了：{reader_message(exc)}"))
 
 
 main()

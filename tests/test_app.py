@@ -611,3 +611,19 @@ def test_a_hit_opens_its_report_and_the_url_follows(browser, served, shots):
 def test_the_server_printed_no_traceback(served, browser):
     log = served["log"].read_text(encoding="utf-8", errors="replace")
     assert "Traceback" not in log and "Session State" not in log and "deprecat" not in log.lower(), log[-2000:]
+
+
+@pytest.mark.parametrize("error, shown", [
+    (OSError("[Errno 28] No space left on device: '/srv/edu/data/edureports.sqlite'"),
+     "出错了：这一步没有完成，请重试；若仍出错，请把服务器日志交给管理员"),
+    (RuntimeError("无法读取 /srv/edu/data/index/keyword.idx：文件已损坏\n第二行"), "出错了：无法读取 keyword.idx：文件已损坏"),
+])
+def test_an_unexpected_error_is_one_chinese_line_without_server_paths(app, monkeypatch, error, shown):
+    from edureports.views import metrics
+
+    def broken(eng):
+        raise error
+
+    monkeypatch.setattr(metrics, "page", broken)
+    app.sidebar.radio(key="page").set_value("指标").run()
+    assert not app.exception and [_shown(e.value) for e in app.error] == [shown]
