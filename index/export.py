@@ -28,6 +28,7 @@ HEADERS = [label for _, label in COLUMNS]
 PERCENT_FORMAT = '0.00"%"'
 INTEGER_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.00"
+BODY_FONT = "宋体"
 
 
 def plain(value) -> str:
@@ -194,9 +195,14 @@ def comparison_docx(query: str, columns: Sequence[Comparison],
     """A comparison as a Word document for a briefing: per column its passages with their sources,
     then the figures as one table (one row per indicator, one column per report)."""
     from docx import Document
+    from docx.oxml.ns import qn
     from docx.shared import Pt
 
     doc = Document()
+    # Word picks a Latin font for CJK text unless the East Asian font is named: 宋体, as briefings are set.
+    normal = doc.styles["Normal"]
+    normal.font.name = BODY_FONT
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
     doc.add_heading(f"对比：{query}", level=1)
     titles = column_titles(columns)
     doc.add_paragraph(f"共 {len(columns)} 个地区或报告：{'、'.join(titles)}")

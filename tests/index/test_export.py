@@ -100,5 +100,8 @@ def test_a_comparison_briefing_in_word_has_sources_and_a_figure_table(tmp_path):
     assert "四是落实助学减免政策，共向5.86万人次学生发放助学金。" in text
     assert "出处：g.txt · 一、工作回顾 · 第3段" in text
     assert "没有相关段落。" in text
+    from docx.oxml.ns import qn
+
+    assert doc.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia")) == "宋体"
     table = [[c.text for c in row.cells] for row in doc.tables[0].rows]
     assert table == [["指标", "广东省东莞市", "县督导室 · 2023年县教育督导工作总结"], ["助学金", "5.86万人次", "—"]]
