@@ -34,7 +34,7 @@ from index.records import Grade
 from index.sentences import WINDOW, Coverage, query_units
 from ingest.words import search_tokens
 
-CANDIDATES = 100
+CANDIDATES = 60  # per retriever; 100 gave tune hybrid MRR@10 0.814, 60 gave 0.812 at ~half the ranking CPU
 HEADING_BOOST = 0.5  # plain RRF only: at full cover, half of a first-rank RRF contribution
 COVER_MIN = 0.8
 EXPANSION_CREDIT = 0.7  # a thesaurus term covers the words that triggered it at this share of their weight
@@ -87,10 +87,19 @@ class Calibration:
     floor: dict  # mode -> relevance below which a hit is 低
     high: dict  # mode -> relevance from which a hit is 高
     settings: dict  # constants the model was fitted with (window size, expansion credit ...)
+    encoder: str = ""  # the encoder whose cosines the model was fitted on
 
-    def relevance(self, mode: Mode, x: np.ndarray) -> np.ndarray:
+    def relevance(self, mode: Mode, x: np.ndarray, encoder: str | None = None) -> np.ndarray:
+        """P(relevant) per candidate row of `x` (FEATURES).
+
+        Another encoder's cosines have another scale: its absolute cosine is
+        set to the fitted mean (it then weighs nothing) and the rest decides.
+        """
         m = self.models[mode.value]
         x = x[:, : len(m["coef"])]  # a model fitted before features were appended reads the ones it knows
+        if encoder and self.encoder and encoder != self.encoder:
+            x = x.copy()
+            x[:, FEATURES.index("cosine")] = m["mean"][FEATURES.index("cosine")]
         z = ((x - np.asarray(m["mean"])) / np.asarray(m["scale"])) @ np.asarray(m["coef"]) + m["intercept"]
         return 1 / (1 + np.exp(-z))
 
@@ -107,7 +116,7 @@ def calibration(path: str | None = None) -> Calibration:
         raw = json.loads(open(path, encoding="utf-8").read())
     else:
         raw = json.loads(resources.files("index").joinpath("data/relevance.json").read_text("utf-8"))
-    return Calibration(raw["models"], raw["floor"], raw["high"], raw.get("settings", {}))
+    return Calibration(raw["models"], raw["floor"], raw["high"], raw.get("settings", {}), raw.get("encoder", ""))
 
 
 def heading_cover(query: Query, heading: str, idf: Callable[[str], float | None]) -> float:
@@ -213,7 +222,7 @@ def candidates(
     for i, pid in enumerate(ids):
         row = by_id[pid]
         heading = " ".join(row.heading_path)
-        best, where = cover.best(row.text, row.heading_path[-1] if row.heading_path else "", window)
+        best, where, in_passage, in_heading = cover.describe(row.text, row.heading_path, window)
         if where == (0, 0) and pid in win:  # no words in common: the dense window is the snippet
             spans = chunk_spans(row.text)
             j = int(win[pid])
@@ -221,7 +230,7 @@ def candidates(
         snippets.append(where)
         heads.append(heading)
         c = cos.get(pid, cos_floor) if mode is not Mode.KEYWORD else 0.0
-        x[i, :8] = (best, cover(heading + " " + row.text), cover(heading), c,
+        x[i, :8] = (best, in_passage, in_heading, c,
                     c - cos_top if mode is not Mode.KEYWORD else 0.0,
                     _rr(kw_rank.get(pid)), _rr(dn_rank.get(pid)), bm.get(pid, 0.0) / (bm_top or 1.0))
     if len(ids):
@@ -239,6 +248,7 @@ def rank(
     query: Query, keyword: KeywordRetriever, dense: Retriever | None, k: int, allowed: np.ndarray | None,
     mode: Mode | str = Mode.HYBRID, fusion: Fusion | str = Fusion.CALIBRATED,
     rows: Callable[[list[int]], list] | None = None, model: Calibration | None = None,
+    encoder: str | None = None,
 ) -> list[Ranked]:
     """Every candidate, best first, with its relevance and best window (the caller cuts to k).
 
@@ -255,7 +265,7 @@ def rank(
     if rows is None or not query.text:
         ordered = sorted(c.fused.items(), key=lambda kv: -kv[1])
         return [Ranked(pid, s, c.keyword_rank.get(pid), c.dense_rank.get(pid)) for pid, s in ordered]
-    rel = model.relevance(mode, c.x)
+    rel = model.relevance(mode, c.x, encoder)
     if fusion is Fusion.CALIBRATED:
         score = rel
     else:

@@ -249,7 +249,7 @@ class Engine:
         pending = self._pool.submit(self.embedder.query, text) if mode is not Mode.KEYWORD else None
         query = replace(parse(text, expand=expand), vector=pending)
         ranked = rank(query, self.keyword, self.dense, top_k, self._allowed(filters), mode, fusion,
-                      self.store.passages)
+                      self.store.passages, encoder=self.model)
         model = calibration()
         floor = model.floor[mode.value]
         kept, seen = [], {}

