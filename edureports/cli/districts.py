@@ -89,17 +89,31 @@ def districts(as_json, data) -> None:
             click.echo("    数字：" + "；".join(f"{f.kind} {_figure(f)}" for f in p.figures))
 
 
+def _write(path, content: bytes) -> None:
+    try:
+        with open(path, "wb") as out:
+            out.write(content)
+    except OSError as exc:
+        raise CLIError(f"无法写入 {path}：{exc.strerror or exc}") from None
+    click.echo(f"已写出 {path}", err=True)
+
+
+XLSX = click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="同时写出到这个 Excel 文件。")
+
+
 @main.command()
 @click.argument("region")
+@XLSX
 @json_option
 @data_option
-def district(region, as_json, data) -> None:
+def district(region, xlsx_path, as_json, data) -> None:
     """一个地区的概况：各年报告、主题变化、数字变化（推算的上年数标“推算”）。
 
     \b
     示例：
       edureports district 青岛市
       edureports district 东莞 --json
+      edureports district 东莞 --xlsx 东莞概况.xlsx
     """
     from index.districts import DistrictError, district as full
 
@@ -110,6 +124,10 @@ def district(region, as_json, data) -> None:
         raise CLIError(str(exc)) from None
     finally:
         store.close()
+    if xlsx_path:
+        from index.analysis_export import district_xlsx
+
+        _write(xlsx_path, district_xlsx(p))
     if as_json:
         _print_json(p.to_dict())
         return
@@ -169,15 +187,17 @@ def peers(region, by, top_k, as_json, data) -> None:
 @click.option("--limit", default=200, show_default=True, type=int, help="最多取多少个段落分组。")
 @filter_options
 @model_option
+@XLSX
 @json_option
 @data_option
-def practices(query_or_theme, limit, theme, region, year, doc_type, model, as_json, data) -> None:
+def practices(query_or_theme, limit, theme, region, year, doc_type, model, xlsx_path, as_json, data) -> None:
     """把各地对同一主题或问题的段落归成几类做法，并列出哪个地区做了哪类。
 
     \b
     示例：
       edureports practices 学生资助
       edureports practices 课后服务 --json
+      edureports practices 学生资助 --xlsx 资助做法.xlsx
     """
     from index.practices import practice_map
 
@@ -189,6 +209,10 @@ def practices(query_or_theme, limit, theme, region, year, doc_type, model, as_js
         result = _run(lambda: practice_map(engine, query_or_theme, filters, limit))
     finally:
         engine.close()
+    if xlsx_path:
+        from index.analysis_export import practice_xlsx
+
+        _write(xlsx_path, practice_xlsx(result))
     if as_json:
         _print_json(result.to_dict())
         return

@@ -130,3 +130,16 @@ def test_cli_districts_and_district(cli, data):
     bad = cli("district", "火星", "--data", str(data))
     assert bad.exit_code == 2
     assert bad.stderr == "错误：没有地区“火星”的报告；edureports districts 列出全部地区\n"
+
+
+def test_a_district_exports_to_excel(cli, data, tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "吴江.xlsx"
+    assert cli("district", "吴江", "--xlsx", str(path), "--data", str(data)).exit_code == 0
+    figures = load_workbook(path)["数字"]
+    rows = [[c.value for c in row] for row in figures.iter_rows(min_row=2)]
+    derived = [r for r in rows if r[6] == "推算"]
+    assert [(r[0], r[1], r[3], r[4]) for r in derived] == [("经费", 2021, "2.9亿元", 290000000)]
+    bad = cli("district", "吴江", "--xlsx", str(tmp_path / "无此目录" / "x.xlsx"), "--data", str(data))
+    assert bad.exit_code == 2 and bad.stderr.startswith(f"错误：无法写入 {tmp_path / '无此目录' / 'x.xlsx'}：")

@@ -108,3 +108,20 @@ def test_cli_practices(cli, data):
     empty = cli("practices", "  ", "--data", str(data))
     assert empty.exit_code == 2
     assert empty.stderr == "错误：检索词为空；请给出主题（如 学生资助）或做法（如 课后服务）\n"
+
+
+def test_the_map_exports_to_excel(cli, data, tmp_path, aid_map):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "资助做法.xlsx"
+    out = cli("practices", "学生资助", "--xlsx", str(path), "--data", str(data))
+    assert out.exit_code == 0 and out.stderr.endswith(f"已写出 {path}\n")
+    book = load_workbook(path)
+    assert book.sheetnames == ["做法", "地区×做法", "段落"]
+    assert [c.value for c in book["做法"][1]] == ["编号", "做法", "关键词", "代表句", "代表句段落ID", "地区数", "段落数"]
+    assert book["做法"].max_row == len(aid_map.groups) + 1
+    assert book["段落"].max_row == sum(len(g.passages) for g in aid_map.groups) + 1
+    matrix = book["地区×做法"]
+    first = {row[0].value: row[1].value for row in matrix.iter_rows(min_row=2)}
+    for cell in (c for c in aid_map.cells if c.practice == 0):
+        assert first[cell.district] == "、".join(cell.passage_ids)
