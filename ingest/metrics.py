@@ -587,6 +587,8 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
             start += 1
     if run and run[0][:1] in "级届" and start > 0 and before_tokens[start - 1][1] == "m":
         run.insert(0, before_tokens[start - 1][0])  # jieba cuts 一年级新生 as 一年/级新生
+    if run and len(run[0]) == 1 and start > 0 and before_tokens[start - 1][0] == "在":
+        run.insert(0, "在")  # 在园幼儿, 在岗教师: jieba cuts 在/园/幼儿, and 园幼儿 is no name
     while len(run) > 1 and (_SCOPE.fullmatch(run[0]) or run[0] in _ACTION_VERBS):
         run.pop(0)  # 全县大班额 -> 大班额: the report's own scope is not part of the name; nor is 新建 in 新建幼儿园
     before = "".join(run)[-INDICATOR_MAX:]

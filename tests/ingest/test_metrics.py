@@ -319,6 +319,8 @@ def test_a_number_inside_a_policy_name_is_no_figure(text):
         # 共有/现有 and words of intent (计划) are no part of what is counted
         ("全县留守儿童共有3200余名，均建立了档案。", ["留守儿童"]),
         ("十四五期间，计划新建学校8所。", ["学校"]),
+        # names jieba cuts apart: 在/园/幼儿, 毛/入园率
+        ("全县在园幼儿3200人，毛入园率达到92%。", ["在园幼儿", "毛入园率"]),
         # a clause before 的 says which; the noun after it, followed by the sentence's verb, is what is counted
         ("为全县3200名参加学业水平考试的初三学生提供成绩报告。", ["初三学生"]),
         ("全年对3所整改不力的学校进行了通报。", ["学校"]),
