@@ -359,7 +359,7 @@ def _weights(g: Gazetteer, text: str, title: str) -> Counter[str]:
     sentences = [(s.start(), s.end()) for s in _SENTENCE.finditer(full)]
     starts = [a for a, _ in sentences]
     scores: Counter[str] = Counter()
-    prev_end, prev_codes = -1, ()
+    prev_end, prev_codes, prev_marked = -1, (), 1.0
     for m in mentions:
         before = full[max(0, m.start - 4) : m.start]
         after = full[m.end : m.end + 8]
@@ -384,20 +384,27 @@ def _weights(g: Gazetteer, text: str, title: str) -> Counter[str]:
         chained = m.start == prev_end and any(g.places[c].parent in prev_codes for c in codes)
         if chained:
             w *= 3
-        if _INSTITUTION_AFTER.match(after):
-            w *= 2
         if _FRAME_AFTER.match(after):
             w *= 0.25
+        # Marked as somebody else's place: visitors' origin, an aid destination or partner.
+        marked = 1.0
         if _VISITOR_AFTER.match(full[m.end : m.end + 16]):
-            w *= 0.25  # 昆明市五华区教育考察团莅临: where the visitors come from
-        if _AID_BEFORE.search(before) or (_AID_SENTENCE.search(full[a:b]) and not chained):
-            w *= 0.25
+            marked *= 0.25  # 昆明市五华区教育考察团莅临: where the visitors come from
+        aid_sentence = bool(_AID_SENTENCE.search(full[a:b]))
+        if (ab := _AID_BEFORE.search(before)) and (ab.group(1) not in ("与", "和") or aid_sentence):
+            marked *= 0.25  # 赴龙山县支教; 与某区签订协作协议, but not 市委和宜昌市教育局 (a plain 'and')
+        if chained:
+            marked *= prev_marked  # 赴恩施州巴东县支教: the county of an aid destination is one too
+        pen = marked * (0.25 if aid_sentence and not chained and marked == 1.0 else 1.0)
+        if _INSTITUTION_AFTER.match(after) and marked == 1.0:
+            w *= 2  # an office speaks for its place, unless it is a partner's (与湖州市吴兴区教育局签订协议)
+        w *= pen
         for c in codes:
             share = w / len(codes)
             scores[c] += share
             for anc in g.ancestors(c)[1:]:
                 scores[anc.code] += share * 0.5
-        prev_end, prev_codes = m.end, tuple(codes)
+        prev_end, prev_codes, prev_marked = m.end, tuple(codes), marked
     return scores
 
 
@@ -457,6 +464,10 @@ def resolve_region(text: str, title: str = "", level: Level = Level.UNKNOWN) -> 
         if not cands and lv == wanted:
             # A report that speaks as a 区/县 and names one such place once, and no other, speaks from it.
             named = [(s, c) for c, s in scores.items() if g.places[c].level == lv and s > 0.3]
+            if len(named) > 1:
+                # Of several, the one under the city the report names most (宜昌市教育局 over 赴恩施州…支教).
+                top = max(scores.get(g.places[c].parent, 0.0) for _, c in named)
+                named = [(s, c) for s, c in named if top >= 1.0 and scores.get(g.places[c].parent, 0.0) == top]
             cands = named if len(named) == 1 and named[0][0] >= 1.0 else []
         if not cands:
             continue

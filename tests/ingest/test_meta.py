@@ -324,3 +324,17 @@ def test_the_town_centre_is_not_a_district_named_城区():
     text = "一是城区学位依然紧张，部分学校班额偏大；接收寿县籍在外地任教申请回乡教师12人，全县教育工作稳步推进。"
     assert resolve_region(text, "县教育局2023年工作总结", Level.COUNTY).display == "安徽省淮南市寿县"
     assert resolve_region("阳泉市城区教育局推进集团化办学，城区教育局新建学校3所。", "", Level.COUNTY).display == "山西省阳泉市城区"
+
+
+def test_the_county_under_the_city_that_leads_the_report_outweighs_an_aid_destination_s_county():
+    """赴恩施州巴东县支教: the county of an aid destination is one too; 市委和宜昌市教育局: a plain 'and'."""
+    text = (
+        "在市委市政府和宜昌市教育局的正确领导下，我区教育系统扎实推进各项工作。全区新建学校3所。"
+        "夷陵区第一小学、夷陵中学分别获评省级示范学校。区教育局组织教师赴恩施州巴东县支教。"
+    )
+    assert resolve_region(text, "区教育局2023年工作总结", Level.COUNTY).display == "湖北省宜昌市夷陵区"
+
+
+def test_a_partner_s_office_does_not_speak_for_the_report():
+    text = "我县全面推进教育高质量发展，全县新增学位3200个。与湖州市吴兴区教育局签订教育协作协议，互派教师交流。"
+    assert resolve_region(text, "县教育局2023年工作总结", Level.COUNTY).county != "吴兴区"
