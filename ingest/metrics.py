@@ -63,7 +63,11 @@ _QUAL_AFTER = "余|多|以上|左右|以内|以下"
 
 _RANGE_SEP = r"\s*(?:-|－|—|–|~|～|至|到)\s*"
 
+# Every figure starts with one of these characters (a qualifier's first, a digit, a placeholder, a Chinese
+# numeral); the lookahead lets the scan skip all other positions at once instead of trying each alternative.
+_FIRST = "".join(sorted({w[0] for w in _QUAL_BEFORE.split("|")} | set(_CN_DIGITS) | set("xXＸｘ×✕*＊□_＿…○某")))
 FIGURE = re.compile(
+    rf"(?=[\d{re.escape(_FIRST)}])"
     rf"(?P<qb>{_QUAL_BEFORE})?"
     rf"(?:(?P<low>{_NUM})(?P<lowpct>%|％)?{_RANGE_SEP}(?=\d))?"
     rf"(?P<num>{_NUM}|{_MASK}|{_CN_NUM})"
