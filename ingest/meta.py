@@ -105,8 +105,13 @@ _SCHOOL_AFTER = re.compile(r"^(?:县|市|区)?(?:[一二三四五六七八九十
 _VISITOR_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,10}?(?:考察团|考察组|调研组|代表团|督导组|检查组|评估组|专家组|访问团|一行)")
 # A place named as the frame of a ranking or a count ('在潍坊市各县市区位居前列', '全省各县'): not the speaker.
 _FRAME_AFTER = re.compile(r"^(?:的)?(?:各县|各区|各市|各县市区|各县区|各区县|各县（市、区）|各县\(市、区\)|县市区|区县|所辖|下辖|范围内|排名|同类)")
-# Official names of districts that are also everyday nouns of report prose (城区 = the town centre).
-_COMMON_NOUN_PLACES = frozenset({"城区", "郊区", "矿区"})
+# Names (full or short) of places that are also everyday words of report prose: 城区 = the
+# town centre, 平安校园, 新建学校, 光明前景, 绿水青山, 新兴产业, 新华书店. They count only as part
+# of a chain (海东市平安区) or heading an office (平安区教育局).
+_COMMON_NOUN_PLACES = frozenset(
+    "城区 郊区 矿区 平安 新建 光明 前进 红旗 向阳 新兴 长寿 青山 城中 和平 胜利 团结 白云 江南 江北 "
+    "河东 河西 城东 城西 城南 城北 新华 东风 文明 永安 安定 太平 振兴 发展 开发 新城 高新".split()
+)
 _MASK_BEFORE = re.compile(r"[xXＸ×*＊某○□_＿]$")
 _AID_BEFORE = re.compile(r"(赴|到|向|为|援|往|去|与|和|对口|帮扶|支援)$")
 _AID_SENTENCE = re.compile(r"支教|帮扶|扶贫|对口|受援|援建|捐赠|结对|协作|挂职|跟岗|送教|交流")

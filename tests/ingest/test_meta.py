@@ -338,3 +338,14 @@ def test_the_county_under_the_city_that_leads_the_report_outweighs_an_aid_destin
 def test_a_partner_s_office_does_not_speak_for_the_report():
     text = "我县全面推进教育高质量发展，全县新增学位3200个。与湖州市吴兴区教育局签订教育协作协议，互派教师交流。"
     assert resolve_region(text, "县教育局2023年工作总结", Level.COUNTY).county != "吴兴区"
+
+
+@pytest.mark.parametrize(
+    "text,region",
+    [
+        ("我县扎实推进教育工作，全县新建学校5所，创建平安校园12所，全县新增学位2000个。", ""),
+        ("海东市平安区教育局认真落实各项工作，全区新建学校3所。", "青海省海东市平安区"),
+    ],
+)
+def test_place_names_that_are_everyday_words_count_only_in_a_chain_or_before_an_office(text, region):
+    assert resolve_region(text, "县教育局2023年工作总结", Level.COUNTY).display == region
