@@ -250,7 +250,6 @@ def _damage_index_record(data):
     (_other_keyword_format, "关键词索引 {keyword} 的格式为 99，本版本读取格式 1；请运行 edureports reindex 重建索引"),
     (_garble_vectors, "向量索引 {index}/vectors.faiss 无法读取（RuntimeError）；请运行 edureports reindex 重建索引"),
     (_delete_vectors, "向量索引 {index}/vectors.faiss 无法读取（记录 "),
-    (_damage_index_record, "config.json 中的索引记录已损坏；请运行 edureports reindex 重建索引"),
 ])
 def test_a_damaged_index_is_one_line_naming_reindex(cli, indexed_copy, damage, message):
     detail = damage(indexed_copy)
@@ -260,6 +259,24 @@ def test_a_damaged_index_is_one_line_naming_reindex(cli, indexed_copy, damage, m
     assert result.exit_code == 2
     assert result.stderr.startswith("错误：" + message.format(index=indexed_copy / "index", keyword=folder, detail=detail))
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_a_damaged_config_record_is_restored_from_the_index_folder(cli, indexed_copy):
+    """The index folder's own record is what search reads; config.json is brought back to it.
+
+    Only when that record is gone too is the damage one line naming reindex.
+    """
+    from index.upkeep import RECORD_NAME
+
+    _damage_index_record(indexed_copy)
+    result = cli("search", "督导", "--mode", "keyword", "--json", "--data", str(indexed_copy))
+    assert result.exit_code == 0 and json.loads(result.stdout)
+    assert isinstance(json.loads((indexed_copy / "config.json").read_text("utf-8"))["encoder"], dict)
+    (indexed_copy / "index" / RECORD_NAME).unlink()
+    _damage_index_record(indexed_copy)
+    result = cli("search", "督导", "--mode", "keyword", "--data", str(indexed_copy))
+    assert result.exit_code == 2
+    assert result.stderr == "错误：config.json 中的索引记录已损坏；请运行 edureports reindex 重建索引\n"
 
 
 def test_reindex_repairs_a_damaged_index(cli, indexed_copy):
