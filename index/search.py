@@ -3,9 +3,11 @@
 `Engine` opens the catalog and, on first use, the keyword and dense
 retrievers the index folder records; `ingest` stores files and brings the
 indexes in step; `search` parses the query, runs the retrievers (the query
-vector is computed while the keyword side works), fuses and boosts, then
-loads the hits from the catalog. Upkeep, ranking, chunking and comparison
-live in their own modules (upkeep, ranking, dense, compare).
+vector is computed while the keyword side works), orders the candidates by
+calibrated relevance, hides those below the floor unless asked, keeps at
+most a few per report, then loads the hits from the catalog. Upkeep,
+ranking, sentence windows, chunking and comparison live in their own
+modules (upkeep, ranking, sentences, dense, compare).
 """
 
 from __future__ import annotations
