@@ -312,7 +312,7 @@ def test_app_listens_on_this_machine_only_unless_told(cli, data_dir, monkeypatch
     seen = []
 
     class Server:  # stands in for Streamlit: records its command line and exits at once
-        def __init__(self, command, env):
+        def __init__(self, command, **options):  # env, cwd: how the command is started, not where it listens
             seen.append(command)
 
         def wait(self, timeout=None):

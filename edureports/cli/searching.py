@@ -157,7 +157,8 @@ def compare(query_or_theme, per_report, reports, chosen_regions, doc_ids, xlsx_p
     click.echo(click.style(f"对比：{query_or_theme}（{len(rows)} 个地区或报告）", bold=True))
     for title, row in zip(titles, rows):
         click.echo("")
-        click.echo(click.style(f"【{title}】", bold=True) + f" {row.title} · {years_text(row.years)}")
+        named = "" if row.title in title else f"{row.title} · "  # a column named by issuer · title says it once
+        click.echo(click.style(f"【{title}】", bold=True) + f" {named}{years_text(row.years)}")
         if not row.passages:
             click.echo("  （没有相关段落）")
         for p in row.passages:
