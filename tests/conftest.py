@@ -138,6 +138,31 @@ def indexed_corpus(tmp_path_factory) -> Path:
     return data
 
 
+@pytest.fixture(scope="session")
+def district_data(indexed_corpus, tmp_path_factory) -> Path:
+    """The indexed corpus plus the written district reports and plans, once per session (only their passages are embedded)."""
+    import shutil
+
+    from index.search import Engine
+
+    data = Path(shutil.copytree(indexed_corpus, tmp_path_factory.mktemp("districts") / "data"))
+    engine = Engine(data)
+    engine.ingest([str(ROOT / "tests" / "data" / "practices" / "reports"), str(ROOT / "tests" / "data" / "plans")])
+    engine.close()
+    return data
+
+
+@pytest.fixture(scope="session")
+def district_profiles(district_data):
+    """Every district profile of district_data; read-only, so one listing serves every module."""
+    from index.districts import profiles
+    from index.store import Store
+
+    store = Store(district_data)
+    yield profiles(store)
+    store.close()
+
+
 @pytest.fixture
 def engine(indexed_corpus):
     from index.search import Engine

@@ -98,6 +98,20 @@ def _write(path, content: bytes) -> None:
     click.echo(f"已写出 {path}", err=True)
 
 
+def _written(result, xlsx_path, as_json: bool, workbook: str) -> bool:
+    """Write --xlsx with index.analysis_export's `workbook` and print --json; True when the JSON replaces the text view.
+
+    The exporter is imported only when a workbook is asked for: it loads numpy, which `district` otherwise never needs.
+    """
+    if xlsx_path:
+        from index import analysis_export
+
+        _write(xlsx_path, getattr(analysis_export, workbook)(result))
+    if as_json:
+        _print_json(result.to_dict())
+    return as_json
+
+
 XLSX = click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="同时写出到这个 Excel 文件。")
 
 
@@ -124,12 +138,7 @@ def district(region, xlsx_path, as_json, data) -> None:
         raise CLIError(str(exc)) from None
     finally:
         store.close()
-    if xlsx_path:
-        from index.analysis_export import district_xlsx
-
-        _write(xlsx_path, district_xlsx(p))
-    if as_json:
-        _print_json(p.to_dict())
+    if _written(p, xlsx_path, as_json, "district_xlsx"):
         return
     click.echo(click.style(p.name, bold=True) + f"  {p.level}  {_years(list(p.years))}  {p.n_docs} 篇报告")
     click.echo("报告：")
@@ -209,12 +218,7 @@ def practices(query_or_theme, limit, theme, region, year, doc_type, model, xlsx_
         result = _run(lambda: practice_map(engine, query_or_theme, filters, limit))
     finally:
         engine.close()
-    if xlsx_path:
-        from index.analysis_export import practice_xlsx
-
-        _write(xlsx_path, practice_xlsx(result))
-    if as_json:
-        _print_json(result.to_dict())
+    if _written(result, xlsx_path, as_json, "practice_xlsx"):
         return
     if not result.groups:
         click.echo("没有匹配的段落", err=True)

@@ -5,25 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from district_archive import archive
 
-from index.districts import DistrictError, FigureKind, district, figure_kind, find, profiles
+from index.districts import DistrictError, FigureKind, district, figure_kind, find
 from index.records import MetricRow
 from index.series import derive, previous_value
-
-
-@pytest.fixture(scope="module")
-def data(indexed_corpus, tmp_path_factory):
-    return archive(indexed_corpus, tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def all_profiles(data):
-    from index.store import Store
-
-    store = Store(data)
-    yield profiles(store)
-    store.close()
 
 
 def test_figures_are_sorted_into_the_five_kinds():
@@ -36,35 +21,35 @@ def test_figures_are_sorted_into_the_five_kinds():
     assert figure_kind("立项课题", "项") is None
 
 
-def test_a_profile_sums_its_reports(all_profiles):
-    wujiang = find(all_profiles, "吴江")
+def test_a_profile_sums_its_reports(district_profiles):
+    wujiang = find(district_profiles, "吴江")
     assert (wujiang.region, wujiang.level, wujiang.years, wujiang.n_docs) == ("江苏省苏州市吴江区", "区县", (2022,), 1)
     assert {"学生资助", "双减"} <= {t.theme for t in wujiang.themes}
     heads = {f.kind: (f.value, f.raw) for f in wujiang.figures}
     assert heads["学生"] == (125000.0, "12.5万名")
     assert heads["教师"] == (9800.0, "9800名")
     assert heads["经费"] == (320000000.0, "3.2亿元")
-    chengdu = find(all_profiles, "成都")
+    chengdu = find(district_profiles, "成都")
     assert chengdu.level == "市" and chengdu.figure("学校").value == 3200
 
 
-def test_a_report_without_a_region_is_its_own_profile(all_profiles):
-    unknown = [p for p in all_profiles if not p.region]
+def test_a_report_without_a_region_is_its_own_profile(district_profiles):
+    unknown = [p for p in district_profiles if not p.region]
     assert unknown  # the corpus holds reports that name no place
     assert all(p.n_docs == 1 and p.key == p.reports[0].doc_id and p.name == p.reports[0].title for p in unknown)
 
 
-def test_two_reports_of_one_region_make_one_profile(all_profiles):
-    wuxing = find(all_profiles, "吴兴区")
+def test_two_reports_of_one_region_make_one_profile(district_profiles):
+    wuxing = find(district_profiles, "吴兴区")
     assert wuxing.n_docs == 2
     assert sorted(r.doc_type for r in wuxing.reports) == ["工作总结", "工作要点"]
 
 
 @pytest.fixture(scope="module")
-def store(data):
+def store(district_data):
     from index.store import Store
 
-    s = Store(data)
+    s = Store(district_data)
     yield s
     s.close()
 
@@ -77,9 +62,9 @@ def test_a_change_with_its_level_gives_the_previous_year_derived(store):
     assert [(f.kind, f.value, f.year) for f in wujiang.timeline if f.derived] == [("经费", 290000000.0, 2021)]
 
 
-def test_the_full_profile_agrees_with_the_listing(store, all_profiles):
+def test_the_full_profile_agrees_with_the_listing(store, district_profiles):
     for region in ("广东省东莞市", "江苏省苏州市吴江区", "安徽省滁州市"):
-        full, listed = district(store, region), find(all_profiles, region)
+        full, listed = district(store, region), find(district_profiles, region)
         same = lambda fs: [(f.kind, f.value, f.raw, f.passage_id) for f in fs]  # noqa: E731 - a listing omits sentences
         assert same(full.figures) == same(listed.figures) and full.themes == listed.themes
         assert listed.timeline == () and len(full.timeline) >= len(full.figures)
@@ -110,36 +95,36 @@ def test_derive_pairs_a_change_only_with_the_clause_it_continues():
                                     _row("300人", 300, "人", "change", 1, sentence=s)])] == [2019]
 
 
-def test_find_names_the_problem(all_profiles):
+def test_find_names_the_problem(district_profiles):
     with pytest.raises(DistrictError) as err:
-        find(all_profiles, "火星")
+        find(district_profiles, "火星")
     assert str(err.value) == "没有地区“火星”的报告；edureports districts 列出全部地区"
     with pytest.raises(DistrictError) as err:
-        find(all_profiles, "江苏省")
+        find(district_profiles, "江苏省")
     assert str(err.value) == "“江苏省”对应 2 个地区：江苏省无锡市惠山区、江苏省苏州市吴江区；请写得更完整"
 
 
-def test_cli_districts_and_district(cli, data):
-    rows = json.loads(cli("districts", "--json", "--data", str(data)).stdout)
+def test_cli_districts_and_district(cli, district_data):
+    rows = json.loads(cli("districts", "--json", "--data", str(district_data)).stdout)
     dongguan = next(r for r in rows if r["region"] == "广东省东莞市")
     assert {"region", "level", "years", "n_docs", "themes"} <= dongguan.keys()
     assert dongguan["level"] == "市" and dongguan["n_docs"] == 1 and dongguan["years"] == [2016, 2017]
-    text = cli("district", "吴江", "--data", str(data)).stdout
+    text = cli("district", "吴江", "--data", str(district_data)).stdout
     assert "江苏省苏州市吴江区  区县  2022  1 篇报告" in text
     assert "经费  2021  教育经费 2.9亿元（推算）" in text
-    bad = cli("district", "火星", "--data", str(data))
+    bad = cli("district", "火星", "--data", str(district_data))
     assert bad.exit_code == 2
     assert bad.stderr == "错误：没有地区“火星”的报告；edureports districts 列出全部地区\n"
 
 
-def test_a_district_exports_to_excel(cli, data, tmp_path):
+def test_a_district_exports_to_excel(cli, district_data, tmp_path):
     from openpyxl import load_workbook
 
     path = tmp_path / "吴江.xlsx"
-    assert cli("district", "吴江", "--xlsx", str(path), "--data", str(data)).exit_code == 0
+    assert cli("district", "吴江", "--xlsx", str(path), "--data", str(district_data)).exit_code == 0
     figures = load_workbook(path)["数字"]
     rows = [[c.value for c in row] for row in figures.iter_rows(min_row=2)]
     derived = [r for r in rows if r[6] == "推算"]
     assert [(r[0], r[1], r[3], r[4]) for r in derived] == [("经费", 2021, "2.9亿元", 290000000)]
-    bad = cli("district", "吴江", "--xlsx", str(tmp_path / "无此目录" / "x.xlsx"), "--data", str(data))
+    bad = cli("district", "吴江", "--xlsx", str(tmp_path / "无此目录" / "x.xlsx"), "--data", str(district_data))
     assert bad.exit_code == 2 and bad.stderr.startswith(f"错误：无法写入 {tmp_path / '无此目录' / 'x.xlsx'}：")

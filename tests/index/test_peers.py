@@ -6,26 +6,10 @@ import json
 import random
 
 import pytest
-from district_archive import archive
 
 from index.districts import DistrictProfile, KeyFigure, ThemeShare
 from index.errors import SearchError
 from index.peers import peers
-
-
-@pytest.fixture(scope="module")
-def data(indexed_corpus, tmp_path_factory):
-    return archive(indexed_corpus, tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def all_profiles(data):
-    from index.districts import profiles
-    from index.store import Store
-
-    store = Store(data)
-    yield profiles(store)
-    store.close()
 
 
 def _profile(name: str, level: str, themes: dict[str, int], figures: dict[str, float]) -> DistrictProfile:
@@ -91,39 +75,39 @@ def test_peers_are_stable_whatever_the_order():
     assert again == peers(shuffled, "区乙07", "both", top_k=8)
 
 
-def test_written_counties_are_each_others_nearest(all_profiles):
-    wujiang = peers(all_profiles, "吴江区", "both", top_k=3)
+def test_written_counties_are_each_others_nearest(district_profiles):
+    wujiang = peers(district_profiles, "吴江区", "both", top_k=3)
     assert wujiang.peers[0].region == "江苏省无锡市惠山区"
     reasons = wujiang.peers[0].reasons
     assert reasons[0].startswith("共同主题：") and "课后服务" in reasons[0]
     assert "学生规模相近：12.5万名 / 13万名" in reasons
-    assert peers(all_profiles, "惠山区", "both", top_k=1).peers[0].region == "江苏省苏州市吴江区"
+    assert peers(district_profiles, "惠山区", "both", top_k=1).peers[0].region == "江苏省苏州市吴江区"
     # the large city is far by scale from a county of 12.5万 students
-    by_figures = [p.region for p in peers(all_profiles, "吴江区", "figures", top_k=20).peers]
+    by_figures = [p.region for p in peers(district_profiles, "吴江区", "figures", top_k=20).peers]
     assert by_figures.index("江苏省无锡市惠山区") < by_figures.index("四川省成都市")
 
 
-def test_too_little_data_is_said(all_profiles):
-    found = peers(all_profiles, "金山区", "both")
+def test_too_little_data_is_said(district_profiles):
+    found = peers(district_profiles, "金山区", "both")
     assert found.peers == ()
     assert found.note == ("数据不足：主题数据不足：只有 3 个段落主题标注（至少需要 5 个）；"
                           "数字数据不足：只有 0 类关键数字（至少需要 2 类）")
-    half = peers(all_profiles, "三门峡", "both")  # themes enough, figures not: peers by themes, and it says so
+    half = peers(district_profiles, "三门峡", "both")  # themes enough, figures not: peers by themes, and it says so
     assert half.peers and half.note == "数字数据不足：只有 0 类关键数字（至少需要 2 类）"
 
 
-def test_bad_choices_are_refused(all_profiles):
+def test_bad_choices_are_refused(district_profiles):
     with pytest.raises(SearchError, match="^未知的比较依据 'size'；可选：themes、figures、both$"):
-        peers(all_profiles, "吴江区", "size")
+        peers(district_profiles, "吴江区", "size")
     with pytest.raises(SearchError, match="^显示条数至少为 1，而不是 0$"):
-        peers(all_profiles, "吴江区", top_k=0)
+        peers(district_profiles, "吴江区", top_k=0)
 
 
-def test_cli_peers(cli, data):
-    out = cli("peers", "吴江区", "--json", "--top-k", "2", "--data", str(data))
+def test_cli_peers(cli, district_data):
+    out = cli("peers", "吴江区", "--json", "--top-k", "2", "--data", str(district_data))
     rows = json.loads(out.stdout)
     assert len(rows) == 2 and {"region", "score", "reasons"} <= rows[0].keys()
     assert rows[0]["region"] == "江苏省无锡市惠山区"
-    text = cli("peers", "金山区", "--data", str(data))
+    text = cli("peers", "金山区", "--data", str(district_data))
     assert text.exit_code == 0 and text.stdout == ""
     assert text.stderr.startswith("上海市金山区：数据不足：")

@@ -6,7 +6,6 @@ import json
 
 import numpy as np
 import pytest
-from district_archive import archive
 
 from index.errors import SearchError
 from index.plans import Status, items, match, pair, plan_vs_outcome, status
@@ -14,15 +13,10 @@ from index.records import DocSummary, PassageRow
 
 
 @pytest.fixture(scope="module")
-def data(indexed_corpus, tmp_path_factory):
-    return archive(indexed_corpus, tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def check(data):
+def check(district_data):
     from index.search import Engine
 
-    engine = Engine(data)
+    engine = Engine(district_data)
     yield plan_vs_outcome(engine, "吴兴区")
     engine.close()
 
@@ -85,10 +79,10 @@ def test_a_report_that_is_both_is_not_checked_against_itself():
     assert pair([both, summary], "某省某市某区")[1:] == (both, summary)
 
 
-def test_a_district_without_a_pair_is_told_what_it_has(data):
+def test_a_district_without_a_pair_is_told_what_it_has(district_data):
     from index.store import Store
 
-    store = Store(data)
+    store = Store(district_data)
     docs = store.documents()
     store.close()
     with pytest.raises(SearchError) as err:
@@ -99,14 +93,14 @@ def test_a_district_without_a_pair_is_told_what_it_has(data):
     assert str(err.value) == "江苏省苏州市吴江区 没有同一年的工作要点（计划）和工作总结；已有要点 0 篇、总结 1 篇"
 
 
-def test_cli_plan(cli, data):
-    out = cli("plan", "吴兴区", "--data", str(data))
+def test_cli_plan(cli, district_data):
+    out = cli("plan", "吴兴区", "--data", str(district_data))
     assert out.exit_code == 0
     lines = out.stdout.splitlines()
     assert lines[0] == "浙江省湖州市吴兴区 2022 年：已完成 5 项，有提及 1 项，未找到 2 项"
     assert " 6. 【未找到】（六）建设智慧教育平台。建成区级教育大数据中心，统一全区学校的学籍、人事和资产管理系统。" in lines
-    doc = json.loads(cli("plan", "吴兴区", "--year", "2022", "--json", "--data", str(data)).stdout)
+    doc = json.loads(cli("plan", "吴兴区", "--year", "2022", "--json", "--data", str(district_data)).stdout)
     assert [i["status"] for i in doc["items"]].count("未找到") == 2
-    bad = cli("plan", "吴江区", "--data", str(data))
+    bad = cli("plan", "吴江区", "--data", str(district_data))
     assert bad.exit_code == 2
     assert bad.stderr == "错误：江苏省苏州市吴江区 没有同一年的工作要点（计划）和工作总结；已有要点 0 篇、总结 1 篇\n"

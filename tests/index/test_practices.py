@@ -9,22 +9,16 @@ import sys
 import numpy as np
 import pytest
 from conftest import ROOT
-from district_archive import archive
 
 from index.practices import THRESHOLD, build, class_terms, cluster, content_words, practice_map
 from index.records import Hit
 
 
 @pytest.fixture(scope="module")
-def data(indexed_corpus, tmp_path_factory):
-    return archive(indexed_corpus, tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def aid_map(data):
+def aid_map(district_data):
     from index.search import Engine
 
-    engine = Engine(data)
+    engine = Engine(district_data)
     yield practice_map(engine, "学生资助")
     engine.close()
 
@@ -97,24 +91,24 @@ def test_hand_groups_are_recovered_on_the_test_split():
     assert statistics.mean(ari(split, vectors, 5.0).values()) == 0.0
 
 
-def test_cli_practices(cli, data):
-    out = cli("practices", "学生资助", "--json", "--data", str(data))
+def test_cli_practices(cli, district_data):
+    out = cli("practices", "学生资助", "--json", "--data", str(district_data))
     doc = json.loads(out.stdout)
     group = doc["groups"][0]
     assert {"label", "terms", "passages"} <= group.keys()
     assert {"region", "doc_id", "passage_id"} <= group["passages"][0].keys()
-    text = cli("practices", "学生资助", "--data", str(data)).stdout
+    text = cli("practices", "学生资助", "--data", str(district_data)).stdout
     assert text.startswith(f"学生资助：{len(doc['groups'])} 类做法，{len(doc['districts'])} 个地区\n")
-    empty = cli("practices", "  ", "--data", str(data))
+    empty = cli("practices", "  ", "--data", str(district_data))
     assert empty.exit_code == 2
     assert empty.stderr == "错误：检索词为空；请给出主题（如 学生资助）或做法（如 课后服务）\n"
 
 
-def test_the_map_exports_to_excel(cli, data, tmp_path, aid_map):
+def test_the_map_exports_to_excel(cli, district_data, tmp_path, aid_map):
     from openpyxl import load_workbook
 
     path = tmp_path / "资助做法.xlsx"
-    out = cli("practices", "学生资助", "--xlsx", str(path), "--data", str(data))
+    out = cli("practices", "学生资助", "--xlsx", str(path), "--data", str(district_data))
     assert out.exit_code == 0 and out.stderr.endswith(f"已写出 {path}\n")
     book = load_workbook(path)
     assert book.sheetnames == ["做法", "地区×做法", "段落"]
