@@ -59,6 +59,28 @@ def run(folder: Path, jobs: int) -> tuple[float, float, str]:
     return elapsed, cpu, done.stderr.strip().splitlines()[-1]
 
 
+def split(folder: Path, jobs: int) -> tuple[float, float]:
+    """(CPU seconds of the parent, of its workers) for one in-process ingest with `jobs` workers.
+
+    Where the machine is shared, wall time says little; the split says how
+    the work divides. On an idle machine with `jobs` free cores the run can
+    take no less than the larger of the parent's part and a worker's share.
+    """
+    sys.path.insert(0, str(ROOT))
+    from index.build import ingest_paths
+    from index.store import Store
+
+    data = Path(tempfile.mkdtemp(prefix="bench-data-"))
+    store = Store(data)
+    self0, kids0 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    ingest_paths(store, [str(folder)], jobs=jobs)
+    self1, kids1 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    store.close()
+    shutil.rmtree(data, ignore_errors=True)
+    cpu = lambda a, b: (b.ru_utime - a.ru_utime) + (b.ru_stime - a.ru_stime)  # noqa: E731
+    return cpu(self0, self1), cpu(kids0, kids1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=8)
@@ -86,6 +108,19 @@ def main() -> None:
             med = statistics.median(times[jobs])
             print(f"{jobs:>4} {med:9.1f} {statistics.median(cpus[jobs]):7.1f} {n / med:8.2f} {base / med:8.2f}x")
         print("CPU s is the command's and its workers' user+system time: the work done, however the cores were shared.")
+        if max(args.jobs) > 1:
+            jobs = max(args.jobs)
+            sys.path.insert(0, str(ROOT))
+            from ingest.pipeline import warm
+
+            warm()  # the dictionaries load once here, outside both measurements
+            parent, workers = split(folder, jobs)
+            serial, _ = split(folder, 1)
+            bound = max(parent, workers / jobs)
+            print(f"CPU split with --jobs {jobs} (in process, after warm-up): parent {parent:.1f} s (read, hash, store), "
+                  f"workers {workers:.1f} s; one job {serial:.1f} s. On an idle machine with {jobs} free cores: "
+                  f"at best {serial / bound:.2f}x one job's speed (one job's CPU / the larger of the parent's part "
+                  f"and a worker's share).")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -196,7 +196,17 @@ def _pool(jobs: int):
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if "forkserver" in methods:
         context.set_forkserver_preload(["ingest.pipeline"])
-    return ProcessPoolExecutor(jobs, mp_context=context, initializer=warm)
+    return ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(INGEST_VERSION,))
+
+
+def _start_worker(version: str) -> None:
+    """A worker that imported the ingest code afresh must run the same code as its parent, or none at all."""
+    from ingest.pipeline import warm
+    from ingest.version import INGEST_VERSION as mine
+
+    if mine != version:  # the code changed on disk since the parent loaded it: the parent does the work
+        raise RuntimeError(f"ingest code {mine} differs from the parent's {version}")
+    warm()
 
 
 def _ingest_parallel(store: Store, files: list[tuple[Path, str]], jobs: int,
@@ -208,7 +218,10 @@ def _ingest_parallel(store: Store, files: list[tuple[Path, str]], jobs: int,
     earlier file of this run stored becomes a duplicate then, exactly as in
     a serial run, and its processed result is dropped.
     """
+    from concurrent.futures.process import BrokenProcessPool
+
     results: list[FileResult] = []
+    broken: list[bool] = []
     ahead: deque = deque()
     queue = iter(files)
     with _pool(jobs) as pool:
@@ -217,9 +230,8 @@ def _ingest_parallel(store: Store, files: list[tuple[Path, str]], jobs: int,
             for path, source in queue:
                 read = _read(store, path, source)
                 work = None
-                if read.result is None and not store.same_content(read.sha, read.resolved):
+                if read.result is None and not store.same_content(read.sha, read.resolved) and not broken:
                     work = pool.submit(process, str(path), source, read.data)
-                    read.data = b""  # the worker has its copy
                 ahead.append((read, work))
                 return
 
@@ -237,7 +249,14 @@ def _ingest_parallel(store: Store, files: list[tuple[Path, str]], jobs: int,
                     work.cancel()
                 results.append(duplicate)
                 continue
-            results.append(_finish(store, read, work.result() if work else process(str(read.path), read.source, read.data)))
+            try:
+                processed = work.result() if work else None
+            except BrokenProcessPool:  # a worker could not start or died: this process does the rest
+                broken.append(True)
+                processed = None
+            if processed is None:
+                processed = process(str(read.path), read.source, read.data)
+            results.append(_finish(store, read, processed))
     return results
 
 

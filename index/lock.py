@@ -18,8 +18,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 LOCK_NAME = "ingest.lock"
@@ -153,10 +152,3 @@ class IngestLock:
     def __exit__(self, *exc) -> None:
         self.release()
 
-
-@contextmanager
-def ingest_lock(data_dir: str | Path, on_wait: Callable[[str], None] | None = None) -> Iterator[IngestLock]:
-    """Hold the data dir's ingest lock for the block (a fresh lock object: for one-off writers)."""
-    lock = IngestLock(data_dir, on_wait)
-    with lock:
-        yield lock

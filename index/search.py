@@ -192,6 +192,12 @@ class Engine:
         if indexed != self._seen:  # another process (or this one) synced: read the indexes again
             self._keyword = self._dense = None
             self._seen = indexed
+        if self._keyword is None and self._dense is None and not self.lock.busy():
+            try:  # a file cut short or grown since the last sync is refused
+                upkeep.check_sizes(self.store, self.dir)
+            except IndexFileError:
+                self.keyword, self.dense  # noqa: B018 - a loader that fails names the damage in its own words first
+                raise
         if indexed is not None and indexed == self.store.generation():
             return  # the cheap check: nothing changed since the last sync
         if self.lock.busy():

@@ -20,7 +20,7 @@ import numpy as np
 
 from index.backends import KeywordRetriever, keyword_retriever
 from index.dense import DenseRetriever
-from index.errors import IndexFileError
+from index.errors import IndexFileError, damaged
 from index.store import Store
 
 KEYWORD_BATCH = 50_000
@@ -122,6 +122,25 @@ def verify(folder: Path) -> list[str]:
         elif _sha256(path) != want.get("sha256"):
             problems.append(f"{rel} 的校验和与记录不符")
     return problems
+
+
+def check_sizes(store: Store, folder: Path) -> None:
+    """Refuse index files whose size is not the one recorded with the last complete sync (a cheap check on open).
+
+    Only a complete record is compared (its generation is the one config.json
+    names): during or after an interrupted sync the files are ahead of it.
+    The checksums are compared by `edureports check`, which reads every byte.
+    """
+    found = read_record(folder)
+    indexed = store.config().get("indexed_generation")
+    if found is None or indexed is None or found.get("indexed_generation") != indexed:
+        return
+    for rel, want in found.get("files", {}).items():
+        path = folder / rel
+        if not path.is_file():
+            raise damaged("索引文件", path, "文件不存在")
+        if isinstance(want, dict) and path.stat().st_size != want.get("size"):
+            raise damaged("索引文件", path, f"大小为 {path.stat().st_size} 字节，记录为 {want.get('size')} 字节")
 
 
 def adopt(store: Store, folder: Path) -> bool:

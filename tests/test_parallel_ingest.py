@@ -67,3 +67,20 @@ def test_jobs_must_be_a_positive_number(cli, tmp_path):
     result = cli("ingest", str(CORPUS), "--jobs", "0", "--data", str(tmp_path / "d"))
     assert result.exit_code == 2
     assert result.stderr.startswith("错误：--jobs 应为正整数，而不是 0；例如 --jobs ")
+
+
+def test_workers_running_other_code_than_the_parent_leave_the_work_to_it(tmp_path, monkeypatch):
+    """A worker started afresh (no fork) that finds other ingest code on disk refuses; the parent does the work."""
+    import threading
+
+    import index.build as build
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for seed in SEEDS[:3]:
+        shutil.copy(seed, folder / seed.name)
+    one = _run(folder, tmp_path / "one", 1, [])
+    monkeypatch.setattr(threading, "active_count", lambda: 2)  # the parent runs threads: no fork
+    monkeypatch.setattr(build, "INGEST_VERSION", "000000000000")  # as if the code changed since it loaded
+    two = _run(folder, tmp_path / "two", 2, [])
+    assert two == one and [status for _, status, *_ in two] == ["added"] * 3

@@ -167,3 +167,15 @@ def test_a_rebuild_cut_after_its_swap_is_read_with_the_encoder_that_built_it(arc
     with pytest.raises(SearchError):  # asking for the old encoder now names the rebuild command
         Engine(archive, model=old)
     Store(archive).close()
+
+
+def test_an_index_file_whose_size_changed_is_refused_on_open_with_the_fix(archive):
+    ids = archive / "index" / "vectors.ids.npy"
+    with open(ids, "ab") as f:
+        f.write(b"\0" * 16)  # np.load would still read it; the recorded size says it is not what was saved
+    engine = Engine(archive)
+    with pytest.raises(SearchError) as caught:
+        engine.search("督导", mode="keyword")
+    engine.close()
+    assert str(caught.value) == (f"索引文件 {ids} 无法读取（大小为 {ids.stat().st_size} 字节，记录为 "
+                                 f"{ids.stat().st_size - 16} 字节）；请运行 edureports reindex 重建索引")

@@ -127,3 +127,17 @@ def test_open_settled_reads_again_until_a_save_is_complete():
     assert len(calls) == 3 and len(forgotten) == 2
     with pytest.raises(IndexFileError):
         upkeep.open_settled(lambda: (_ for _ in ()).throw(IndexFileError("torn")), lambda: None, attempts=2, pause=0)
+
+
+def test_check_during_another_ingest_checks_the_database_and_waits_for_the_indexes(tmp_path, cli):
+    (tmp_path / "a.txt").write_text(REPORT_TEXT, encoding="utf-8")
+    data = tmp_path / "data"
+    assert cli("ingest", str(tmp_path / "a.txt"), "--no-index", "--data", str(data)).exit_code == 0
+    with IngestLock(data):
+        result = cli("check", "--data", str(data))
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[1] == ("正常  索引：另一个导入正在写入，索引在它完成后才与数据库一致；"
+                                             "导入完成后再运行 edureports check 核对索引")
+    result = cli("check", "--data", str(data))  # nobody writes: the missing index is named with its fix
+    assert result.exit_code == 2
+    assert result.stdout.splitlines()[1] == "问题  索引记录：还没有建立索引；运行 edureports reindex 重建索引"
