@@ -6,7 +6,10 @@ fewer count only on jieba word boundaries (体育 is not in 教育体育局), an
 occurrence inside one of the theme's exclusion terms does not count. The
 headings above a passage add their themes to it, so a section titled
 坚持教育精准扶贫 tags every passage under it, unless the passage itself names
-an exclusion term of that theme.
+an exclusion term of that theme. A passage that enumerates practices
+(一是…二是…, （一）…（二）…, ①②, 第一、第二…) also carries the theme of each
+item scored as a short passage of its own, so a practice outweighed by its
+neighbours (四是落实助学减免政策… after two sentences of 特殊教育) is not lost.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 
 import ahocorasick
+import cn2an
 
 from ingest.words import Tagging, tagging
 
@@ -43,6 +47,46 @@ SHORT = 2  # terms this short must sit on word boundaries
 
 
 _LEAD_END = re.compile(r"[。！？；\n]")
+
+# Enumeration markers of report prose, one pattern per family; the group is the item's number.
+# 一是/第一 count only at the start of a clause (统一是, 第一批 are words, not markers).
+_CLAUSE = r"(?:^|(?<=[。！？；;，,：:、\s]))"
+_NUMERAL = "[一二三四五六七八九十]{1,3}"
+_MARKERS = (
+    re.compile(_CLAUSE + f"({_NUMERAL})是"),
+    re.compile(_CLAUSE + f"第({_NUMERAL})(?=[，,、：:是])"),
+    re.compile(f"[（(]({_NUMERAL})[）)]"),
+    re.compile("([\u2460-\u2473])"),  # ① to ⑳
+)
+
+
+def _number(mark: str) -> int:
+    if "\u2460" <= mark <= "\u2473":
+        return ord(mark) - 0x2460 + 1
+    return int(cn2an.cn2an(mark, "smart"))
+
+
+def enumerated_items(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each enumerated item of a passage, and of the text before the first; [] if none.
+
+    A family of markers counts only when two of them follow each other in order
+    (三是 … 四是), so a lone 第一 or a stray （二） does not cut the passage.
+
+    >>> t = "全年投入1亿元。三是办好特殊教育。四是落实资助政策。"
+    >>> [t[a:b] for a, b in enumerated_items(t)]
+    ['全年投入1亿元。', '三是办好特殊教育。', '四是落实资助政策。']
+    >>> enumerated_items("统一是前提，第一批学校已建成。")
+    []
+    """
+    cuts: set[int] = set()
+    for pattern in _MARKERS:
+        found = [(m.start(), _number(m.group(1))) for m in pattern.finditer(text)]
+        if any(b[1] == a[1] + 1 for a, b in zip(found, found[1:])):
+            cuts.update(start for start, _ in found)
+    if not cuts:
+        return []
+    bounds = sorted(cuts | {0, len(text)})
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
 
 
 class TaxonomyError(Exception):
@@ -168,20 +212,20 @@ class Tagger:
         passage's tagging (by default `ingest.words.tagging`, shared with the
         figures stage, so the passage is cut once).
         """
-        lead = _LEAD_END.search(text)
-        lead_end = lead.end() if lead else len(text)
+        return self._score(text, self._hits(text, words), 0, len(text))
+
+    def _hits(self, text: str, words: Tagging | None) -> list[tuple[int, int, str, str, float]]:
+        """(start, end, term, theme, weight) of every term occurrence that counts as evidence."""
         matches = []
         for end, (term, owners) in self._automaton.iter(text):
             matches.append((end - len(term) + 1, end + 1, term, owners))
-        if not matches:
-            return {}
         excluded: dict[str, list[tuple[int, int]]] = {}
         for start, end, _, owners in matches:
             for theme, weight in owners:
                 if weight < 0:
                     excluded.setdefault(theme, []).append((start, end))
         cut = None
-        found: dict[str, dict[str, tuple[float, int]]] = {}
+        hits = []
         for start, end, term, owners in matches:
             if end - start <= SHORT:
                 if cut is None:
@@ -193,9 +237,23 @@ class Tagger:
                     continue
                 if any(a <= start and end <= b for a, b in excluded.get(theme, ())):
                     continue
-                terms = found.setdefault(theme, {})
-                w, n = terms.get(term, (weight * (LEAD if start < lead_end else 1.0), 0))
-                terms[term] = (w, n + 1)
+                hits.append((start, end, term, theme, weight))
+        return hits
+
+    @staticmethod
+    def _score(text: str, hits: list[tuple[int, int, str, str, float]], a: int, b: int
+               ) -> dict[str, tuple[float, tuple[str, ...]]]:
+        """`scores` of text[a:b] read off the whole text's hits: an item of an enumeration is
+        scored as a short passage, with its own lead sentence, and word boundaries cut in context."""
+        lead = _LEAD_END.search(text, a, b)
+        lead_end = lead.end() if lead else b
+        found: dict[str, dict[str, tuple[float, int]]] = {}
+        for start, end, term, theme, weight in hits:
+            if start < a or end > b:
+                continue
+            terms = found.setdefault(theme, {})
+            w, n = terms.get(term, (weight * (LEAD if start < lead_end else 1.0), 0))
+            terms[term] = (w, n + 1)
         out = {}
         for theme, terms in found.items():
             score = sum(w + min(REPEAT_CAP, REPEAT * (n - 1)) for w, n in terms.values())
@@ -230,8 +288,19 @@ class Tagger:
 
         `words`: the passage's `Tagging`, when the caller holds it.
         """
-        own = self.scores(text, words)
+        hits = self._hits(text, words)
+        own = self._score(text, hits, 0, len(text))
         combined = {k: [v[0], list(v[1])] for k, v in own.items()}
+        carried: dict[str, float] = {}  # themes an enumerated item holds on its own, with the item's score
+        for a, b in enumerated_items(text):
+            item = self._score(text, hits, a, b)
+            item_floor = max(THRESHOLD, RELATIVE * max((v[0] for v in item.values()), default=0.0))
+            lead = _LEAD_END.search(text, a, b)
+            topic = {h[3] for h in hits if a <= h[0] < (lead.end() if lead else b)}
+            for theme, (score, evidence) in item.items():
+                # A single word outside the item's topic sentence is a mention, not the item's subject.
+                if score >= item_floor and (len(evidence) > 1 or theme in topic):
+                    carried[theme] = max(score, carried.get(theme, 0.0))
         if similarity is None and self._theme_vecs is not None:
             similarity = self.similarities([text])[0]
         for theme, bonus in (similarity or {}).items():
@@ -248,7 +317,9 @@ class Tagger:
                 entry[1] += [e for e in evidence if e not in entry[1]]
         top = max((s for s, _ in combined.values()), default=0.0)
         floor = max(THRESHOLD, RELATIVE * top)
-        tags = [ThemeTag(name, round(s, 3), tuple(ev)) for name, (s, ev) in combined.items() if s >= floor]
+        # A theme the passage carries anyway keeps its passage score; one only an item carries takes the item's.
+        tags = [ThemeTag(name, round(s if s >= floor else max(s, carried[name]), 3), tuple(ev))
+                for name, (s, ev) in combined.items() if s >= floor or name in carried]
         return sorted(tags, key=lambda t: (-t.score, t.theme))
 
 

@@ -53,6 +53,30 @@ def test_tags_carry_scores_and_evidence():
     assert tags == sorted(tags, key=lambda t: -t.score)
 
 
+def test_each_enumerated_practice_carries_its_own_theme():
+    """A passage listing four practices is tagged with each practice that has a theme of its own,
+    even where one practice dominates the passage: an analyst comparing 学生资助 must find it."""
+    text = ("一是推进学前教育普惠发展，新增公办幼儿园学位3200个。二是办好特殊教育，完善随班就读、"
+            "送教上门和特殊教育学校招生机制，特殊教育学校新增康复教室12间，残疾儿童入学率达98%。"
+            "三是保障进城务工人员随迁子女入学，全年接收随迁子女1.2万人。"
+            "四是落实助学减免，向2.3万人次学生发放助学金和生活补助共4600万元。")
+    themes = {t.theme for t in tagger().tag(text)}
+    assert {"特殊教育", "随迁子女就学", "学生资助"} <= themes
+    aid = next(t for t in tagger().tag(text) if t.theme == "学生资助")
+    assert "助学金" in aid.evidence
+
+
+def test_a_passing_word_inside_an_enumerated_item_adds_no_theme():
+    """An item's theme must be its subject: one word named once after the item's topic sentence
+    (德育 below) does not tag a passage another theme dominates."""
+    text = ("一是完善特殊教育学校招生机制，做好送教上门、随班就读工作，特殊教育学校新增康复教室12间，"
+            "残疾儿童入学率达98%。二是加强校舍维修，改造学校食堂3所。维修期间各校德育活动照常开展。")
+    themes = {t.theme for t in tagger().tag(text)}
+    assert "特殊教育" in themes
+    assert "德育" not in themes
+    assert "德育" in {t.theme for t in tagger().tag("二是加强德育工作，维修期间各校德育活动照常开展。")}
+
+
 @pytest.mark.parametrize(
     "toml,message",
     [
