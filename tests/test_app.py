@@ -548,8 +548,6 @@ def test_report_link_scrolls_to_the_passage_and_marks_it(browser, served, shots)
 
 
 @needs_browser
-@pytest.mark.xfail(reason="东莞's student-aid passage (四是落实助学减免政策…) is not tagged 学生资助 yet, so the theme "
-                          "comparison leaves it out; remove this mark when ingest/themes.py tags it", strict=False)
 def test_compare_link_shows_every_region_with_student_aid(browser, served, shots):
     expected = _aid_regions(served["data"])
     body = _open(browser, served, shots, "对比", {"page": "对比", "q": "学生资助"}, lambda b: "个地区或报告涉及" in b)
