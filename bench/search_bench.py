@@ -26,9 +26,9 @@ Under load: the query process starts one busy process per core itself and
 alternates blocks of queries without and with it, so both see the same
 machine; queries come 50 ms apart, as a user's do (back to back, a single
 thread's fair share of two cores among three busy threads caps it at 1.5x).
-It runs twice: with the project's thread settings (one thread per query,
-EDUREPORTS_QUERY_THREADS) and with a thread per core for the query encoder,
-the previous default.
+It runs twice: query encoding on one thread and on a thread per core
+(EDUREPORTS_QUERY_THREADS; the default is the thread setting, a thread per
+core).
 
 Dense recall (--recall-sizes): top-10 recall of the IVF index `reindex`
 builds, against exact search, by nprobe, on real vectors: every distinct
@@ -560,7 +560,7 @@ def main() -> None:
                 shutil.rmtree(work, ignore_errors=True)
                 continue
             loaded = {}
-            for label, value in (("one thread a query (default)", "1"), ("a thread per core (before)", str(cores()))):
+            for label, value in (("query encoding on 1 thread", "1"), (f"on {cores()} threads (default)", str(cores()))):
                 env = dict(os.environ, EDUREPORTS_QUERY_THREADS=value)
                 done = subprocess.run([sys.executable, __file__, "--loaded", str(work)], env=env,
                                       capture_output=True, text=True, check=False)

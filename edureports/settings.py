@@ -79,16 +79,18 @@ def threads(value: int | str | None = None) -> int:
 
 
 def query_threads(value: int | str | None = None) -> int:
-    """Threads one query's encoding may use: an explicit value, else $EDUREPORTS_QUERY_THREADS, else 1.
+    """Threads one query's encoding may use: an explicit value, else $EDUREPORTS_QUERY_THREADS, else `threads()`.
 
-    A query is a dozen tokens: a second thread saves a few milliseconds on an
-    idle machine, and on a busy one every parallel step waits for whichever
-    thread the system has descheduled, so query latency under load went from
-    about 4x to about 1.5x of idle with one thread (bench/search_bench.py).
+    Measured with one busy process per core (blocks alternating with an idle
+    machine, 120 queries each): two threads 41 ms idle, 57 ms loaded; one
+    thread 33 ms idle, 99 ms loaded. With the passive wait policy a second
+    thread no longer spins, and the scheduler shares the cores per thread,
+    so a query with two threads gets more of a busy machine. One thread is
+    the choice when many queries run at once (a shared app server).
     """
     raw = value if value is not None else os.environ.get(QUERY_THREADS_ENV)
     if raw in (None, ""):
-        return 1
+        return threads()
     try:
         n = int(raw)
     except ValueError:

