@@ -78,7 +78,7 @@ def test_search_in_a_real_browser(served_app, tmp_path):
         driver.get(served_app)
         wait = WebDriverWait(driver, 90)
         box = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "input[aria-label='检索词']")))
-        box.send_keys("减少孩子课外补习", Keys.ENTER)
+        box.send_keys("有偿补课治理", Keys.ENTER)
         wait.until(lambda d: "有偿补课" in d.find_element(By.TAG_NAME, "body").text)
         body = driver.find_element(By.TAG_NAME, "body").text
         assert "打开报告" in body and "得分" not in body  # scores sit behind the 详情 expander

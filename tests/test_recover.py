@@ -97,6 +97,8 @@ def test_a_damaged_database_is_named_and_recover_rebuilds_it_from_the_stored_ori
     assert result.exit_code == 2
     assert result.stderr == (f"错误：数据库 {archive / DB_NAME} 读取失败（database disk image is malformed）；"
                              "运行 edureports check 查看，运行 edureports recover 从数据库中保存的原文重建\n")
+    searched = cli("search", "责任督学", "--data", str(archive))  # the search commands say the same, no traceback
+    assert searched.exit_code == 2 and searched.stderr == result.stderr
     result = cli("check", "--data", str(archive))
     assert result.exit_code == 2
     assert result.stdout.splitlines() == [

@@ -176,14 +176,20 @@ def _filters(theme: str = "", region: str = "", year: str = "", doc_type: str = 
         raise CLIError(str(exc)) from None
 
 
-def _run(call):
+def _run(call, data: Path | None = None):
+    """Run a search-side call; its errors, and a damaged database page met on the way, are one line."""
+    import sqlite3
+
     from index.embed import EmbedderError
     from index.search import SearchError
+    from index.store import DB_NAME, unreadable
 
     try:
         return call()
     except (SearchError, EmbedderError) as exc:
         raise CLIError(str(exc)) from None
+    except sqlite3.DatabaseError as exc:
+        raise CLIError(str(unreadable(Path(data or DEFAULT_DATA) / DB_NAME, exc))) from None
 
 
 # The commands register themselves on `main` when their modules load.

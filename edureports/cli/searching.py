@@ -23,6 +23,13 @@ from edureports.cli import (  # noqa: F401 - the group and the shared helpers
 
 
 NO_RESULT = "没有找到相关内容"
+HIDDEN = "另有 {n} 个相关度较低的段落未显示；加 --all 查看"
+
+
+def _hidden_line(hits, shown) -> str:
+    """What the floor held back, so a query answered only weakly does not look like an empty archive."""
+    n = len(hits) - len(shown)
+    return HIDDEN.format(n=n) if n else ""
 
 
 @main.command()
@@ -55,10 +62,13 @@ def search(query, top_k, theme, region, year, doc_type, mode, no_expand, show_al
     _outdated_notice(engine.store)
     try:
         hits = _run(lambda: engine.search(query, top_k, filters, mode, per_report=per_report or None,
-                                          include_low=show_all, expand=not no_expand))
+                                          include_low=show_all or not as_json, expand=not no_expand), data)
     finally:
         engine.close()
-    _print_hits(hits, as_json, empty=NO_RESULT)
+    shown = hits if show_all or as_json else [h for h in hits if getattr(h.grade, "value", h.grade) != "低"]
+    _print_hits(shown, as_json, empty=NO_RESULT)
+    if not show_all and not as_json and _hidden_line(hits, shown):
+        click.echo(_hidden_line(hits, shown), err=True)
 
 
 @main.command()
@@ -78,7 +88,7 @@ def similar(passage_id, top_k, theme, region, year, doc_type, model, as_json, da
     filters = _filters(theme, region, year, doc_type)
     engine = _engine(data, model)
     try:
-        hits = _run(lambda: engine.similar(passage_id, top_k, filters))
+        hits = _run(lambda: engine.similar(passage_id, top_k, filters), data)
     finally:
         engine.close()
     _print_hits(hits, as_json)
@@ -136,7 +146,7 @@ def compare(query_or_theme, per_report, reports, chosen_regions, doc_ids, xlsx_p
                 raise CLIError(f"没有编号为 {d!r} 的报告（或前几位不止对应一篇）；用 edureports docs 查看编号")
             full.append(found)
         rows = _run(lambda: engine.compare(query_or_theme, per_report, reports, filters,
-                                           doc_ids=full, regions=_split(chosen_regions)))
+                                           doc_ids=full, regions=_split(chosen_regions)), data)
         figures = figures_of(engine.store.metrics, rows)
     finally:
         engine.close()

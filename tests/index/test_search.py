@@ -230,7 +230,10 @@ def test_one_practice_in_a_long_list_is_found_in_a_traditional_report(indexed_co
 def test_the_command_line_hides_weak_hits_and_says_when_nothing_is_found(cli, indexed_corpus):
     data = str(indexed_corpus)
     nothing = cli("search", "量子芯片光刻机", "--data", data)
-    assert nothing.exit_code == 0 and nothing.stdout == "" and nothing.stderr == "没有找到相关内容\n"
+    assert nothing.exit_code == 0 and nothing.stdout == ""
+    assert nothing.stderr == "没有找到相关内容\n另有 10 个相关度较低的段落未显示；加 --all 查看\n"
+    weak = cli("search", "学生资助", "--data", data)
+    assert "相关度 低" not in weak.stdout and weak.stderr.startswith("另有 ") and weak.stderr.endswith("加 --all 查看\n")
     shown = cli("search", "量子芯片光刻机", "--all", "--data", data)
     assert shown.stdout.startswith("—— 以下相关度较低 ——\n") and "相关度 低" in shown.stdout
     capped = json.loads(cli("search", "教育督导", "--all", "--per-report", "1", "--json", "--data", data).stdout)
