@@ -15,6 +15,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
 
+from ingest import wordtable
+
 _TOKEN = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]+|\d+(?:\.\d+)?")
 # Function words that carry no topic; punctuation is dropped by _TOKEN.
 STOPWORDS = frozenset(
@@ -29,6 +31,13 @@ def domain_terms() -> tuple[str, ...]:
     return tuple(line.split()[0] for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
+def _table_path():
+    """Where jieba's word table (ingest/wordtable.py) is kept: the user cache ($EDUREPORTS_CACHE)."""
+    from edureports.settings import cache_dir  # settings imports nothing of ingest or index
+
+    return wordtable.table_path(cache_dir(), domain_terms())
+
+
 @lru_cache(maxsize=1)
 def _jieba():
     import jieba
@@ -37,7 +46,30 @@ def _jieba():
     tokenizer = jieba.Tokenizer()
     for term in domain_terms():
         tokenizer.add_word(term, freq=max(tokenizer.suggest_freq(term, tune=False), 2000), tag="n")
+    try:  # once per machine and term list, so that a query process never loads the whole dictionary
+        path = _table_path()
+        if not path.exists():
+            wordtable.save(tokenizer, path)
+    except OSError:
+        pass  # a read-only cache only costs later queries their speed
     return tokenizer
+
+
+@lru_cache(maxsize=1)
+def _query_jieba():
+    """The tokenizer for short texts: the saved word table when there is one, else the full dictionary."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    try:
+        return wordtable.open_tokenizer(_table_path()) or _jieba()
+    except OSError:
+        return _jieba()
+
+
+def _cutter():
+    """The full tokenizer once it is loaded (bulk cutting is faster in memory), else the word table."""
+    return _jieba() if _jieba.cache_info().currsize else _query_jieba()
 
 
 @lru_cache(maxsize=1)
@@ -257,7 +289,7 @@ def search_tokens(text: str) -> list[str]:
     ['落实', '全面落实', '双减', '政策', '课后', '服务', '课后服务', '覆盖', '覆盖率', '达', '100%']
     """
     out = []
-    for w in _jieba().cut_for_search(text):
+    for w in _cutter().cut_for_search(text):
         w = w.strip().lower()
         if w and w not in STOPWORDS and _TOKEN.match(w):
             out.append(w)
