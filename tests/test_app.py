@@ -512,6 +512,20 @@ def _aid_regions(data: Path) -> set[str]:
 
 
 @needs_browser
+def test_a_query_typed_in_the_box_shows_graded_hits_without_scores(browser, served, shots):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    body = _open(browser, served, shots, "检索_输入", {}, lambda b: "检索词" in b)
+    assert "有偿补课" not in body
+    browser.find_element(By.CSS_SELECTOR, "input[aria-label='检索词']").send_keys("有偿补课治理", Keys.ENTER)
+    body = _settled(browser, lambda b: "打开报告" in b)
+    browser.save_screenshot(str(shots / "检索_输入后.png"))
+    assert "有偿补课" in body and "相关度高" in body
+    assert "得分" not in body  # scores sit behind the 详情 expander
+
+
+@needs_browser
 def test_search_link_keeps_its_state(browser, served, shots):
     body = _open(browser, served, shots, "检索", {"page": "检索", "q": "双减", "region": "广东"},
                  lambda b: "没有找到相关内容" in b or "条结果" in b)
