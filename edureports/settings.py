@@ -67,14 +67,17 @@ def cores() -> int:
 def threads(value: int | str | None = None) -> int:
     """Threads an encoder may use: an explicit value, else $EDUREPORTS_THREADS, else the core count."""
     raw = value if value is not None else os.environ.get(THREADS_ENV)
-    if raw in (None, ""):
-        return cores()
+    return cores() if raw in (None, "") else _thread_count(raw, THREADS_ENV)
+
+
+def _thread_count(raw, env: str) -> int:
+    """A thread count given as a setting: a positive integer, or one line naming the setting."""
     try:
         n = int(raw)
     except ValueError:
         n = 0
     if n < 1:
-        raise SettingError(f"{THREADS_ENV}={raw!r} 不是正整数；请设为 1 到 {cores()} 之间的线程数")
+        raise SettingError(f"{env}={raw!r} 不是正整数；请设为 1 到 {cores()} 之间的线程数")
     return n
 
 
@@ -89,15 +92,7 @@ def query_threads(value: int | str | None = None) -> int:
     the choice when many queries run at once (a shared app server).
     """
     raw = value if value is not None else os.environ.get(QUERY_THREADS_ENV)
-    if raw in (None, ""):
-        return threads()
-    try:
-        n = int(raw)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise SettingError(f"{QUERY_THREADS_ENV}={raw!r} 不是正整数；请设为 1 到 {cores()} 之间的线程数")
-    return n
+    return threads() if raw in (None, "") else _thread_count(raw, QUERY_THREADS_ENV)
 
 
 @contextmanager
