@@ -18,6 +18,7 @@ from ingest.segment import segment
 from ingest.split import split_reports
 from ingest.themes import tagger
 from ingest.types import Document, Metric, RawText, Script
+from ingest.words import tagging
 from ingest.version import INGEST_VERSION  # noqa: F401 - part of the ingest API
 
 SUPPORTED_SUFFIXES = tuple(sorted(SUFFIXES))
@@ -102,14 +103,20 @@ def process_text(raw: RawText, stem: str = "") -> list[Document]:
         doc_id = raw.sha256[:12] + (f"-{k}" if len(parts) > 1 else "")
         sections, passages = segment(text, doc_id, title)
         themer = tagger()
-        passages = [replace(p, themes=tuple(themer.tag(p.text, p.heading))) for p in passages]
+        # One tagging per passage, shared by themes and figures and dropped after it (the words
+        # cache is bounded, so a book-length report would otherwise be cut twice).
+        themed, found = [], []
+        for p in passages:
+            tg = tagging(p.text)
+            themed.append(replace(p, themes=tuple(themer.tag(p.text, p.heading, words=tg))))
+            found.extend(
+                Metric(p.passage_id, f.value, f.unit, f.qualifier, f.indicator, f.raw, f.sentence,
+                       p.char_start + f.start, p.char_start + f.end, f.masked, f.suspect, f.role, f.direction,
+                       f.low, f.high)
+                for f in figures(p.text, words=tg)
+            )
+        passages = themed
         meta = extract(title, text, [s.title for s in sections if s.level <= 1])
-        found = [
-            Metric(p.passage_id, f.value, f.unit, f.qualifier, f.indicator, f.raw, f.sentence,
-                   p.char_start + f.start, p.char_start + f.end, f.masked, f.suspect, f.role, f.direction,
-                   f.low, f.high)
-            for p in passages for f in figures(p.text)
-        ]
         raw_text = "\n".join(raw_lines[part.lines[0].first : part.lines[-1].last + 1])
         docs.append(
             Document(
