@@ -84,6 +84,9 @@ def save_uploads(root: Path, files, limits: Limits) -> tuple[list[Path], list[st
     return saved, notices, refused, repeats
 
 
+WAITING = "另一个导入正在写入数据，等它完成后自动继续…"
+
+
 def run_ingest(eng: Engine, paths: list[str], received: int | None = None, notices: tuple[str, ...] = (),
                refused: int = 0, repeats: int = 0) -> None:
     """Ingest files and say truthfully what became of each: counts that add up to what was received."""
@@ -95,6 +98,9 @@ def run_ingest(eng: Engine, paths: list[str], received: int | None = None, notic
             bar.progress(i / max(1, len(items)), text=f"导入 {Path(item[1]).name}（{i}/{len(items)}）")
             yield item
 
+    lock = getattr(eng, "lock", None)
+    if lock is not None:  # another session or a command-line ingest holds the data dir: say so while waiting
+        lock.on_wait = lambda _message: bar.progress(0.0, text=WAITING)
     summary = eng.ingest(paths, index=False, progress=progress) if paths else None
     bar.progress(1.0, text="建立索引…")
     if summary is not None:
