@@ -93,6 +93,21 @@ def test_compare_shows_several_regions_for_a_theme(app):
     assert app.query_params["q"] == "学生资助" and app.query_params["page"] == "对比"
 
 
+def test_compare_groups_the_theme_into_practices_with_a_matrix_of_links(app):
+    _page(app, "对比")
+    app.selectbox(key="c_theme").set_value("学生资助").run()
+    assert not app.exception, app.exception
+    matrix = next(m.value for m in app.markdown if "practice-matrix" in m.value)
+    links = re.findall(r"href='\?([^']+)'", matrix)
+    assert links, matrix[:300]
+    for link in links:  # every filled cell opens a passage of the report it names
+        params = dict(urllib.parse.parse_qsl(html.unescape(link)))
+        assert params["page"] == "报告" and params["p"].startswith(params["doc"] + ".p")
+    assert len(re.findall(r"<tr><th>", matrix)) >= 3  # three or more regions have student-aid practices
+    assert any(m.value.startswith("**做法1：") for m in app.markdown)
+    assert any(b.label == "下载做法归类 Excel" for b in app.get("download_button"))
+
+
 def test_themes_page_draws_charts_and_lists_passages(app):
     _page(app, "主题")
     charts = []

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import urllib.parse
+
 import streamlit as st
 
 from edureports.views import links
@@ -36,6 +39,53 @@ def _exports(query: str, rows, figures) -> None:
             col.caption(f"{label}暂不可用")
             continue
         col.download_button(label, data, f"对比_{query}.{ext}", mime, key=f"c_{ext}")
+
+
+def practice_matrix(m) -> str:
+    """The district x practice matrix as an HTML table whose every filled cell opens its first passage.
+
+    Links are deep links (?page=报告&doc=…&p=…), so a cell opens the report
+    scrolled to that passage and can be bookmarked like any other view.
+    """
+    where = {pp.passage_id: pp.doc_id for g in m.groups for pp in g.passages}
+    head = "".join(f"<th>做法{i}<br>{html.escape(g.label)}</th>" for i, g in enumerate(m.groups, 1))
+    rows = []
+    for d in m.districts:
+        cells = []
+        for i in range(len(m.groups)):
+            cell = m.cell(d, i)
+            if cell is None or not cell.passage_ids:
+                cells.append("<td></td>")
+                continue
+            first = cell.passage_ids[0]
+            href = "?" + urllib.parse.urlencode({"page": "报告", "doc": where.get(first, ""), "p": first})
+            cells.append(f"<td><a href='{html.escape(href)}' target='_self'>● {len(cell.passage_ids)} 段</a></td>")
+        rows.append(f"<tr><th>{html.escape(d)}</th>{''.join(cells)}</tr>")
+    return f"<table class='practice-matrix'><tr><th>地区</th>{head}</tr>{''.join(rows)}</table>"
+
+
+def _practices(eng, query: str) -> None:
+    """做法归类: the passages of the theme or practice grouped into practices, and who did which."""
+    from index.analysis_export import practice_xlsx
+    from index.practices import practice_map
+
+    with st.expander("做法归类：各地用了哪些做法", expanded=False):
+        with st.spinner("归类中…"):
+            try:
+                m = practice_map(eng, query)
+            except Exception as exc:  # noqa: BLE001 - the grouping must not take the comparison with it
+                st.info(f"暂时无法归类：{str(exc).splitlines()[0]}")
+                return
+        if not m.groups:
+            st.info("没有可归类的段落")
+            return
+        n = sum(len(g.passages) for g in m.groups)
+        st.caption(f"{n} 个段落归为 {len(m.groups)} 种做法；点格子打开该地区这一做法的段落")
+        st.markdown(practice_matrix(m), unsafe_allow_html=True)
+        for i, g in enumerate(m.groups, 1):
+            st.markdown(f"**做法{i}：{inert(g.label)}**（{len(g.districts)} 个地区）", unsafe_allow_html=True)
+            st.caption(inert(g.sentence), unsafe_allow_html=True)
+        st.download_button("下载做法归类 Excel", practice_xlsx(m), f"做法归类_{query}.xlsx", XLSX, key="c_practices")
 
 
 def page(eng) -> None:
@@ -101,3 +151,4 @@ def page(eng) -> None:
         heads = [labels[r.doc_id] for r in shown]
         st.table(pd.DataFrame([row.texts() for row in table], columns=heads,
                               index=pd.Index([row.label for row in table], name="指标")))
+    _practices(eng, query)
