@@ -18,6 +18,24 @@ def _open_district(key: str) -> None:
     st.session_state["d_key"] = key
 
 
+def _timeline(full) -> None:
+    """历年: every key figure by year (previous-year values derived from 较上年 changes marked 推算) and themes by year."""
+    st.markdown("**历年**")
+    if full.timeline:
+        st.dataframe([{"年份": f"{f.year}年" if f.year else "年份不详", "类别": str(f.kind), "指标": f.indicator,
+                       "数值": quantity(f.value, f.unit), "来源": "推算（据较上年变化）" if f.derived else "报告原文",
+                       "原文": f.raw} for f in sorted(full.timeline, key=lambda f: (f.year or 0, str(f.kind)))],
+                     hide_index=True, width="stretch")
+    else:
+        st.caption("报告中没有可按年份排列的数字")
+    if full.theme_years:
+        years = sorted({y for y, _, _ in full.theme_years})
+        best: dict[int, list[tuple[int, str]]] = {y: [] for y in years}
+        for y, theme, n in full.theme_years:
+            best[y].append((n, theme))
+        st.caption("；".join(f"{y}年：" + "、".join(t for _, t in sorted(best[y], reverse=True)[:5]) for y in years))
+
+
 def page(eng) -> None:
     st.header("地区")
     listing = profiles(eng.store)
@@ -63,6 +81,7 @@ def page(eng) -> None:
                           for f in full.figures], hide_index=True, width="stretch")
         else:
             st.caption("报告中没有可比的关键数字")
+    _timeline(full)
     st.markdown("**相似的地区**")
     found = peers(listing, me.key, top_k=5)
     if found.note:
