@@ -354,6 +354,7 @@ def test_a_district_link_shows_its_profile_and_a_peer_opens_in_its_place(indexed
     assert "推算（据较上年变化）" in set(timeline["来源"]) and "报告原文" in set(timeline["来源"])
     assert list(timeline["年份"]) == sorted(timeline["年份"])  # years in order
     assert any(c.value.startswith("2016年：") or c.value.startswith("2017年：") for c in at.caption)
+    assert any(b.label == "下载地区概况 Excel" for b in at.get("download_button"))
     peer = next(m.value for m in at.markdown if "相似度" in m.value)
     at.button(key="d_peer_0").click().run()
     name = re.match(r"\*\*(.+?)\*\*", html.unescape(peer)).group(1)

@@ -82,6 +82,10 @@ def page(eng) -> None:
         else:
             st.caption("报告中没有可比的关键数字")
     _timeline(full)
+    from index.analysis_export import district_xlsx
+
+    st.download_button("下载地区概况 Excel", district_xlsx(full), f"地区_{full.name}.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="d_xlsx")
     st.markdown("**相似的地区**")
     found = peers(listing, me.key, top_k=5)
     if found.note:
