@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import io
-
 from index.districts import DistrictProfile
+from index.export import headed, workbook_bytes
 from index.practices import PracticeMap
 
 PRACTICE_HEADERS = ["编号", "做法", "关键词", "代表句", "代表句段落ID", "地区数", "段落数"]
@@ -24,22 +23,11 @@ def _book():
 
 
 def _sheet(book, title: str, headers: list[str], rows: list[list]):
-    from openpyxl.styles import Font
-
     sheet = book.create_sheet(title)
-    sheet.append(headers)
-    for c in sheet[1]:
-        c.font = Font(bold=True)
+    headed(sheet, headers)
     for row in rows:
         sheet.append(row)
-    sheet.freeze_panes = "A2"
     return sheet
-
-
-def _bytes(book) -> bytes:
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def practice_xlsx(m: PracticeMap) -> bytes:
@@ -59,7 +47,7 @@ def practice_xlsx(m: PracticeMap) -> bytes:
     _sheet(book, "段落", PASSAGE_HEADERS, [
         [n, g.label, p.district, p.title, _years(p.years), p.heading, p.passage_id, p.text]
         for n, g in enumerate(m.groups, 1) for p in g.passages])
-    return _bytes(book)
+    return workbook_bytes(book)
 
 
 def district_xlsx(p: DistrictProfile) -> bytes:
@@ -73,4 +61,4 @@ def district_xlsx(p: DistrictProfile) -> bytes:
     _sheet(book, "数字", ["类别", "年份", "指标", "数据（报告写法）", "数值", "单位", "推算", "段落ID", "所在句子"], [
         [f.kind, f.year or "", f.indicator, quantity(f.value, f.unit), f.value, f.unit, "推算" if f.derived else "",
          f.passage_id, f.sentence] for f in p.timeline])
-    return _bytes(book)
+    return workbook_bytes(book)

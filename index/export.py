@@ -105,7 +105,8 @@ def to_csv(rows: Sequence) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def _sheet(sheet, headers: list[str], widths: Sequence[int] = ()) -> None:
+def headed(sheet, headers: list[str], widths: Sequence[int] = ()) -> None:
+    """A sheet's bold header row, frozen, with column widths: every workbook the project writes starts so."""
     from openpyxl.styles import Font
 
     sheet.append(headers)
@@ -117,7 +118,7 @@ def _sheet(sheet, headers: list[str], widths: Sequence[int] = ()) -> None:
 
 
 def _metric_sheet(sheet, rows: Sequence) -> None:
-    _sheet(sheet, HEADERS, [20, 10, 30, 18, 20, 12, 8, 8, 8, 10, 16, 50, 20, 24, 16, 20])
+    headed(sheet, HEADERS, [20, 10, 30, 18, 20, 12, 8, 8, 8, 10, 16, 50, 20, 24, 16, 20])
     at = HEADERS.index("数值") + 1
     for r, line in zip(_rows(rows), table(rows)):
         sheet.append(line)
@@ -125,7 +126,7 @@ def _metric_sheet(sheet, rows: Sequence) -> None:
             sheet.cell(sheet.max_row, at).number_format = number_format(line[at - 1], r.get("unit", ""))
 
 
-def _bytes(book) -> bytes:
+def workbook_bytes(book) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -139,7 +140,7 @@ def to_xlsx(rows: Sequence) -> bytes:
     sheet = book.active
     sheet.title = "指标"
     _metric_sheet(sheet, rows)
-    return _bytes(book)
+    return workbook_bytes(book)
 
 
 # -- comparisons -----------------------------------------------------------------
@@ -174,20 +175,20 @@ def comparison_xlsx(query: str, columns: Sequence[Comparison],
     book = Workbook()
     sheet = book.active
     sheet.title = "段落"
-    _sheet(sheet, PASSAGE_HEADERS, [22, 30, 10, 24, 80, 40])
+    headed(sheet, PASSAGE_HEADERS, [22, 30, 10, 24, 80, 40])
     for line in _passages(columns):
         sheet.append(line)
         sheet.cell(sheet.max_row, 5).alignment = Alignment(wrap_text=True, vertical="top")
     if figures is not None:
         titles = column_titles(columns)
         grid = book.create_sheet("数据对照")
-        _sheet(grid, ["指标", *titles], [22, *[24] * len(titles)])
+        headed(grid, ["指标", *titles], [22, *[24] * len(titles)])
         for row in aligned(columns, figures):
             grid.append([row.label, *row.texts()])
         detail = book.create_sheet("数据明细")
         _metric_sheet(detail, [m for c in columns for p in c.passages for m in figures.get(p.passage_id, ())])
     book.properties.title = f"对比：{query}"
-    return _bytes(book)
+    return workbook_bytes(book)
 
 
 def comparison_docx(query: str, columns: Sequence[Comparison],
