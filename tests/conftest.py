@@ -178,3 +178,20 @@ def indexed_copy(indexed_corpus, tmp_path) -> Path:
     import shutil
 
     return Path(shutil.copytree(indexed_corpus, tmp_path / "data"))
+
+
+class Recorder:
+    """A progress factory that keeps the totals it was opened with and every update."""
+
+    def __init__(self):
+        self.totals, self.updates, self.closed = [], [], 0
+
+    def __call__(self, total):
+        self.totals.append(total)
+        return self
+
+    def update(self, n):
+        self.updates.append(n)
+
+    def close(self):
+        self.closed += 1

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import CORPUS, REPORT_TEXT
+from conftest import CORPUS, REPORT_TEXT, Recorder
 
 from edureports.cli import main
 
@@ -342,23 +342,6 @@ SECTIONED_REPORT = (
 )
 
 
-class _Recorder:
-    """Stands in for the embedding bar: the totals it was opened with and the counts it was given."""
-
-    def __init__(self):
-        self.totals, self.updates = [], []
-
-    def __call__(self, total):
-        self.totals.append(total)
-        return self
-
-    def update(self, n):
-        self.updates.append(n)
-
-    def close(self):
-        pass
-
-
 def _interrupt_after_first_batch(monkeypatch):
     """Make every encoder raise KeyboardInterrupt (as Ctrl-C does) on its second batch."""
     from index import embed
@@ -401,7 +384,7 @@ def test_embedding_progress_counts_passages_in_chinese(cli, data_dir, tmp_path, 
     assert last.startswith("嵌入:  43%") and " 3/7 [" in last and "段/s]" in last
     assert re.search(r"\[\d\d:\d\d<\d\d:\d\d, ", last)  # elapsed<time left
 
-    recorder = _Recorder()
+    recorder = Recorder()
     monkeypatch.setattr(archive, "_embed_bar", recorder)
     monkeypatch.setattr("index.upkeep.EMBED_BATCH", 2)
     (tmp_path / "r.txt").write_text(SECTIONED_REPORT, encoding="utf-8")
@@ -429,7 +412,7 @@ def test_interrupted_embedding_is_finished_by_the_same_ingest(cli, data_dir, tmp
         "只嵌入余下的段落，即可完成（只有更换编码模型时才需要 edureports reindex）"
     )
 
-    recorder = _Recorder()
+    recorder = Recorder()
     monkeypatch.setattr(archive, "_embed_bar", recorder)
     again = cli("ingest", str(report), "--data", str(data_dir))
     assert again.exit_code == 0

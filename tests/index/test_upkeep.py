@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import Recorder
+
 from index import upkeep
 from index.build import ingest_paths
 from index.search import Engine
@@ -21,23 +23,6 @@ REPORT = (
     "四、加强教育督导\n"
     "完成对全县中小学的办学水平督导评估，督导结果向社会公开。\n"
 )
-
-
-class Recorder:
-    """A progress factory that keeps the totals it was opened with and every update."""
-
-    def __init__(self):
-        self.totals, self.updates, self.closed = [], [], 0
-
-    def __call__(self, total):
-        self.totals.append(total)
-        return self
-
-    def update(self, n):
-        self.updates.append(n)
-
-    def close(self):
-        self.closed += 1
 
 
 @pytest.fixture
