@@ -13,7 +13,6 @@ from edureports.cli import (  # noqa: F401 - the group and the shared helpers
     _print_json,
     _run,
     _highlight,
-    _years,
     data_option,
     filter_options,
     json_option,
@@ -24,12 +23,6 @@ from edureports.cli import (  # noqa: F401 - the group and the shared helpers
 
 NO_RESULT = "没有找到相关内容"
 HIDDEN = "另有 {n} 个相关度较低的段落未显示；加 --all 查看"
-
-
-def _hidden_line(hits, shown) -> str:
-    """What the floor held back, so a query answered only weakly does not look like an empty archive."""
-    n = len(hits) - len(shown)
-    return HIDDEN.format(n=n) if n else ""
 
 
 @main.command()
@@ -65,10 +58,12 @@ def search(query, top_k, theme, region, year, doc_type, mode, no_expand, show_al
                                           include_low=show_all or not as_json, expand=not no_expand), data)
     finally:
         engine.close()
-    shown = hits if show_all or as_json else [h for h in hits if getattr(h.grade, "value", h.grade) != "低"]
+    # Without --all the low hits were fetched only to be counted: what the floor held back is said, so a
+    # weakly answered query does not look like an empty archive.
+    shown = hits if show_all or as_json else [h for h in hits if h.grade != "低"]
     _print_hits(shown, as_json, empty=NO_RESULT)
-    if not show_all and not as_json and _hidden_line(hits, shown):
-        click.echo(_hidden_line(hits, shown), err=True)
+    if len(shown) < len(hits):
+        click.echo(HIDDEN.format(n=len(hits) - len(shown)), err=True)
 
 
 @main.command()

@@ -70,12 +70,18 @@ def _practices(eng, query: str) -> None:
     from index.practices import practice_map
 
     with st.expander("做法归类：各地用了哪些做法", expanded=False):
-        with st.spinner("归类中…"):
-            try:
-                m = practice_map(eng, query)
-            except Exception as exc:  # noqa: BLE001 - the grouping must not take the comparison with it
-                st.info(f"暂时无法归类：{str(exc).splitlines()[0]}")
-                return
+        # Streamlit runs a folded expander's body on every rerun: the map (a search and a clustering) is
+        # kept per session for this query and archive state, so changing the column choice does not redo it.
+        key = (query, eng.store.generation())
+        m = st.session_state.get("_c_map", {}).get(key)
+        if m is None:
+            with st.spinner("归类中…"):
+                try:
+                    m = practice_map(eng, query)
+                except Exception as exc:  # noqa: BLE001 - the grouping must not take the comparison with it
+                    st.info(f"暂时无法归类：{str(exc).splitlines()[0]}")
+                    return
+            st.session_state["_c_map"] = {key: m}
         if not m.groups:
             st.info("没有可归类的段落")
             return
