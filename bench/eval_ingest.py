@@ -62,6 +62,13 @@ def load_truth(folder: Path | str = ARCHIVE) -> list[dict]:
     if not path.is_file():
         raise SystemExit(f"{path}: no truth file; a labelled folder holds its pages and a {TRUTH}")
     entries = json.loads(path.read_text("utf-8"))
+    # Further truth files (truth-<name>.json) let fixtures be added in groups
+    # without everyone editing one list; together they are one labelled set.
+    for extra in sorted(folder.glob("truth-*.json")):
+        entries += json.loads(extra.read_text("utf-8"))
+    seen = Counter(entry["file"] for entry in entries)
+    if doubled := sorted(name for name, n in seen.items() if n > 1):
+        raise SystemExit(f"{folder}: file {doubled[0]!r} is labelled more than once")
     for entry in entries:
         if not (folder / entry["file"]).is_file():
             raise SystemExit(f"{path}: file {entry['file']!r} is listed but not in {folder}")
