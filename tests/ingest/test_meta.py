@@ -349,3 +349,88 @@ def test_a_partner_s_office_does_not_speak_for_the_report():
 )
 def test_place_names_that_are_everyday_words_count_only_in_a_chain_or_before_an_office(text, region):
     assert resolve_region(text, "县教育局2023年工作总结", Level.COUNTY).display == region
+
+
+# --- speeches, duty reports, title decorations (patterns of pages from other sites) ---
+
+
+@pytest.mark.parametrize(
+    "title,kind",
+    [
+        ("在全区教育工作会议上的总结讲话", DocType.SPEECH),
+        ("在全市教育系统赴外学习考察总结会上的讲话", DocType.SPEECH),
+        ("在全市中小学生田径运动会开幕式上的致辞", DocType.SPEECH),
+        ("迎接江苏省常州市教育考察团欢迎词", DocType.SPEECH),
+        ("全县教育工作会议主持词", DocType.SPEECH),
+        ("县教育体育局局长2024年度述职述责述廉报告", DocType.DUTY),
+        ("会宁县第二中学校长2022年度述职述廉报告", DocType.DUTY),
+        ("镇原县义务教育优质均衡发展督导评估自评报告", DocType.SELF_EVALUATION),
+        ("2022年对市级人民政府履行教育职责评价报告", DocType.INSPECTION),
+        ("县教育局2022年工作总结及2023年工作计划", DocType.SUMMARY),
+    ],
+)
+def test_a_title_is_named_by_its_last_words(title, kind):
+    assert doc_types(title, [], BODY)[0] is kind
+
+
+def test_an_untitled_speech_is_known_by_its_salutation_and_what_it_says_it_does():
+    head = "同志们：\n今天的会议开得很好。下面，我从三个方面再讲几点意见。\n" + BODY
+    assert doc_types("", [], head)[0] is DocType.SPEECH
+    assert doc_types("", [], "现将2021年工作总结如下：\n" + BODY)[0] is DocType.SUMMARY
+
+
+@pytest.mark.parametrize(
+    "raw,title",
+    [
+        ("[区教育局2021年上半年工作总结和下半年工作打算]【精选推荐】", "区教育局2021年上半年工作总结和下半年工作打算"),
+        ("2022年教育局工作总结与2023年工作计划打算(全文)", "2022年教育局工作总结与2023年工作计划打算"),
+        ("文章标题：市教育局局长的述职报告", "市教育局局长的述职报告"),
+        ("教育局长致辞(通用17篇)", "教育局长致辞"),
+        ("县教育局2022年工作总结（附2023年计划）", "县教育局2022年工作总结（附2023年计划）"),
+    ],
+)
+def test_site_tags_and_brackets_round_a_title_go(raw, title):
+    assert choose_title("", [raw, BODY], []) == title
+
+
+def test_a_speech_title_over_two_lines_and_a_title_glued_to_the_salutation():
+    assert choose_title("", ["迎接江苏省常州市教育考察团", "欢迎词", "尊敬的各位来宾：", BODY], []) == (
+        "迎接江苏省常州市教育考察团欢迎词")
+    assert title_in("县教育局局长2024年度述职述廉报告尊敬的各位领导、同志们：") == "县教育局局长2024年度述职述廉报告"
+
+
+def test_a_bracketed_date_under_a_title_dates_the_speech():
+    text = "全县教育工作会议主持词\n（2019年3月8日）\n同志们：\n" + BODY
+    assert subject_years("全县教育工作会议主持词", [], text) == (2019,)
+    assert subject_years("", [], "（2019年3月8日）\n" + BODY) == ()
+
+
+def test_a_county_level_city_named_in_the_title_outweighs_its_prefecture_named_in_the_body():
+    text = ("2022年，在济宁市教育局的精心指导下，全市教育系统各项工作走在济宁市前列。济宁市教育局在我市召开现场会。"
+            "济宁市教育局对我市课后服务工作给予充分肯定。" + BODY)
+    meta = extract("2022年邹城市教育工作情况总结", text, [])
+    assert meta.region.display == "山东省济宁市邹城市"
+    assert extract("潍坊市教育局2023年工作总结", "全市教育系统稳步发展。青州市、寿光市获评省级优质均衡县。", []).region.display == (
+        "山东省潍坊市")
+
+
+def test_visitors_welcomed_in_the_title_are_not_the_region():
+    text = "常州市教育考察团一行莅临我区考察指导，我代表叙州区教育和体育局表示热烈的欢迎！全区现有学校203所。"
+    assert extract("迎接江苏省常州市教育考察团欢迎词", text, []).region.display == "四川省宜宾市叙州区"
+
+
+def test_a_county_named_bare_in_its_own_phrases_is_the_region():
+    text = ("2023年，全县教育系统立足镇坪实际，办好人民满意的教育。安康市教育局对我县工作给予肯定。"
+            "吸引37名镇坪籍高校毕业生回乡从教。" + BODY)
+    assert extract("2023年教育工作总结", text, []).region.display == "陕西省安康市镇坪县"
+
+
+def test_every_place_of_a_list_of_destinations_is_a_destination():
+    text = "市教育局组织校长赴浙江省杭州市、江苏省南京市学习考察。汉中市教育局要求全市学校把考察成果落到实处。" + BODY
+    assert extract("在全市教育系统赴外学习考察总结会上的讲话", text, []).region.display == "陕西省汉中市"
+
+
+@pytest.mark.parametrize("name,display", [("叙州区", "四川省宜宾市叙州区"), ("滦州市", "河北省唐山市滦州市"),
+                                          ("宜宾县", "四川省宜宾市宜宾县"), ("简阳市", "四川省成都市简阳市")])
+def test_places_renamed_since_2016_and_places_abolished_since_both_resolve(name, display):
+    assert resolve_region(f"{name}教育局认真落实各项任务。", f"{name}教育局2021年工作总结").display == display
