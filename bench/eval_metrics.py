@@ -15,10 +15,13 @@ from __future__ import annotations
 import contextlib
 import io
 import math
+import sys
 from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # run as a script from any folder, as bench/eval_ingest.py is
 GOLD = ROOT / "tests" / "data" / "metrics_gold.tsv"
 
 

@@ -46,7 +46,11 @@ COUNT_UNITS = (
 ).split()
 _UNITS = sorted(set(COUNT_UNITS), key=len, reverse=True)
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
-_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
+# A decimal point may come out of a conversion as 。 or ． (13。7亿元, 4。6%); the 。 form counts as one only
+# between digits that a unit follows at once (FIGURE requires it), never after a year-like integer part.
+_NUM = r"\d+(?:,\d{3})*(?:[.．]\d+|(?<!(?:19|20)\d\d)(?<!\d{5})。\d{1,4}(?=[万亿%％个]))?"
+# PDF text puts a space between a number and its unit (8316 万元, 300 多所); one space is allowed there.
+_GAP = r"[ \u00a0\u3000]?"
 _CN_NUM = rf"[{_CN_DIGITS}]{{2,}}|[二两三四五六七八九十]"
 # Template placeholders that stand for a number: x xx X Ｘ * ** × ×× ○ □ _ … and 某某 (a single 某 is
 # "a certain", not a number). ○ next to Chinese digits is a zero (一○○), so it must stand alone.
@@ -58,7 +62,7 @@ _MASKED_BARE = re.compile(rf"{_MASK}(?:千万|百万|万|亿)")
 # A masked year or date part (xxxx年, 20xx年, x月): a template's date, kept as a masked row so it is
 # never read as a year and never lost.
 _MASKED_DATE = re.compile(rf"(?<![\dA-Za-zＸ*＊×_＿])(?:(?:19|20)(?:{_MASK_CHAR}){{2}}|(?:{_MASK_CHAR}){{2,4}})(?=年)|(?:{_MASK_CHAR}){{1,2}}(?=月)")
-_QUAL_BEFORE = "不超过|不高于|接近|近|约|超过|突破|逾|多达|高达|不少于|不低于|不到|不足|达到|达|共计|共|累计|合计|总计"
+_QUAL_BEFORE = "不超过|不高于|接近|近|约|超过|超|突破|逾|多达|高达|不少于|不低于|不到|不足|达到|达|共计|共|累计|合计|总计"
 _QUAL_AFTER = "余|多|以上|左右|以内|以下"
 
 _RANGE_SEP = r"\s*(?:-|－|—|–|~|～|至|到)\s*"
@@ -71,26 +75,31 @@ FIGURE = re.compile(
     rf"(?P<qb>{_QUAL_BEFORE})?"
     rf"(?:(?P<low>{_NUM})(?P<lowpct>%|％)?{_RANGE_SEP}(?=\d))?"
     rf"(?P<num>{_NUM}|{_MASK}|{_CN_NUM})"
-    rf"(?P<qa1>{_QUAL_AFTER})?"
-    rf"(?P<mult>千万|百万|万|亿)?"
+    rf"(?:{_GAP}(?P<qa1>{_QUAL_AFTER}))?"
+    rf"(?:{_GAP}(?P<mult>千万|百万|万|亿))?"
     rf"(?P<qa2>{_QUAL_AFTER})?"
-    rf"(?P<unit>%|％|‰|{'|'.join(map(re.escape, _UNITS))})"
+    rf"{_GAP}(?P<unit>%|％|‰|{'|'.join(map(re.escape, _UNITS))})"
     rf"(?P<qa3>{_QUAL_AFTER})?"
 )
 _MULT = {"千万": 1e7, "百万": 1e6, "万": 1e4, "亿": 1e8, "": 1.0}
 _UNIT_MULT = {"万元": ("元", 1e4), "亿元": ("元", 1e8), "千元": ("元", 1e3), "万平方米": ("平方米", 1e4),
               "％": ("%", 1.0)}
-_QUALIFIER = {"达到": "达", "共计": "共", "累计": "累计", "合计": "共", "总计": "共", "多达": "达", "高达": "达",
+_QUALIFIER = {"超": "超过", "达到": "达", "共计": "共", "累计": "累计", "合计": "共", "总计": "共", "多达": "达", "高达": "达",
               "逾": "超过", "多": "余", "不低于": "以上", "不少于": "以上",
               "不超过": "以内", "不高于": "以内", "接近": "近"}
 
 # Words before a number that qualify it (共, 累计 only say it is a total).
-_QUALIFYING = {"不超过", "不高于", "接近", "近", "约", "超过", "突破", "逾", "不到", "不足", "不少于", "不低于", "达", "达到", "多达", "高达"}
+_QUALIFYING = {"不超过", "不高于", "接近", "近", "约", "超过", "超", "突破", "逾", "不到", "不足", "不少于", "不低于", "达", "达到", "多达", "高达"}
 _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 _QUOTED = re.compile(r"《[^》]{0,80}》|“[^”]{0,24}”|〔[^〕]{0,12}〕|\[[^\]]{0,12}\]")
 _NOT_FIGURE_BEFORE = re.compile(r"(第|周|星期|每|前|后)$")
-_CHANGE_UP = "增加|增长|提高|提升|上升|增至|增加到|增长到|提高到|提高至|提升到|提升至|扩大|多出"
-_CHANGE_DOWN = "减少|下降|降低|缩小|压减至|压减到|压减|减至|降至|减少到|减少至|下降到|下降至|降低到|降低至|缩减"
+_ORDINAL_LIST = re.compile(r"第[\d一二三四五六七八九十]+(?:[、和及至到\-－—~～][\d一二三四五六七八九十]+)*[、和及至到\-－—~～]$")
+_SUO_PARTICLE = set("示述谓列载附属有在以需得用能")
+_CHANGE_UP = "净增|增加|增长|提高|提升|上升|增至|增加到|增长到|提高到|提高至|提升到|提升至|上升到|上升至|升至|扩大|多出"
+_CHANGE_DOWN = "净减|减少|下降|降低|缩小|压减至|压减到|压减|减至|降至|降到|减少到|减少至|下降到|下降至|降低到|降低至|缩小到|缩小至|缩减"
+# 比上年增加3117所，增长1.07%; 增加100人，增幅达20.4%: a figure whose clause holds only a verb of change
+# continues the change before it.
+_CHANGE_GOES_ON = re.compile(rf"^[，,、]?\s*(?P<dir>{_CHANGE_UP}|{_CHANGE_DOWN}|增幅|涨幅|增速|降幅)(?:了|达到|达|为)?$")
 _FROM_TO = re.compile(
     rf"(?:由|从)(?P<a>[^，。；由从]{{1,20}}?)(?:{_CHANGE_UP}|{_CHANGE_DOWN}|变为|调整为|到)(?:到|至|为)?(?P<b>[^，。；]{{1,20}})"
 )
@@ -132,6 +141,11 @@ def _cn_value(token: str) -> float | None:
         return None
 
 
+def _arabic(num: str) -> float:
+    """'1,234.5', '13。7' (a decimal point damaged by conversion) -> float."""
+    return float(num.replace(",", "").replace("。", ".").replace("．", "."))
+
+
 def _blocked(text: str, a: int, b: int, spans: list[tuple[int, int]]) -> bool:
     return any(s <= a and b <= e for s, e in spans)
 
@@ -139,9 +153,16 @@ def _blocked(text: str, a: int, b: int, spans: list[tuple[int, int]]) -> bool:
 def _not_a_figure(text: str, m: re.Match[str]) -> bool:
     a, b = m.start("num"), m.end()
     num, unit = m.group("num"), m.group("unit")
-    if _NOT_FIGURE_BEFORE.search(text[max(0, a - 2) : a]):
-        return True  # 第15届, 每年, 前3名
+    first = m.start("low") if m.group("low") else a
+    if _NOT_FIGURE_BEFORE.search(text[max(0, first - 3) : first].rstrip(" \u00a0\u3000")):
+        return True  # 第15届, 第 19 届, 每年, 前3名, 第3-5项
+    if _ORDINAL_LIST.search(text[max(0, first - 16) : first]):
+        return True  # 第1、2项指标, 第二、三批: every item of an ordinal list is an ordinal
     after = text[b : b + 2]
+    if unit == "所" and after[:1] in _SUO_PARTICLE:
+        return True  # 表2所示, 如图3所述: 所 as a particle, not a count of schools
+    if unit == "届" and re.match(r"(?:[一二三四五六七八九十]中[、，和及]?)+全会", text[b : b + 12]):
+        return True  # 十九届四中、五中全会
     if unit in ("个", "项") and re.match(r"[一二三四五六七八九十]", after):
         return True  # 一个…一个
     if re.fullmatch(r"\d{4}", num.replace(",", "")) and unit in ("年", "届"):
@@ -155,17 +176,25 @@ def _not_a_figure(text: str, m: re.Match[str]) -> bool:
         return True  # 【范例4篇】, (共15篇), 精选12篇范文: how many reports a compilation holds
     if num[0] in _CN_DIGITS and text[a - 1 : a] in "是一":  # 一是, 统一
         return True
+    if num[0] in _CN_DIGITS and re.match(r"[\u4e00-\u9fff]{0,6}[：:]", text[b : b + 8]):
+        return True  # 会议共有三项议程：一是…: a count that announces the list after it is the text's outline
     if num[0] in "十" and text[b - len(unit) - 1 : b].startswith("五"):
         return True
     return False
 
 
-def figures(text: str, words: Tagging | None = None) -> list[Figure]:
+def figures(text: str, words: Tagging | None = None, label: str = "") -> list[Figure]:
     """Every figure in `text`, in order.
 
     `words` is the passage's `Tagging` when the caller holds it already (the
     themes stage cut the same passage); by default it is taken from
     `ingest.words.tagging`, which keeps the last passages' taggings.
+    `label` is the heading the passage sits under: an item written
+    '一、学前教育资助：412人，金额20.6万元' is cut into that heading and a
+    passage that starts with its figures, which then name nothing else.
+
+    >>> [f.indicator for f in figures("412人，金额20.6万元。", label="一、学前教育资助")]
+    ['学前教育资助', '学前教育资助金额']
 
     >>> [(f.value, f.unit, f.qualifier) for f in figures("社会满意度达96.65%，新增学位近2万个。")]
     [(96.65, '%', '达'), (20000.0, '个', '近')]
@@ -189,12 +218,13 @@ def figures(text: str, words: Tagging | None = None) -> list[Figure]:
         if masked:
             value = None
         elif num[0].isdigit():
-            value = float(num.replace(",", ""))
+            value = _arabic(num)
         else:
             value = _cn_value(num)
             if value is None:
                 continue
-        if not masked and num[0] in _CN_DIGITS and (_inside_a_name(tg, m.start("num"), m.end("unit")) or _inside_a_place(text, m)):
+        if not masked and num[0] in _CN_DIGITS and (_inside_a_name(tg, m.start("num"), m.end("unit")) or _inside_a_place(text, m)
+                                                     or _a_slogan(tg, m)):
             continue
         if _a_class_label(text, m):
             continue
@@ -209,7 +239,7 @@ def figures(text: str, words: Tagging | None = None) -> list[Figure]:
             value = round(value * mult * unit_mult, 6)
             if m.group("low"):
                 # 1-2所, 3~6岁: one row; its value is left empty so that a range is never summed as a count.
-                low, high = round(float(m.group("low").replace(",", "")) * mult * unit_mult, 6), value
+                low, high = round(_arabic(m.group("low")) * mult * unit_mult, 6), value
                 value = None
         suspect = bool(
             value is not None and base_unit not in ("%", "元", "平方米") and 1990 <= value <= 2100
@@ -224,7 +254,28 @@ def figures(text: str, words: Tagging | None = None) -> list[Figure]:
     found = [f if f.indicator else replace(f, indicator=indicator(text, f, tg)) for f in found]
     found = _respectively(text, found)
     out = _inherit(_roles(text, found), tg)
+    out = _under_label(text, out, label)
     return [f if f.indicator else replace(f, indicator=UNKNOWN_INDICATOR) for f in out]
+
+
+_HEADING_MARK = re.compile(r"^\s*(?:第[一二三四五六七八九十\d]+[部分章节条]|[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]|[①-⑳])\s*")
+
+
+def _under_label(text: str, found: list[Figure], label: str) -> list[Figure]:
+    """Figures of the passage's first sentence that name nothing (or only 金额, 人数…) take the heading's name."""
+    name = _HEADING_MARK.sub("", label or "").strip(" ：:。，")
+    if not name or len(name) > INDICATOR_MAX or re.search(r"[\d，。；、]", name) or not found:
+        return found
+    first = found[0].sentence
+    out = []
+    for f in found:
+        if f.sentence == first and "：" not in text[: f.start] and ":" not in text[: f.start]:
+            if not f.indicator:
+                f = replace(f, indicator=name)
+            elif f.indicator in _GENERIC_HEADS:
+                f = replace(f, indicator=(name + f.indicator)[-INDICATOR_MAX:])
+        out.append(f)
+    return out
 
 
 _RESPECTIVELY = re.compile(r"分别")
@@ -277,8 +328,12 @@ def _respectively(text: str, found: list[Figure]) -> list[Figure]:
         longest = max(map(len, names[:-1]))
         if len(names[-1]) > longest + 1:
             cut = words(names[-1])
-            if len(cut) > 1 and len(cut[0]) <= longest:
-                head = "".join(cut[1:])  # 高中教师学历达标率: 高中 + the head the other names share
+            n, taken = 1, len(cut[0])
+            while n < len(cut) - 1 and taken + len(cut[n]) <= longest:  # 乡镇学校学业质量合格率: the parallel name may be several words
+                taken += len(cut[n])
+                n += 1
+            if taken <= longest:
+                head = "".join(cut[n:])  # 高中教师学历达标率: 高中 + the head the other names share
         for k, i in enumerate(run):
             name = names[k] + head if k < len(run) - 1 else names[k]
             out[i] = replace(out[i], indicator=name[-INDICATOR_MAX:])
@@ -300,7 +355,8 @@ def _a_class_label(text: str, m: re.Match[str]) -> bool:
     qa = m.group("qa3") or m.group("qa2") or m.group("qa1") or ""
     if qa in ("以上", "以下") and text[b - len(qa) : b] == qa:
         clause = _CLAUSE_BREAK.split(text[b : b + 40], 1)[0]
-        return bool(FIGURE.search(clause))
+        # 56人以上大班额比例为18.3% (a figure follows) or 消除56人以上大班额 (the threshold is a class's name)
+        return bool(FIGURE.search(clause)) or bool(re.match(r"[\u4e00-\u9fff]{0,4}?(?:班额|大班|班级|学校|规模)", clause))
     return False
 
 
@@ -346,6 +402,25 @@ def _inside_a_name(tg: Tagging, a: int, b: int) -> bool:
     return False
 
 
+def _a_slogan(tg: Tagging, m: re.Match[str]) -> bool:
+    """两个确立, 两个维护, 三个提高: a Chinese numeral count of a verb that ends its clause names a policy, not an amount.
+
+    What a figure counts is a noun (两所学校, 三个贫困村); a bare verb after 个/项 closing the clause
+    (or followed by 精神/要求) is a slogan's wording.
+    """
+    if m.group("unit") not in ("个", "项", "条"):
+        return False
+    b = m.end()
+    text = tg.text
+    end = b
+    while end < len(text) and text[end] not in _CLAUSE_BREAK_CHARS and end - b < 8:
+        end += 1
+    tokens = [t for t in _pos_at(tg, b, end) if t[0].strip()]
+    if not tokens or tokens[0][1] not in ("v", "vd"):
+        return False
+    return len(tokens) == 1 or tokens[1][0] in ("精神", "要求", "目标", "任务")
+
+
 def _unit_starts_a_word(tg: Tagging, u: int, unit: str) -> bool:
     """The unit character begins a longer word (XX校区, xx所长): the placeholder masks a name."""
     if len(unit) != 1:
@@ -386,7 +461,7 @@ def _inherit(found: list[Figure], tg: Tagging) -> list[Figure]:
         f, prev = out[i], out[i - 1]
         if f.sentence != prev.sentence or not prev.indicator or prev.indicator == MASKED_DATE_INDICATOR:
             continue
-        if f.role == Role.TO or f.indicator in ("上年", "去年") or (not f.indicator and (f.role == Role.CHANGE or _linking(tg, prev, f))):
+        if f.role == Role.TO or f.indicator in ("上年", "去年", "增幅", "涨幅", "降幅", "增速") or (not f.indicator and (f.role == Role.CHANGE or _linking(tg, prev, f))):
             out[i] = replace(f, indicator=prev.indicator)
     return out
 
@@ -404,15 +479,20 @@ def _linking(tg: Tagging, prev: Figure, f: Figure) -> bool:
 
 
 _NOUNISH = ("n", "vn", "j", "l", "b", "an", "nz", "ng", "nt", "nr", "ns", "a", "f", "s", "eng")
-_SKIP_BEFORE = set("不超过 不高于 接近 仅 仅为 达 达到 为 共 共计 总计 累计 合计 增加 新增 增长 提高 提升 下降 减少 降低 增至 超过 突破 近 约 是 有 "
+_SKIP_BEFORE = set(_CHANGE_UP.split("|") + _CHANGE_DOWN.split("|")) | set("不超过 不高于 接近 仅 仅为 达 达到 为 共 共计 总计 累计 合计 增加 新增 增长 提高 提升 下降 减少 降低 增至 超过 突破 近 约 是 有 "
                    "占 占比 达成 了 到 至 由 从 投入 安排 发放 培训 组织 举办 开展 完成 建成 选派 接受 接收 覆盖 惠及 "
                    "比 较 上年 去年 同比 环比 分别 力争 确保 争取 实现 已 现 均 "
                    "共有 现有 拥有 尚有 仍有 还有 计有 另有".split())
 # jieba tags unknown words such as 辍学率 as verbs; a word ending in one of these is what a figure measures.
 _MEASURE_NOUN = re.compile(r"..?[率额量数]$")
 _SCOPE = re.compile(r"[全我本各][省市区县旗镇乡校园]")
+# 在园幼儿[3]4656.42万人: a statistical bulletin's footnote marker between a name and its figure.
+_FOOTNOTE = re.compile(r"[\[［]\d{1,2}[\]］]")
 _PER = re.compile(r"(?:每[\u4e00-\u9fff]{1,2}?)+(?=[达为约近共计]*$)|(?:每[\u4e00-\u9fff]{1,2})+$|[人生户年月校]均(?=[达为约近共计]*$)")
 _RESULT_LINKS = {"在", "到", "为", "至", "于", "成"}
+# Verbs that head a name when a noun stands right before them (教育投入, 财政支出, 在校生占比, 普高招生).
+_NAMING_VERBS = {"投入", "支出", "占比", "招生", "资助", "补助", "拨付", "收入"}
+_CORE_NOUN = {"n", "vn", "l", "j", "nz", "ng", "nt", "b"}
 # Verbs that link a subject to its figure (…控制在, …保持在, …稳定在): never part of the subject's name.
 _LINKING_VERBS = {"控制", "保持", "稳定", "维持", "达到", "提高", "提升", "降低", "下降", "增加", "减少", "增长", "上升"}
 # Verbs of building and hiring that open a count (新建幼儿园12所, 招聘教师120名); jieba tags some of them as
@@ -448,8 +528,11 @@ def _bind_rates(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """
     out: list[tuple[str, str]] = []
     for word, flag in pairs:
+        if word == "比" and out and out[-1][0] == "占":
+            out[-1] = ("占比", "v")  # jieba cuts 占比 as 占/比
+            continue
         rest = ""
-        if len(word) > 1 and word[0] in _RATE_SUFFIX and out and _is_word(out[-1][0]) and word[1:] in _RESULT_LINKS | {"达"}:
+        if len(word) > 1 and word[0] in _RATE_SUFFIX and out and _is_word(out[-1][0]) and (word[1:] in _RESULT_LINKS | {"达", "较", "比"} or word[1:] in _SKIP_BEFORE):
             word, rest = word[0], word[1:]
         if word == "分为" and out and out[-1][0].endswith("得"):
             word, rest = "分", "为"  # 评价得分为92.6分: jieba cuts 得/分为 (divided into); the score is 得分
@@ -463,6 +546,7 @@ def _bind_rates(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 _RATE_SUFFIX = {"率", "额"}
+_EVERY_KIND = {"各类", "各项", "各级", "各种", "各级各类"}
 _QUANTIFIER_WORDS = {"全部", "全体", "所有", "部分", "大部分", "其中", "以上", "左右", "均", "平均"}
 
 
@@ -472,6 +556,8 @@ def _is_word(word: str) -> bool:
 
 def _noun_run(tokens: list[tuple[str, str]]) -> str:
     out = []
+    if len(tokens) >= 3 and tokens[0][1][:1] in ("v", "a") and tokens[1][0] in _EVERY_KIND and tokens[2][1].startswith(_NOUNISH):
+        tokens = tokens[2:]  # 18620人次落实各类资助资金: what the count is of follows 落实各类
     if len(tokens) >= 2 and tokens[0][1] == "v" and tokens[1][1].startswith(_NOUNISH):
         out.append(tokens[0][0])  # a verb that modifies the noun: 受援学校
         tokens = tokens[1:]
@@ -499,6 +585,9 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
     '中小学校'
     """
     tg = words if words is not None and words.text == text else tagging(text)
+    row = _table_row(text, f.start)
+    if row and row[0] != row[1]:
+        return row[0]  # 挂牌督导|1260校次|增加180校次: a table row's first cell names every figure of the row
     tail = text[f.end : f.end + 40]
     aside = re.match(r"[(（][^)）]{0,20}[)）]", tail)  # 8个(总计20个)专业: skip the aside
     at = f.end + (aside.end() if aside else 0)
@@ -527,6 +616,10 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
     if after_text:
         tokens = _pos_at(tg, at, at + len(after_text))
         after = _noun_run(tokens)
+        last = next((w for w, _ in reversed(tokens) if after.endswith(w)), "") if after else ""
+        if last and last != after and last.endswith(("率", "比例", "占比")) and re.match(
+                r"(?:达到|达|为|是)?\d", after_text[len(after) :]):
+            after = after[: -len(last)]  # 836个基层党组织达标率100%: the rate belongs to the next figure
         de = [i for i, (w, _) in enumerate(tokens) if w == "的"]
         if de and tokens[0][1] in ("v", "p"):
             # 7.4万名参加初中学业水平考试的初三学生: a clause before 的 says which; the noun after it is what
@@ -545,7 +638,10 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
     clause_start = _clause_start(text, f.start)
     lo = max(clause_start, f.start - 30)
     kept, at = [], lo
-    for per in _PER.finditer(text[lo : f.start]):  # 小学每生每年1000元: 小学
+    skips = sorted([*_PER.finditer(text[lo : f.start]), *_FOOTNOTE.finditer(text[lo : f.start])], key=lambda x: x.start())
+    for per in skips:  # 小学每生每年1000元: 小学; 毛入园率[4]达到: the footnote is no word
+        if lo + per.start() < at:
+            continue
         kept += _pos_at(tg, at, lo + per.start())
         at = lo + per.end()
     kept += _pos_at(tg, at, f.start)
@@ -557,6 +653,10 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
     popped = ""
     while before_tokens:
         word, flag = before_tokens[-1]
+        if (word in _NAMING_VERBS and len(before_tokens) > 1 and before_tokens[-2][1] in _CORE_NOUN
+                and not _SCOPE.fullmatch(before_tokens[-2][0]) and (not popped or popped in _SKIP_BEFORE)):
+            before_tokens[-1] = (word, "nv")  # 教育投入累计43亿元, 在校生占比4.6%: the verb is the head of the name
+            break
         if word in _SKIP_BEFORE or flag[:1] in ("d", "p", "u", "m", "c", "t", "z"):
             before_tokens.pop()
             if not verb and flag.startswith("v") and len(word) >= 2:
@@ -572,7 +672,7 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
     run: list[str] = []
     for i in range(len(before_tokens) - 1, -1, -1):
         word, flag = before_tokens[i]
-        if (flag.startswith(_NOUNISH) or _MEASURE_NOUN.search(word)) and word not in _SKIP_BEFORE:
+        if flag == "nv" or (flag.startswith(_NOUNISH) or _MEASURE_NOUN.search(word)) and word not in _SKIP_BEFORE:
             run.insert(0, word)
         elif run == [before_tokens[-1][0]] and len(run[0]) == 1 and flag != "m":
             run.insert(0, word)  # 点击量, 入学率: a one-character noun binds to the word before it
@@ -593,6 +693,10 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
         run.insert(0, before_tokens[start - 1][0])  # jieba cuts 一年级新生 as 一年/级新生
     if run and len(run[0]) == 1 and start > 0 and before_tokens[start - 1][0] == "在":
         run.insert(0, "在")  # 在园幼儿, 在岗教师: jieba cuts 在/园/幼儿, and 园幼儿 is no name
+        start -= 1
+        while start > 0 and before_tokens[start - 1][1].startswith(_NOUNISH) and before_tokens[start - 1][0] not in _SKIP_BEFORE:
+            start -= 1
+            run.insert(0, before_tokens[start][0])  # 学前教育在园幼儿
     while len(run) > 1 and (_SCOPE.fullmatch(run[0]) or run[0] in _ACTION_VERBS):
         run.pop(0)  # 全县大班额 -> 大班额: the report's own scope is not part of the name; nor is 新建 in 新建幼儿园
     before = "".join(run)[-INDICATOR_MAX:]
@@ -602,7 +706,16 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
             before = _object_of_clause_before(tg, clause_start)
     if not run and before_tokens and before_tokens[-1][1].startswith("v") and len(before_tokens[-1][0]) >= 2:
         verb = before_tokens[-1][0]  # 招生736人, 宣讲xxx场次
-    if re.fullmatch(rf"{_CHANGE_UP}|{_CHANGE_DOWN}|新增", verb):
+        subject = []
+        for word, flag in reversed(before_tokens[:-1]):
+            if not flag.startswith(_NOUNISH) or word in _SKIP_BEFORE or word in _QUANTIFIER_WORDS:
+                break
+            subject.insert(0, word)
+        while subject and _SCOPE.fullmatch(subject[0]):
+            subject.pop(0)
+        if subject and not re.fullmatch(rf"{_CHANGE_UP}|{_CHANGE_DOWN}|新增", verb):
+            verb = ("".join(subject) + verb)[-INDICATOR_MAX:]  # 本科录取61人, 民办学校聘请1313人: who did it names the count
+    if re.fullmatch(rf"{_CHANGE_UP}|{_CHANGE_DOWN}|新增|占比", verb):
         verb = ""  # 增加44所 says how it changed, not what; the figure before tells
     counted = f.unit not in ("%", "个百分点", "元", "‰")
     if _SCOPE.fullmatch(before):
@@ -613,7 +726,41 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
         return after
     if not before and not after and not before_tokens and f.unit in ("%", "‰") and clause_start > 0:
         before = _rate_in_clause_before(tg, clause_start)  # 上岗率偏低，仅为82.5%: the rate of the clause before
+    if not before and not after and not of_what and text[clause_start - 1 : clause_start] in "：:" and clause_start > 0:
+        before = _label_before_colon(tg, clause_start - 1)  # 学前教育资助：386人
+    if before in _GENERIC_HEADS:
+        label = _sentence_label(tg, clause_start)
+        if label:
+            before = (label + before)[-INDICATOR_MAX:]  # 学前教育资助：386人，金额17.38万元: whose 金额
     return before or of_what or after or verb
+
+
+# Heads that name nothing alone; a list item's label says whose they are.
+_GENERIC_HEADS = {"金额", "资金", "人数", "数量", "总数", "总额", "比例", "占比", "人次", "规模"}
+
+
+def _label_before_colon(tg: Tagging, colon: int) -> str:
+    """The label a colon closes ('一、学前教育资助：' -> 学前教育资助), when it names something in a few words."""
+    text = tg.text
+    start = _clause_start(text, colon)
+    tokens = [t for t in _pos_at(tg, start, colon) if t[0].strip()]
+    while tokens and (tokens[0][0] in ("其中", "另外", "此外") or tokens[0][1][:1] in ("c", "p", "d", "m")):
+        tokens.pop(0)
+    name = "".join(w for w, _ in tokens)
+    if not tokens or len(name) > INDICATOR_MAX or re.search(r"\d", name) or not any(t.startswith(_NOUNISH) for _, t in tokens):
+        return ""
+    return name
+
+
+def _sentence_label(tg: Tagging, clause_start: int) -> str:
+    """The label of a 'X：a，b' item that holds the clause starting at `clause_start`, or ''."""
+    text = tg.text
+    i = clause_start - 1
+    while i > 0 and text[i] not in "。；;！？\n":
+        if text[i] in "：:":
+            return _label_before_colon(tg, i)
+        i -= 1
+    return ""
 
 
 _PER_WORDS = {"人均", "生均", "户均", "校均", "班均", "年均", "月均", "平均", "每人", "每生", "每年", "每月"}
@@ -659,12 +806,34 @@ def _rate_in_clause_before(tg: Tagging, end: int) -> str:
     return ""
 
 
+_CELL_BAR = re.compile(r"[|｜\t]")
+
+
+def _table_row(text: str, at: int) -> tuple[str, str] | None:
+    """(first cell, the cell's text before `at`) when text[at] sits in a row of a table flattened to text, else None.
+
+    Tables copied out of pages and documents arrive as lines whose cells are joined by bars or tabs
+    ('挂牌督导|1260校次|增加180校次'); a figure in such a row has no sentence around it to name it.
+    """
+    start = text.rfind("\n", 0, at) + 1
+    before = text[start:at]
+    if not _CELL_BAR.search(before):
+        return None
+    first = _CELL_BAR.split(before, 1)[0].strip()
+    cell = _CELL_BAR.split(before)[-1].strip()
+    if not first or len(first) > INDICATOR_MAX or re.search(r"\d", first):
+        return None
+    return first, cell
+
+
 def _roles(text: str, found: list[Figure]) -> list[Figure]:
     """Mark from/to pairs and changes against a previous period."""
     out = list(found)
     for i, f in enumerate(out):
         before = text[max(0, f.start - 14) : f.start]
-        change = _CHANGE.search(before) or (f.unit == "个百分点" and _POINTS_CHANGE.search(before))
+        row = _table_row(text, f.start)
+        cell = re.fullmatch(rf"(?P<dir>{_CHANGE_UP}|{_CHANGE_DOWN})了?", row[1]) if row else None
+        change = cell or _CHANGE.search(before) or (f.unit == "个百分点" and _POINTS_CHANGE.search(before))
         if change:
             d = change.group("dir")
             out[i] = replace(f, role=Role.CHANGE, direction=1 if re.match(_CHANGE_UP, d) else -1)
@@ -672,6 +841,12 @@ def _roles(text: str, found: list[Figure]) -> list[Figure]:
         prev, f = out[i - 1], out[i]
         if prev.role == Role.CHANGE and f.role == Role.NONE and _BETWEEN_ITEMS.fullmatch(text[prev.end : f.start]):
             out[i] = replace(f, role=Role.CHANGE, direction=prev.direction)
+        elif prev.role == Role.CHANGE and f.role == Role.NONE and f.sentence == prev.sentence:
+            goes_on = _CHANGE_GOES_ON.match(text[prev.end : f.start])
+            if goes_on:
+                d = goes_on.group("dir")
+                down = re.fullmatch(_CHANGE_DOWN, d) or d == "降幅"
+                out[i] = replace(f, role=Role.CHANGE, direction=-1 if down else (1 if re.fullmatch(_CHANGE_UP, d) or d != "增速" else prev.direction))
     for m in _FROM_TO.finditer(text):
         inside = [i for i, f in enumerate(out) if m.start() <= f.start < m.end()]
         if len(inside) >= 2:

@@ -210,7 +210,7 @@ def test_a_counted_machine_is_still_a_figure_where_a_place_name_would_match():
         ("学生参加率为91.4%。", "学生参加率"),
         ("校外培训机构压减率达到83%。", "校外培训机构压减率"),
         ("落实寄宿生生活补助，小学每生每年1000元。", "小学"),
-        ("乡村小规模学校占比接近35%。", "乡村小规模学校"),
+        ("乡村小规模学校占比接近35%。", "乡村小规模学校占比"),
     ],
 )
 def test_rates_and_per_head_amounts_are_named_as_a_reader_names_them(text, indicator):
@@ -271,7 +271,7 @@ def test_the_class_a_threshold_names_is_not_glued_to_the_next_indicator():
     [
         ("全县寄宿生5210名全部享受生活补助。", "名", "寄宿生"),
         ("书面作业完成时间平均55分钟。", "分钟", "时间"),
-        ("县级综合督导评估得分91.5分。", "分", "得分"),
+        ("县级综合督导评估得分91.5分。", "分", "县级综合督导评估得分"),
         ("全年开展责任督学挂牌督导1480校次。", "校次", "责任督学挂牌督导"),
         ("编发《教育督导简报》15期。", "期", "教育督导简报"),
     ],
@@ -385,3 +385,87 @@ def test_previous_value_refuses_what_cannot_be_told():
     assert previous_value(masked, change) is None
     a, b = figures("新建学校12所，改造校舍30所。")
     assert previous_value(a, b) is None  # not a change
+
+
+# Patterns of report pages from other sites (study of real pages; sentences in our own words).
+
+
+@pytest.mark.parametrize(
+    "text,indicator",
+    [
+        ("学前教育在园幼儿[4]480.5万人。", "学前教育在园幼儿"),  # a bulletin's footnote marker
+        ("学前教育毛入园率[5]达到88.1%。", "学前教育毛入园率"),
+        ("小学辍学率降至0.1%。", "小学辍学率"),  # the subject before 降至
+        ("一般公共预算教育投入累计达到43.20亿元。", "教育投入"),  # 投入 heads the name after a noun
+        ("全市义务教育阶段民办学校在校生占比4.6%。", "义务教育阶段民办学校在校生占比"),
+        ("民办学校聘请1313人。", "民办学校聘请"),  # who did it names a count told with a verb
+        ("全县中小学近视率较上年下降1.6个百分点。", "中小学近视率"),
+        ("一、学前教育资助：386人。", "学前教育资助"),  # a colon label
+    ],
+)
+def test_names_across_footnotes_verbs_and_labels(text, indicator):
+    assert figures(text)[0].indicator == indicator
+
+
+def test_a_labelled_item_names_its_amount_and_a_table_row_names_its_cells():
+    found = figures("其中：寄宿生生活补助：4842人，金额343.925万元；")
+    assert [f.indicator for f in found] == ["寄宿生生活补助", "寄宿生生活补助金额"]
+    found = figures("项目|数量|同比\n挂牌督导|1260校次|增加180校次")
+    assert [(f.indicator, f.role, f.direction) for f in found] == [("挂牌督导", "", 0), ("挂牌督导", "change", 1)]
+    under = figures("412人，金额20.6万元。", label="一、学前教育资助")
+    assert [f.indicator for f in under] == ["学前教育资助", "学前教育资助金额"]
+    assert figures("412人，金额20.6万元。")[0].indicator == "（未识别）"
+
+
+def test_a_count_before_a_rate_names_the_things_counted():
+    count, rate = figures("836个基层党组织达标率100%。")
+    assert (count.indicator, rate.indicator) == ("基层党组织", "基层党组织达标率")
+
+
+@pytest.mark.parametrize(
+    "text,raw,value,unit,qualifier",
+    [
+        ("今年全县教育投入累计 8316 万元。", "8316 万元", 83160000, "元", ""),  # PDF text: a space before the unit
+        ("全县 300 多所中小学。", "300 多所", 300, "所", "余"),
+        ("项目总投入13。7亿元。", "13。7亿元", 1.37e9, "元", ""),  # a decimal point converted to 。
+        ("民办学校在校生占比4。6%。", "4。6%", 4.6, "%", ""),
+        ("受益学生超29.79万名。", "超29.79万名", 297900, "名", "超过"),
+    ],
+)
+def test_spaced_numbers_damaged_decimal_points_and_qualifiers(text, raw, value, unit, qualifier):
+    f = one(text)
+    assert (f.raw, f.unit, f.qualifier) == (raw, unit, qualifier) and f.value == pytest.approx(value)
+
+
+def test_a_sentence_that_ends_in_a_year_does_not_lend_it_to_the_next():
+    assert [f.raw for f in figures("规划期至2020。3所学校完成改造。")] == ["3所"]
+
+
+def test_changes_that_follow_a_change_and_net_changes():
+    found = figures("全省共有幼儿园2.95万所，比上年增加3117所，增长1.07%。")
+    assert [(f.role, f.direction, f.indicator) for f in found] == [
+        ("", 0, "幼儿园"), ("change", 1, "幼儿园"), ("change", 1, "幼儿园")]
+    found = figures("二本以上上线人数比去年净增67人，增长9%。")
+    assert [(f.role, f.indicator) for f in found] == [("change", "二本以上上线人数")] * 2
+    found = figures("本一上线603人，比去年增加96人，增幅达18.9%。")
+    assert [f.role for f in found] == ["", "change", "change"] and found[2].indicator == found[0].indicator
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "荣获第 19 届中学生田径运动会优秀组织奖。",
+        "深入学习十九届四中、五中全会精神。",
+        "其中第1、2项指标未达标，第3-5项指标达标。",
+        "各校得分见表2所示。",
+        "坚定拥护两个确立、坚决做到两个维护。",
+        "会议共有三项议程：一是表彰先进集体。",  # a count that announces the outline after it
+        "年内全市消除56人以上大班额。",  # a threshold naming a class, with no figure after it
+    ],
+)
+def test_ordinals_table_references_and_slogans_are_no_figures(text):
+    assert figures(text) == []
+
+
+def test_counts_written_with_chinese_numerals_still_count():
+    assert [(f.value, f.indicator) for f in figures("新建两个校区，开展三个专项行动。")] == [(2, "校区"), (3, "专项行动")]
