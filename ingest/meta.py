@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ingest.gazetteer import Gazetteer, gazetteer
+from ingest.gazetteer import Gazetteer, gazetteer, short_name
 from ingest.types import DocType, Level, Region
 
 _YEAR = re.compile(r"(?<![\dXx])((?:19|20)\d{2})(?:\s*(?:年|—|－|-|~|～|至|学年)\s*(?:((?:19|20)\d{2})\s*(?:年|学年))?)")
@@ -188,10 +188,15 @@ def _speech_title(line: str) -> bool:
     return 4 <= len(line) <= 60 and bool(_SPEECH_END.search(line))
 
 
-def _specificity(title: str) -> int:
-    """How much a title line says about its report: a year, a place, an office, a doc type."""
-    score = 2 * bool(_YEAR.search(title) or _MASKED_YEAR.search(title))
-    score += 2 * bool(gazetteer().mentions(title) or _MASKED_PLACE.search(title))
+def _specificity(title: str, masked: bool = True) -> int:
+    """How much a title line says about its report: a year, a place, an office, a doc type.
+
+    A masked year or place (20xx年, xx区) shows a title line of a report
+    template; it says nothing about which report, so it counts only when
+    `masked` is set.
+    """
+    score = 2 * bool(_YEAR.search(title) or (masked and _MASKED_YEAR.search(title)))
+    score += 2 * bool(gazetteer().mentions(title) or (masked and _MASKED_PLACE.search(title)))
     score += bool(_ORG.search(title)) + bool(_TITLE_TYPE.search(title))
     return score - 3 * bool(_SITE_NAME.search(title))  # '某某教师网之工作总结' names a site
 
@@ -231,6 +236,9 @@ def title_in(line: str) -> str:
     return best
 
 
+_PAGE_TITLE_MARGIN = 1  # how much more (a year, a place: 2 each) an earlier title line must say to win
+
+
 def choose_title(boundary: str, head: list[str], hints: list[str]) -> str:
     """The report's own title line, or '' when the file has none (never a file name).
 
@@ -243,8 +251,10 @@ def choose_title(boundary: str, head: list[str], hints: list[str]) -> str:
     rather than a site's name.
     """
     cands: list[str] = []
+    whole: set[str] = set()  # candidates that are a line of their own, not cut off the start of a body line
     if boundary and _TITLE_TYPE.search(boundary):
         cands.append(boundary.strip())
+        whole.add(boundary.strip())
     for i, line in enumerate(head):
         t = title_in(line)
         above = head[i - 1].strip() if i else ""
@@ -255,9 +265,17 @@ def choose_title(boundary: str, head: list[str], hints: list[str]) -> str:
             t = above if 4 <= len(above) <= 40 and not re.search(r"[，。；：,;:]", above) else t.lstrip("—－- ")
         if t and t not in cands and line.strip() != boundary.strip():
             cands.append(t)
+            if t != title_in(line) or t == line.strip():
+                whole.add(t)
     hints = [h for h in (clean_title(h or "") for h in hints) if h and title_in(h) == h and not _SITE_WORDS.search(h)]
     if cands:
-        best = clean_title(cands[max(range(len(cands)), key=lambda i: (_specificity(cands[i]), -i))])
+        # The title line nearest the body is the report's own; an earlier one is the site's page
+        # title (often another document's, or the upload year's) unless it says clearly more.
+        spec = [_specificity(c) for c in cands]
+        said = [_specificity(c, masked=False) for c in cands]
+        top = max(range(len(cands)), key=lambda i: (spec[i], -i))
+        near = [i for i in range(top, len(cands)) if said[i] >= said[top] - _PAGE_TITLE_MARGIN and (i == top or cands[i] in whole)]
+        best = clean_title(cands[max(near)])
         # The file's name on the site may say the same with more detail ('2023年' before it).
         fuller = [h for h in hints if len(h) > len(best) and "".join(best.split()) in "".join(h.split())]
         return fuller[0] if fuller else best
@@ -324,6 +342,15 @@ def _years_in(text: str) -> list[int]:
     return years
 
 
+# A two-digit year in a title: '中心学校08年度工作总结', '15年上半年工作总结'.
+_SHORT_YEAR = re.compile(r"(?<![\d.．/第-])(\d{2})\s*(?:年度|学年|年(?:上|下)半年|年(?:工作|教育|学校))")
+
+
+def _short_years(title: str) -> set[int]:
+    """Years written with two digits in a title: 08 -> 2008, 98 -> 1998 (a report's title never looks 70 years back)."""
+    return {(2000 if int(y) < 50 else 1900) + int(y) for y in _SHORT_YEAR.findall(title)}
+
+
 def _declared_years(text: str) -> set[int]:
     """Years the opening says the report covers: 现将2021年工作总结如下, 2023年以来, 一年来 with the year it names."""
     body = _FULL_DATE.sub("", _QUOTED.sub("", text))
@@ -356,7 +383,7 @@ def subject_years(title: str, headings: list[str], text: str, head: list[str] | 
     Dates of the page itself (an upload time, a byline, a notice or signature
     date, a bracketed date with no title above it) and document numbers never count.
     """
-    years = set(_years_in(title))
+    years = set(_years_in(title)) or _short_years(title)
     for line in head or []:  # title lines above the body ('2020年工作总结' over its part)
         years.update(_years_in(line))
     titled = bool(years)
@@ -577,6 +604,8 @@ def resolve_region(text: str, title: str = "", level: Level = Level.UNKNOWN) -> 
         if not cands:
             continue
         cands.sort(reverse=True)
+        if lv == "city" and (sub := _county_city_under(g, cands[0][1], scores, f"{title}\n{text}")):
+            return _region(g, sub)
         if len(cands) > 1 and cands[1][0] > 0.8 * cands[0][0] and lv != levels[-1]:
             # Two places of this level are as likely: settle for their common parent.
             parents = {g.places[c].parent for _, c in cands[:2]}
@@ -585,6 +614,29 @@ def resolve_region(text: str, title: str = "", level: Level = Level.UNKNOWN) -> 
             continue
         return _region(g, cands[0][1])
     return Region()
+
+
+def _county_city_under(g: Gazetteer, code: str, scores: Counter[str], text: str) -> str:
+    """The county-level city under prefecture `code` that speaks as 我市 while naming the prefecture as another, or ''.
+
+    '潍坊市教育局对我市工作给予肯定' cannot come from 潍坊市 itself: a
+    sentence that names the prefecture beside 我市 speaks from elsewhere, and
+    the one county-level city of that prefecture the report names is the speaker.
+    """
+    place = g.places[code]
+    if place.level != "city":
+        return ""
+    subs = [c for c, s in scores.items() if s >= 1.0 and g.places[c].parent == code and _speaks_as(g.places[c], "city")
+            and g.places[c].level == "county"]
+    if len(subs) != 1:
+        return ""
+    names = {place.name, short_name(place.name, "city")} - {""}
+    for sentence in _SENTENCE.findall(text):
+        for name in names:
+            at = sentence.find(name)
+            if at >= 0 and re.search(r"我市", sentence.replace(name + "我市", "")) and not sentence.startswith(name + "是"):
+                return subs[0]
+    return ""
 
 
 def _speaks_as(place, level: str) -> bool:

@@ -434,3 +434,25 @@ def test_every_place_of_a_list_of_destinations_is_a_destination():
                                           ("宜宾县", "四川省宜宾市宜宾县"), ("简阳市", "四川省成都市简阳市")])
 def test_places_renamed_since_2016_and_places_abolished_since_both_resolve(name, display):
     assert resolve_region(f"{name}教育局认真落实各项任务。", f"{name}教育局2021年工作总结").display == display
+
+
+def test_the_title_line_nearest_the_body_wins_over_the_site_s_page_title():
+    head = ["xx区教育局2024年工作总结及下一步工作思路", "区教育局2024年工作总结及下一步工作计划", BODY]
+    assert choose_title("", head, []) == "区教育局2024年工作总结及下一步工作计划"
+    head = ["仙桥县政府2023年工作报告", "教育局上半年工作总结", BODY]
+    assert choose_title("", head, []) == "教育局上半年工作总结"
+    # an earlier line that says clearly more (year and place) is still the title
+    assert choose_title("", ["会宁县教育局2019年工作总结", "教育局工作总结", BODY], []) == "会宁县教育局2019年工作总结"
+
+
+def test_a_two_digit_year_in_a_title_is_a_year_but_an_ordinal_is_not():
+    assert subject_years("中心学校08年度工作总结", [], BODY) == (2008,)
+    assert subject_years("第15年度报告", [], BODY) == ()
+
+
+def test_a_county_level_city_naming_its_prefecture_beside_我市_speaks_as_itself():
+    text = ("2023年，在市委、市政府的坚强领导下，青州市教育系统坚持立德树人。潍坊市教育局对我市工作给予肯定，"
+            "潍坊市召开现场会推广经验。全市学前教育毛入园率达到99%。")
+    assert extract("2023年教育工作总结", text, []).region.display == "山东省潍坊市青州市"
+    text = "2023年，潍坊市教育局在市委、市政府的领导下，全市教育事业稳步发展。青州市教育和体育局获评先进单位。"
+    assert extract("2023年教育工作总结", text, []).region.display == "山东省潍坊市"
