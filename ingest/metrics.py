@@ -46,9 +46,9 @@ COUNT_UNITS = (
 ).split()
 _UNITS = sorted(set(COUNT_UNITS), key=len, reverse=True)
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
-# A decimal point may come out of a conversion as 。 or ． (13。7亿元, 4。6%); the 。 form counts as one only
-# between digits that a unit follows at once (FIGURE requires it), never after a year-like integer part.
-_NUM = r"\d+(?:,\d{3})*(?:[.．]\d+|(?<!(?:19|20)\d\d)(?<!\d{5})。\d{1,4}(?=[万亿%％个]))?"
+# A decimal point may come out of a conversion as 。, ． or ? (13。7亿元, 4。6%, 21?5%); the damaged forms count
+# as one only between digits that a unit follows at once, never after a year-like integer part.
+_NUM = r"\d+(?:,\d{3})*(?:[.．]\d+|(?<!(?:19|20)\d\d)(?<!\d{5})[。?？]\d{1,4}(?=[万亿%％个]))?"
 # PDF text puts a space between a number and its unit (8316 万元, 300 多所); one space is allowed there.
 _GAP = r"[ \u00a0\u3000]?"
 _CN_NUM = rf"[{_CN_DIGITS}]{{2,}}|[二两三四五六七八九十]"
@@ -73,7 +73,7 @@ _FIRST = "".join(sorted({w[0] for w in _QUAL_BEFORE.split("|")} | set(_CN_DIGITS
 FIGURE = re.compile(
     rf"(?=[\d{re.escape(_FIRST)}])"
     rf"(?P<qb>{_QUAL_BEFORE})?"
-    rf"(?:(?P<low>{_NUM})(?P<lowpct>%|％)?{_RANGE_SEP}(?=\d))?"
+    rf"(?:(?P<low>{_NUM})(?P<lowmult>万|亿)?(?P<lowpct>%|％)?{_RANGE_SEP}(?=\d))?"
     rf"(?P<num>{_NUM}|{_MASK}|{_CN_NUM})"
     rf"(?:{_GAP}(?P<qa1>{_QUAL_AFTER}))?"
     rf"(?:{_GAP}(?P<mult>千万|百万|万|亿))?"
@@ -143,7 +143,7 @@ def _cn_value(token: str) -> float | None:
 
 def _arabic(num: str) -> float:
     """'1,234.5', '13。7' (a decimal point damaged by conversion) -> float."""
-    return float(num.replace(",", "").replace("。", ".").replace("．", "."))
+    return float(re.sub(r"[。．?？]", ".", num.replace(",", "")))
 
 
 def _blocked(text: str, a: int, b: int, spans: list[tuple[int, int]]) -> bool:
@@ -158,6 +158,8 @@ def _not_a_figure(text: str, m: re.Match[str]) -> bool:
         return True  # 第15届, 第 19 届, 每年, 前3名, 第3-5项
     if _ORDINAL_LIST.search(text[max(0, first - 16) : first]):
         return True  # 第1、2项指标, 第二、三批: every item of an ordinal list is an ordinal
+    if unit in ("次", "人次") and re.search(r"(?:浏览|阅读|点击|下载|访问|热度|人气)(?:量|数|次数|人数)?\s*[：:]\s*$", text[max(0, first - 8) : first]):
+        return True  # 浏览：2695次: the page's own counter, not the report's
     after = text[b : b + 2]
     if unit == "所" and after[:1] in _SUO_PARTICLE:
         return True  # 表2所示, 如图3所述: 所 as a particle, not a count of schools
@@ -239,7 +241,8 @@ def figures(text: str, words: Tagging | None = None, label: str = "") -> list[Fi
             value = round(value * mult * unit_mult, 6)
             if m.group("low"):
                 # 1-2所, 3~6岁: one row; its value is left empty so that a range is never summed as a count.
-                low, high = round(_arabic(m.group("low")) * mult * unit_mult, 6), value
+                low_mult = _MULT[m.group("lowmult")] if m.group("lowmult") else mult  # 85万-90万人
+                low, high = round(_arabic(m.group("low")) * low_mult * unit_mult, 6), value
                 value = None
         suspect = bool(
             value is not None and base_unit not in ("%", "元", "平方米") and 1990 <= value <= 2100
@@ -482,7 +485,7 @@ _NOUNISH = ("n", "vn", "j", "l", "b", "an", "nz", "ng", "nt", "nr", "ns", "a", "
 _SKIP_BEFORE = set(_CHANGE_UP.split("|") + _CHANGE_DOWN.split("|")) | set("不超过 不高于 接近 仅 仅为 达 达到 为 共 共计 总计 累计 合计 增加 新增 增长 提高 提升 下降 减少 降低 增至 超过 突破 近 约 是 有 "
                    "占 占比 达成 了 到 至 由 从 投入 安排 发放 培训 组织 举办 开展 完成 建成 选派 接受 接收 覆盖 惠及 "
                    "比 较 上年 去年 同比 环比 分别 力争 确保 争取 实现 已 现 均 "
-                   "共有 现有 拥有 尚有 仍有 还有 计有 另有".split())
+                   "共有 现有 拥有 尚有 仍有 还有 计有 另有 高于 低于 少于 多于 超出".split())
 # jieba tags unknown words such as 辍学率 as verbs; a word ending in one of these is what a figure measures.
 _MEASURE_NOUN = re.compile(r"..?[率额量数]$")
 _SCOPE = re.compile(r"[全我本各][省市区县旗镇乡校园]")
@@ -491,7 +494,7 @@ _FOOTNOTE = re.compile(r"[\[［]\d{1,2}[\]］]")
 _PER = re.compile(r"(?:每[\u4e00-\u9fff]{1,2}?)+(?=[达为约近共计]*$)|(?:每[\u4e00-\u9fff]{1,2})+$|[人生户年月校]均(?=[达为约近共计]*$)")
 _RESULT_LINKS = {"在", "到", "为", "至", "于", "成"}
 # Verbs that head a name when a noun stands right before them (教育投入, 财政支出, 在校生占比, 普高招生).
-_NAMING_VERBS = {"投入", "支出", "占比", "招生", "资助", "补助", "拨付", "收入"}
+_NAMING_VERBS = {"投入", "支出", "占比", "招生", "资助", "补助", "拨付", "收入", "培训"}
 _CORE_NOUN = {"n", "vn", "l", "j", "nz", "ng", "nt", "b"}
 # Verbs that link a subject to its figure (…控制在, …保持在, …稳定在): never part of the subject's name.
 _LINKING_VERBS = {"控制", "保持", "稳定", "维持", "达到", "提高", "提升", "降低", "下降", "增加", "减少", "增长", "上升"}
@@ -728,6 +731,14 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
         before = _rate_in_clause_before(tg, clause_start)  # 上岗率偏低，仅为82.5%: the rate of the clause before
     if not before and not after and not of_what and text[clause_start - 1 : clause_start] in "：:" and clause_start > 0:
         before = _label_before_colon(tg, clause_start - 1)  # 学前教育资助：386人
+    if before in _GENERIC_HEADS and len(run) == 1 and start > 0 and before_tokens[start - 1][0] == "的":
+        doer = []
+        for word, flag in reversed(before_tokens[: start - 1]):
+            if not (flag.startswith(("v", "n")) or flag in ("l", "j")) or word in _SKIP_BEFORE or _SCOPE.fullmatch(word):
+                break
+            doer.insert(0, word)
+        if doer:
+            before = ("".join(doer[-3:]) + before)[-INDICATOR_MAX:]  # 在各类单位就业的人数: 单位就业人数
     if before in _GENERIC_HEADS:
         label = _sentence_label(tg, clause_start)
         if label:
@@ -819,8 +830,9 @@ def _table_row(text: str, at: int) -> tuple[str, str] | None:
     before = text[start:at]
     if not _CELL_BAR.search(before):
         return None
-    first = _CELL_BAR.split(before, 1)[0].strip()
-    cell = _CELL_BAR.split(before)[-1].strip()
+    cells = [c.strip() for c in _CELL_BAR.split(before)]
+    first = next((c for c in cells[:-1] if c), "")  # '| 学校总数 | 1.1万所 |': a row may open with a bar
+    cell = cells[-1]
     if not first or len(first) > INDICATOR_MAX or re.search(r"\d", first):
         return None
     return first, cell

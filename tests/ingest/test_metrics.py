@@ -469,3 +469,29 @@ def test_ordinals_table_references_and_slogans_are_no_figures(text):
 
 def test_counts_written_with_chinese_numerals_still_count():
     assert [(f.value, f.indicator) for f in figures("新建两个校区，开展三个专项行动。")] == [(2, "校区"), (3, "专项行动")]
+
+
+def test_a_decimal_point_garbled_to_a_question_mark_keeps_its_value():
+    start, end = figures("中职招生的比例由21?5%上升为46?36%。")
+    assert (start.value, start.role, end.value, end.role) == (21.5, "from", 46.36, "to")
+
+
+def test_a_markdown_table_row_and_a_range_in_wan():
+    [f] = figures("| 专任教师总数 | 85万-90万人 | 教育统计 |")
+    assert (f.indicator, f.value, f.low, f.high) == ("专任教师总数", None, 850000, 900000)
+
+
+def test_a_page_counter_is_no_figure():
+    assert figures("发布时间：2015-09-24 浏览：2695次") == []
+
+
+@pytest.mark.parametrize(
+    "text,indicator",
+    [
+        ("中职毕业生平均起薪高于每月2000元。", "起薪"),  # a comparison links the subject to the figure
+        ("组织心理健康教育培训450人次。", "心理健康教育培训"),  # 培训 heads the name after a noun
+        ("在各类单位就业的人数为340.24万人。", "单位就业人数"),  # whose 人数: the clause before 的
+    ],
+)
+def test_comparisons_training_and_relative_heads(text, indicator):
+    assert figures(text)[0].indicator == indicator
