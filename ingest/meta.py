@@ -109,6 +109,7 @@ _BODY_OPENER = re.compile(r"(?:19|20)\d{2}\s*年(?:度)?(?:[，,]|是|以来|来
 _NOT_TITLE_START = re.compile(r"(?:现将|现就|根据|按照|为了|为|我们|我|下面|今年|一年来|近年来)")
 _MASKED_YEAR = re.compile(r"(?:19|20)?[xXＸ×*＊]{2,4}\s*年")
 _MASKED_PLACE = re.compile(r"[xXＸ×*＊某]{1,3}(?:省|市|区|县|镇|乡)")
+_PART_TYPES = r"总结|计划|要点|报告|汇报|方案|规划|打算|思路|讲话|致辞|发言"
 _SITE_TAG = r"(?:精选|推荐|范文|最新|热门|通用|优秀|必备|完整版|全文|word|Word|WORD|可编辑|免费|下载|汇总|合集|大全|\d+篇|[一二三四五六七八九十]+篇)"
 _SITE_WORDS = re.compile(r"网|文库|首页|下载|大全|范文|模板|合集|文档|资料|在线|平台|www|com|篇", re.I)
 _SITE_NAME = re.compile(r"[\u4e00-\u9fff]{2,8}(?<!联)网(?![络格点上])|文库|范文网|下载|首页|大全")
@@ -170,6 +171,10 @@ def clean_title(title: str) -> str:
     title = re.sub(r"^[【\[]?\s*第?\s*[一二三四五六七八九十\d]{1,3}\s*篇\s*[】\]]?\s*[:：]?\s*(?=\S{4})", "", title)  # 【第2篇 …
     # A site's tags after the title: '【精选推荐】', '(全文)', '（通用5篇）', '[最新]'.
     title = re.sub(rf"(?:\s*[【\[(（][^】\]）)]{{0,10}}?{_SITE_TAG}[^】\]）)]{{0,6}}[】\])）])+$", "", title)
+    # A compilation's separator is the page title with an ordinal ('年度教育局工作总结1'); a part's
+    # own title may be glued after it ('…工作计划1侯庄小学学校发展规划').
+    if m := re.fullmatch(rf"(.{{2,40}}?(?:{_PART_TYPES}))\s*篇?\s*\d{{1,2}}(?![\d年.．%月日周期号个项条])\s*(.*)", title):
+        title = m.group(2) if len(m.group(2)) >= 4 and _TITLE_TYPE.search(m.group(2)) else m.group(1)
     if m := re.fullmatch(r"\[([^\[\]]{4,60})\]|【([^【】]{4,60})】|《([^《》]{4,60})》", title):
         title = next(g for g in m.groups() if g)  # '[区教育局2021年…打算]': the site's brackets round the whole title
     if m := re.fullmatch(r"(?:[^《》]{0,30}?)?关于(?:印发|转发|下发|报送|公布)《([^《》]{4,60})》的(?:通知|函|报告)", title):

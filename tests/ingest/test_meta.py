@@ -456,3 +456,17 @@ def test_a_county_level_city_naming_its_prefecture_beside_我市_speaks_as_itsel
     assert extract("2023年教育工作总结", text, []).region.display == "山东省潍坊市青州市"
     text = "2023年，潍坊市教育局在市委、市政府的领导下，全市教育事业稳步发展。青州市教育和体育局获评先进单位。"
     assert extract("2023年教育工作总结", text, []).region.display == "山东省潍坊市"
+
+
+@pytest.mark.parametrize(
+    "boundary,title",
+    [
+        ("年度教育局工作总结1", "年度教育局工作总结"),
+        ("农村小学学校工作计划1侯庄小学学校发展规划", "侯庄小学学校发展规划"),
+        ("中心校工作计划 篇2", "中心校工作计划"),
+        ("2022年工作总结2023年工作计划", "2022年工作总结2023年工作计划"),
+        ("学校工作总结10月份", "学校工作总结10月份"),
+    ],
+)
+def test_a_compilation_s_ordinal_leaves_the_part_title_and_a_title_glued_after_it_wins(boundary, title):
+    assert choose_title(boundary, [boundary, BODY], []) == title
