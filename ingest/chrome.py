@@ -31,9 +31,9 @@ _ACT = "(?:收藏|下载|点赞|分享|转发|关注|复制|打赏|支持|点个
 # Phrases that are whole pieces of site speech: the span removed is the match.
 _CLOSED = [
     r"(?:本文|本篇|文章|内容|资料|文档|此文)?(?:来源于|来源|来自|转自|源于|摘自)(?:网络|互联网|网友)(?:投稿|上传|分享|整理)?",
-    r"(?:本文|内容|以上内容|文章)?仅供(?:大家)?(?:学习|交流|研究)?(?:参考|学习|交流|借鉴|阅读)(?:使用|之用|所用)?",
+    r"(?:本文|内容|以上内容|文章)?仅(?:供|作|做|为)(?:大家)?(?:学习|交流|研究)?(?:参考|学习|交流|借鉴|阅读)(?:使用|之用|所用)?",
     r"以?供(?:大家|您|你|读者|各位)[^，。！？]{0,8}?(?:参考|借鉴|学习|阅读)(?:使用|所用|之用)?",
-    r"请?勿(?:照抄|抄袭|转载|复制)",
+    r"请?勿(?:照抄|抄袭|转载|复制|照搬|套用)",
     r"(?:如有|若有|如涉及|涉及|如果有)侵权[^，。！？；\n]{0,16}?(?:删除|删|处理|告知)",
     r"侵删",
     r"不代表本站(?:的)?观点(?:和立场)?",
@@ -70,6 +70,11 @@ _CLOSED = [
     r"请认真阅读下面的提示信息", r"亲[，,]?(?:该|本)文档总共\d+页", r"(?:该|本)文档(?:总)?共\d+页",
     r"(?:精选优质文档|优质文档)[-—]*", r"倾情(?:为你|为您)?奉上", r"(?:微信)?扫一扫[^，。！？]{0,16}",
     r"官方(?:抖音|快手|微信|视频)号[^，。！？；\s]*",
+    # Keeping the page: 下载到本地，更方便阅读; a periodical site's excerpt label.
+    r"(?:下载|保存)到(?:本地|电脑|手机)[^，。！？\s]{0,2}", r"(?:阅读|查看)更方便|更方便(?:阅读|查看)", r"(?:论文|文章|全文)?部分内容阅读",
+    # A public account asking to be followed: 点击上方蓝字关注我们, 长按识别二维码
+    r"点击上方蓝字[^，。！？]{0,6}", r"长按(?:识别|扫描)?(?:图中)?二维码[^，。！？]{0,8}", r"(?:识别|扫描|扫码)(?:图中|下方)?二维码[^，。！？]{0,8}",
+
     # An app pushing itself: 打开某某新闻 查看精彩图片, 下载APP阅读全文
     r"打开[^，。！？\s]{0,6}(?:新闻|APP|App|app|客户端|小程序)\s*(?:查看|阅读|观看)(?:精彩|全文|更多|原文|高清)[^，。！？\s]{0,6}", r"(?:下载|打开)\s*(?:APP|App|app|客户端)[^，。！？\s]{0,8}",
     # Bracketed tags a site puts before a title or a teaser: 【精选推荐】 【阅读指引】
@@ -81,7 +86,15 @@ _CLOSED = [
 # The site's own voice: the whole sentence is site speech ('下面是小编为大家整理的…，供大家参考。').
 _SPEAKER = [
     r"小编", r"网友[^，。！？]{0,4}?(?:投稿|上传|分享|整理|搜集|收集|为您|为你)", r"整理不易",
-    r"为(?:大家|您|你|各位)(?:精心|特意|特别)?(?:整理|收集|搜集|奉上|精选|汇编)",
+    r"为(?:大家|您|你|各位)(?:精心|特意|特别|特地)?(?:整理|收集|搜集|奉上|精选|汇编|分享|呈现|推荐|带来|准备)",
+    # Who the page is for: 对于想了解…的朋友们来说; a notice to all users: @全体用户
+    r"朋友们?(?:来说|而言)", r"@(?:所有人|全体|各位)",
+    # The safe-harbour disclaimer of upload sites: 本站仅提供信息存储空间服务
+    r"仅提供信息存储空间",
+    # The site greeting its visitor, with any motto before it: 某某文库欢迎您！ 欢迎来到某某范文网！
+    r"(?:网|站|文库|平台|之家)欢迎(?:您|你)", r"欢迎(?:来到|光临|访问)[^，。！？\s]{0,12}(?:网|站|文库|平台|之家)",
+    # The genre explained to someone who must write one: 《教育局工作总结》是…的重要文书
+    r"《[^》]{1,30}(?:总结|计划|报告|要点|方案)》(?:是|作为|既是|不仅是)[^。！？]{0,60}(?:文书|载体|书面材料|应用文|文体)",
     r"(?:特意|特地|精心)为(?:您|你)", r"写作(?:顾问|服务|平台)", r"写作(?:上的|中的)?(?:突破|灵感|思路|难题)",
     r"为(?:您|你|大家)提供(?:优质|海量|免费|精选|最新|各类)?[^，。！？]{0,6}(?:范文|文档|模板)", r"我要投稿", r"客服老师",
     r"(?:本|该)(?:文档|资料|文章|文)由(?:用户|网友|会员)", r"替换为(?:本单位|您|你|自己)",
@@ -107,7 +120,7 @@ _HINT_WORDS = (
     "免费 马上 为大家 为您 为你 为各位 优质文档 节选 本页 本文 本篇 资料 该文档 有用 不错就 满意就 有帮助 继续 如需 "
     "让我们一起 写一 写好 呢？ 呢? 吗？ 吗? 整理不易 下方 文末 打开 APP App app 客户端 完整版 最新版 精选版 word版 "
     "Word版 可编辑 精编版 修订版 通用版 目录 目 本页 页） 页) 阅读已 阅读结束 写出 才能写 写写 好好写 掌握了吗 知道吗 了解吗 怎么写 如何写 怎样写 "
-    "编号 本报讯 记者 通讯员 提供"
+    "编号 本报讯 记者 通讯员 提供 存储空间 二维码 蓝字 本地 方便 部分内容 仅作 仅做 仅为 照搬 套用 》是 》作为 》既是 》不仅是 朋友 @"
 ).split()
 
 
@@ -183,9 +196,139 @@ def _windows(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out]
 
 
+# --- sentences about the site, its documents and their rights ---------------
+#
+# Sites word their notices endlessly ('本资料属于会员专享资料，开通会员即可免费下载',
+# '作者原创，不允许二次传播，一经发现收回会员权益'), so no list of phrases keeps up.
+# What they share is what they talk about: the page's own document or the site
+# (本文, 本资料, 文档, 会员, 下载次数), what a visitor does with it (下载, 保存,
+# 收藏, 转发, 开通), whom it addresses (您, 大家, 用户) and its rights (版权, 原创,
+# 侵权, 追究). A sentence that touches two of these kinds is site speech, unless
+# it names an actor or an act of education work (教师, 学校, 我县, 组织, 开展)
+# or counts something: a report sentence such as '教师下载使用优质资源12万次' or
+# '引导学生抵制盗版和侵权行为' uses the same words about its own work.
+_CUES = {
+    "doc": r"本文|本篇|此文|该文|本资料|该资料|本文档|该文档|文档|范文|文库|本站|本网|网站|会员|VIP|积分|下载(?:次数|额度|券|特权|权限)|客服|(?:QQ|微信)群|公众号|视频号|抖音号|小程序",
+    "act": r"下载|上传|保存|收藏|点赞|在看|分享|关注|订阅|复制|转载|传播|开通|升级|充值|购买|登录|注册|举报|认领",
+    "reader": r"您|你们|(?<![迎])你(?!们)|大家|各位|朋友们|读者|网友|用户|小伙伴",
+    "rights": r"版权|侵权|原创|著作权|法律责任|不允许|未经(?:许可|授权|允许|同意)|仅(?:供|作|做)参考|照搬|照抄|抄袭|下架|不代表",
+    "writing": r"写作|怎么写|如何写|写法|写出|灵感|以供参考|供参考",
+}
+_CUE_RE = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _CUES.items()))
+# Who does education work, what they do, what they count: a sentence holding one is the report's.
+_ACTOR = (
+    r"学生|教师|师生|幼儿(?!园)|家长|学校|各校|教职工|班主任|校长|园长|中小学|(?<![了的])(?:我|全|各)(?:县|市|区|局|校|园|镇|乡|省|旗)"
+    r"|组织|开展|举办|召开|实施|推进|落实|(?:教育|教体)(?:厅|局|部|委)|政府"
+)
+_ACTOR_RE = re.compile(_ACTOR)
+_ANCHOR = re.compile(_ACTOR + r"|\d+(?:\.\d+)?(?:名|人|所|个|件|项|元|万|亿|%|场|册|家|间|台)")
+# Names of documents ('《幼儿园春季学期工作总结》', '县教育局工作总结范文') say nothing of who is speaking.
+_DOC_NAME = re.compile(r"《[^》]{0,40}》|[\u4e00-\u9fff\d]{0,30}(?:总结|计划|报告|要点|方案|范文)")
+_DATED_DOC = re.compile(r"(?:19|20)\d{2}年[^，。；！？《》]{0,24}(?:总结|计划|报告|要点|方案|汇报)")
+SITE_SENTENCE_MAX = 160  # site notices are short; a longer sentence is a report's
+_ENDS = re.compile(r"[。！？!?]")
+
+
+_CLAUSE_OPEN = "，,；;：: -—–【[（(\x00"
+_CLAUSE_SHUT = "，,；;：: -—–】]）)\x00"
+
+
+def _site_sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of `text` where a sentence talks about the site, its documents and their rights.
+
+    A span runs from the first to the last clause of the sentence that holds a
+    cue, so report text glued before or after the notice in one sentence
+    ('坚持动态监测，本文来源于网络…删除。建立…', '成---本文来源…删除---立') stays.
+    """
+    cues = list(_CUE_RE.finditer(text))
+    if len(cues) < 2:
+        return []
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(cues):
+        start = a = cues[i].start()
+        while a > 0 and text[a - 1] not in "。！？!?" and start - a < SITE_SENTENCE_MAX:
+            a -= 1
+        m = _ENDS.search(text, cues[i].end())
+        end = m.start() if m else len(text)  # the sentence end stays for strip_speech to close the sentence up
+        kinds = set()
+        last = cues[i].end()
+        while i < len(cues) and cues[i].start() < end:
+            kinds.add(cues[i].lastgroup)
+            last = max(last, cues[i].end())
+            i += 1
+        a = max(a, max(text.rfind(c, a, start) for c in _CLAUSE_OPEN) + 1)
+        b = min([k for c in _CLAUSE_SHUT if (k := text.find(c, last, end)) >= 0] or [end])
+        span = text[a:b]
+        # A sentence naming a dated report without addressing anyone is a title glued
+        # to a slogan ('…专注公文写作二十年某县2024年工作要点'): the slogan rules cut it finer.
+        named = "reader" not in kinds and _DATED_DOC.search(span)
+        if len(kinds) >= 2 and len(span) <= SITE_SENTENCE_MAX and not named and not _ANCHOR.search(_DOC_NAME.sub("", span)):
+            out.append((a, b))
+    return out
+
+
+_SENTENCE_SPLIT = re.compile(r"[^。！？!?；;]+[。！？!?；;]*|[。！？!?；;]+")
+
+
+def report_sentences(line: str) -> str:
+    """What is left of a line judged chrome once only its chrome sentences go.
+
+    A line is judged as a whole (a site's name, a rights note, 'Word文档'),
+    but report text shares it often enough ('…以Word文档形式报送市教育局。'):
+    a sentence that names who does education work or what they do stays;
+    the rest of the line, fragments of notices included, goes.
+
+    >>> report_sentences("各学校将自查情况以Word文档形式报送市教育局。下载该Word文档")
+    '各学校将自查情况以Word文档形式报送市教育局。'
+    """
+    kept = []
+    for s in _SENTENCE_SPLIT.findall(line):
+        if not s.strip(" 。！？!?；;"):
+            continue
+        if _ACTOR_RE.search(_DOC_NAME.sub("", s)) and not _SPEAKER_RE.search(s):
+            kept.append(s)
+    return "".join(kept).strip()
+
+
+def speaks_of_work(text: str) -> bool:
+    """True when `text` names who does education work or what they do (教师, 学校, 我县, 组织, 开展), titles of documents aside."""
+    return bool(_ACTOR_RE.search(_DOC_NAME.sub("", text)))
+
+
+def is_site_sentence(sentence: str) -> bool:
+    """True when `sentence` is a notice about the site, its documents or their rights.
+
+    >>> is_site_sentence("本资料属于会员专享资料，开通会员即可免费下载。")
+    True
+    >>> is_site_sentence("市教育工会新发展工会会员320名，组织会员开展读书分享活动。")
+    False
+    """
+    return any(b - a >= len(sentence.strip(" 。！？!?")) for a, b in _site_sentences(sentence))
+
+
+_PROMPT = re.compile(r"(?:点击|立即|免费|马上)(?:下载|阅读|查看)")
+
+
+def _work_prompt(text: str, a: int, b: int) -> bool:
+    """A '免费下载'-like prompt inside a clause about education work ('师生可免费阅读和下载电子图书') is the report's."""
+    if not _PROMPT.match(text, a):
+        return False
+    start = max(text.rfind(c, 0, a) for c in "，。；！？,;") + 1
+    ends = [k for c in "，。；！？,;" if (k := text.find(c, b)) >= 0]
+    return speaks_of_work(text[start : min(ends) if ends else len(text)])
+
+
 def _spans(text: str) -> list[tuple[int, int]]:
     found = {m.span() for a, b in _windows(text) for m in _CLOSED_RE.finditer(text, a, b)}
-    spans = [span for span in found if span[1] > span[0]]
+    spans = [span for span in found if span[1] > span[0] and not _work_prompt(text, *span)]
+    # Notices the phrases above already cover are not judged again as sentences:
+    # their words are masked, so a slogan ('倾情为你奉上') cannot widen to the
+    # title glued after it.
+    masked = text
+    for a, b in sorted(spans):
+        masked = masked[:a] + "\x00" * (b - a) + masked[b:]
+    sentences = _site_sentences(masked)
     # A speaker cue inside a closed phrase ('倾情为你奉上' holds 为你奉上) is that
     # phrase, not the start of a sentence of site speech: widening it to the
     # sentence would take a title or sentence glued after the slogan with it.
@@ -196,6 +339,7 @@ def _spans(text: str) -> list[tuple[int, int]]:
         k = bisect_right(starts, m.start()) - 1
         if k < 0 or reach[k] < m.end():
             spans.append(_sentence_bounds(text, *m.span()))
+    spans += sentences
     for m in _NAME_RE.finditer(text):
         a, b = _clause_bounds(text, *m.span())
         # A site's name stands apart (a space, '/', '|', '>' or the line's end
@@ -223,7 +367,7 @@ def strip_speech(line: str) -> str:
     >>> strip_speech("下面是小编为大家整理的工作总结，供大家参考。希望对大家有所帮助，喜欢就收藏一下吧！")
     ''
     """
-    if not _hints(line):
+    if not _hints(line) and not _CUE_RE.search(line):
         return line
     spans = _spans(line)
     if not spans:
@@ -292,13 +436,15 @@ _UI_WORDS = (
     "你可能关注的文档|推荐专题|最近更新|资源描述|温馨提示|网站客服|在线客服|编辑推荐|星级推荐|海报|"
     "问题咨询|投诉建议|常见帮助|QQ|微信|扫一扫|手机版|登录|注册|会员|VIP|充值|客服|我要投稿|投稿|正文|"
     "字号|大\\s*中\\s*小|默认|护眼|恢复窄屏|打印本页|打印此页|打印本文|关闭窗口|关闭本页|返回顶部|返回首页|返回列表|"
-    "【打印】|【关闭】|【打印此页】|【关闭窗口】|【返回顶部】"
+    "【打印】|【关闭】|【打印此页】|【关闭窗口】|【返回顶部】|"
+    "文档预览|在线预览|关注我们|加入我们|往期推荐|往期回顾|往期精选|精彩回顾|END|阅读原文|在看|文档简介|内容简介|资料简介|文档介绍|\\S{0,4}导航"
 )
 _UI_ONLY = re.compile(rf"^(?:(?:{_UI_WORDS})[\s:：|/]*)+$")
 _LABELS = (
     "ID|大小|页数|格式|时间|日期|发布时间|发布日期|更新时间|上传时间|上传日期|来源|文章来源|信息来源|作者|文章作者|"
     "编辑|责任编辑|审核|发布者|发布人|发布单位|浏览|浏览次数|浏览数|浏览量|阅读|阅读量|阅读数|阅读次数|点击|点击数|"
-    "点击次数|点击量|人气|栏目|所属栏目|分类|标签|关键词|热度|评论|下载次数|推荐度|供稿|字数|小编|今天是"
+    "点击次数|点击量|人气|栏目|所属栏目|分类|标签|关键词|热度|评论|下载次数|推荐度|供稿|字数|小编|今天是|"
+    "发表人/单位|发表人|发表日期|发表时间|字体显示|字体|被引量|被引|上传用户|审核人|图文|摄影|排版|校对|初审|复审|终审|责编"
 )
 _LABEL_START = re.compile(rf"^(?:{_LABELS})\s*[:：]")
 _LABEL_ANY = re.compile(rf"(?:^|\s)(?:{_LABELS})\s*[:：]")
@@ -387,6 +533,11 @@ def _romanised(line: str) -> bool:
     return latin >= 0.5 * len(line) and cjk < 0.1 * len(line) and bool(re.search(r"[，。、“”；]", line))
 
 
+_WORDISH = re.compile(r"[\w\u4e00-\u9fff]")
+_USER_FIRST = re.compile(r"^[a-z][a-z0-9_.-]{2,24}(?=\s|[\u4e00-\u9fff])")  # a user name in lower case
+_UI_LAST = re.compile(rf"(?:{_UI_WORDS}|阅读模式)$")
+
+
 def is_chrome(line: str) -> bool:
     """True when `line` is site chrome rather than report text."""
     if not line:
@@ -410,6 +561,10 @@ def is_chrome(line: str) -> bool:
             return True  # a site name and its popularity counter
     if len(line) > SHORT_LINE:
         return False
+    if not _WORDISH.search(line):
+        return True  # only symbols: a close button '×', a bar '|', a rule of dashes
+    if len(line) <= 40 and _USER_FIRST.match(line) and _UI_LAST.search(line) and not _SENTENCE_PUNCT.search(line):
+        return True  # an uploader's name, column and counters: 'lanxin88 总结与计划 26 阅读模式'
     if _UI_ONLY.match(line) or LIST_HEADER.match(line):
         return True
     if any(p.search(line) for p in _SHORT):

@@ -138,6 +138,39 @@ def _drop_running_heads(lines: list[Line], paged: set[int]) -> list[Line]:
     return out
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+CLOSING_MAX = 60
+
+
+def _last_item(text: str) -> tuple[Marker, int] | None:
+    hm = heading_marker(text.strip("*【】 "))
+    return (hm[0], hm[1]) if hm else None
+
+
+# The formulae that close a report: 特此报告。 以上总结，请审阅。 汇报完毕。
+_CLOSING = re.compile(r"^(?:特此|以上|此致|妥否|汇报完毕|报告完毕|请审阅|请审议|请批示)[^。！？]{0,16}[。！？]?$")
+
+
+def _closing_line(text: str, prev: tuple[Marker, int] | None) -> tuple[Marker, int] | None:
+    """(style, number) of a line that closes a report, else None.
+
+    A report's last section often ends in a list of short items without
+    punctuation ('四、下一步打算' / '1.完善平台功能' / '2.…') and a formula
+    ('特此报告。'), all after its last paragraph. An item counts only when it
+    opens a list (1, 一、, （一）) or continues the one before it, so a site's
+    numbered rules after the report ('2. 某某网负责整理代发布') are not taken.
+    """
+    if len(text) > CLOSING_MAX or not _HAN.search(text):
+        return None
+    bare = text.strip("*【】 ")
+    hm = heading_marker(bare)
+    if hm:
+        style, n, end = hm
+        fits = n == 1 or style in (Marker.PART, Marker.CN, Marker.PCN) or prev == (style, n - 1)
+        return (style, n) if fits and not looks_like_title(bare[end:]) else None
+    return (Marker.PLAIN, 0) if _CLOSING.match(text) else None
+
+
 LIST_RUN = 3  # this many titles in a row before the body are a list of other documents
 
 
@@ -224,7 +257,15 @@ def clean(text: str) -> Cleaned:
             sentence = _SENTENCE.search(norm)
             whole = not sentence and chrome.is_chrome(norm)
             spoken = "" if whole else chrome.strip_inline(norm)
-            if not spoken or ((sentence or spoken != norm) and chrome.is_chrome(spoken)):
+            if spoken and sentence:
+                if chrome.is_chrome(norm) and not chrome.speaks_of_work(spoken):
+                    # A site notice: what its phrases leave ('所有。请立即通知某某网…') is the notice's too.
+                    spoken = ""
+                elif chrome.is_chrome(spoken):
+                    # Never a report sentence with the chrome: the sentences of a
+                    # line judged chrome are judged one by one.
+                    spoken = chrome.strip_inline(chrome.report_sentences(spoken))
+            if not spoken or (not sentence and spoken != norm and chrome.is_chrome(spoken)):
                 if chrome.is_page_number(spoken or norm):
                     paged.add(len(lines))  # the next kept line opens a page
                 if title := chrome.file_title(spoken or norm):
@@ -252,6 +293,7 @@ def clean(text: str) -> Cleaned:
     listed = _title_lists(lines, first) | _earlier_variants(lines, first)
     kept: list[Line] = []
     seen: set[str] = set()
+    trailing, closed = True, _last_item(lines[last].text) if body else None
     for i, ln in enumerate(lines):
         if i < first:
             nxt = lines[i + 1].text if i + 1 < len(lines) else None
@@ -261,8 +303,13 @@ def clean(text: str) -> Cleaned:
             if _TAGGED.sub("", ln.text) in seen:
                 continue  # the title again with a site's tag or note: '【精选推荐】…总结（附…）'
             seen.add(ln.text)
-        elif i > last and not _keep_outside_body(ln.text, head=False):
-            continue
+        elif i > last:
+            # The report's closing lines (a last list of items, '特此报告。') follow
+            # its last paragraph without a break; what comes after them is the site's.
+            closing = _closing_line(ln.text, closed) if trailing else None
+            trailing, closed = closing is not None, closing or closed
+            if not trailing and not _keep_outside_body(ln.text, head=False):
+                continue
         kept.append(ln)
 
     kept = [Line(repair_damage(ln.text), ln.first, ln.last, ln.after_blank) for ln in kept]

@@ -148,6 +148,11 @@ def _punct(line: str) -> str:
     return line
 
 
+# Spaces around Chinese punctuation ('内容提供方 ， 如对本文', '一、 巩固成果'):
+# typesetting, never content; they hide a clause end or a heading marker.
+_SPACED_PUNCT = re.compile(rf"(?<=[{CJK}）”》])\s+(?=[，。；、！？])|(?<=[，。；、！？])\s+(?=[{CJK}“《（])")
+
+
 def normalize_line(line: str) -> str:
     """Return `line` with normalised width, spacing and punctuation.
 
@@ -170,7 +175,11 @@ def normalize_line(line: str) -> str:
         line = _NUMBER_SPACE.sub("", line)
     line = _SPACES.sub(" ", line).strip()
     line = _BULLET.sub("", line)
+    if line.startswith("<正>"):
+        line = line[3:].lstrip()  # a periodical database's mark where the article's text begins
     line = _punct(line)
+    if " " in line and _SPACED_PUNCT.search(line):
+        line = _SPACED_PUNCT.sub("", line)
     if "，" in line and _DOUBLED_COMMA.search(line):
         line = _DOUBLED_COMMA.sub(r"\1", line)
     return line

@@ -444,3 +444,59 @@ def test_preview_pages_join_also_when_the_last_page_is_short():
 )
 def test_more_site_speech_forms_go_and_report_sentences_stay(line, left):
     assert strip_speech(line) == left or (not left and is_chrome(strip_speech(line)))
+
+
+# --- notices about the site, its documents and their rights (issue 9) -------
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "本资料属于会员专享资料，开通会员即可免费下载。",
+        "升级会员之后，每保存一份文档扣除1点下载额度，文档一经保存概不退还。",
+        "作者原创，不允许二次传播，一经发现收回会员权益，追究法律责任。",
+        "好好学习，天天向上，某某学科网欢迎您！",
+        "喜欢本文就点个在看，分享给更多的朋友吧",
+        "以下是我们为您分享的某县教育局2019年工作总结，希望您能从中找到有用的内容！",
+        "本站仅提供信息存储空间服务，对上载内容不做任何修改。",
+    ],
+)
+def test_a_notice_about_the_site_goes_whole_in_any_wording(notice):
+    assert strip_speech(notice) == ""
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "市教育工会新发展工会会员320名，组织会员开展读书分享活动。",
+        "组织开展青少年版权保护宣传周活动，引导学生抵制盗版和侵权行为。",
+        "县图书馆数字资源平台向全县师生开放，师生可免费阅读和下载电子图书。",
+        "坚持“一人一案”动态监测，建立县、乡、校三级台账。",
+    ],
+)
+def test_a_report_sentence_using_the_site_s_words_stays_whole(sentence):
+    assert strip_speech(sentence) == sentence
+    assert sentence in _text("某县教育局2023年工作总结\n" + sentence + "\n" + BODY + "\n")
+
+
+def test_a_line_judged_chrome_keeps_its_sentences_about_education_work():
+    line = "各学校按要求将网络安全自查情况以Word文档形式报送市教育局；平台累计用户上传原创微课作品1260件，教师下载使用12万次。"
+    assert is_chrome(line)
+    assert line in _text("某县教育局2023年工作总结\n" + BODY + "\n" + line + "\n" + BODY + "\n")
+
+
+def test_a_report_s_closing_items_stay_and_a_site_s_numbered_rules_after_it_go():
+    page = (
+        "某县教育局2023年工作总结\n一、主要工作\n" + BODY + "\n四、下一步打算\n1.完善资源平台功能\n"
+        "2.推进智慧校园示范校建设\n特此报告。\n3.付费前请阅读\n4.侵权请举报\n"
+    )
+    text = _text(page)
+    assert text.endswith("四、下一步打算\n1.完善资源平台功能\n2.推进智慧校园示范校建设\n特此报告。")
+
+
+def test_symbol_lines_user_bylines_and_periodical_marks_are_chrome():
+    assert is_chrome("×") and is_chrome("|")
+    assert is_chrome(normalize_line("lanxin88 总结与计划 26 阅读模式"))
+    assert is_chrome(normalize_line("发表人/单位：市教育局 发表日期：2021-01-12 [ 字体显示：大 中 小 ]"))
+    assert normalize_line("<正>近年来，全县学龄人口持续减少。") == "近年来，全县学龄人口持续减少。"
+    assert normalize_line("一、 巩固成果 ， 有效衔接") == "一、巩固成果，有效衔接"
