@@ -60,6 +60,8 @@ _SPEECH_WORDS = r"讲话(?:稿|提纲)?|发言(?:稿|提纲)?|致辞|致词|(?:�
 # only its trailing brackets, tags and 稿/范文 may follow the speech word.
 _SPEECH_END = re.compile(rf"(?:{_SPEECH_WORDS})(?:稿|范文|全文)?\s*(?:[(（【\[][^)）】\]]{{0,12}}[)）】\]])?\s*$")
 # A speech opens with its salutation and says so ('下面，我讲三点意见', '表示热烈的欢迎').
+# A speaker welcoming guests or congratulating on behalf of a body: a speech even without a salutation.
+_WELCOME = re.compile(r"我(?:谨)?代表[^。！？\n]{2,40}?(?:表示|致以)(?:最)?(?:热烈|衷心|诚挚|真诚)的?(?:欢迎|祝贺)")
 _SALUTATION_WITHIN = 120  # the salutation opens the text, after at most a speaker's and a date line
 _SALUTATION = re.compile(r"(?:同志们|尊敬的|各位(?:领导|来宾|代表|老师|同学|家长|嘉宾)|老师们|同学们|女士们)[^。！？\n]{0,30}?[：:]")
 _SPEECH_BODY = re.compile(
@@ -321,9 +323,12 @@ def doc_types(title: str, headings: list[str], head: str) -> tuple[DocType, ...]
         found.remove(DocType.SPEECH)  # '…会议上的总结讲话' is a speech that sums up, not a 工作总结
         found.insert(0, DocType.SPEECH)
     declared = sorted((m.start(), name) for pattern, name in _BODY_TYPES if (m := pattern.search(head)))
-    if not title.strip() and _SALUTATION.search(head[:_SALUTATION_WITHIN]) and (m := _SPEECH_BODY.search(head)):
-        declared.append((m.start(), DocType.SPEECH))  # '同志们：… 下面，我讲三点意见'
-        declared.sort()
+    if not title.strip():
+        m = _SALUTATION.search(head[:_SALUTATION_WITHIN]) and _SPEECH_BODY.search(head)
+        m = m or (not declared and _WELCOME.search(head[:_OPENING // 2]))  # '…作个简要汇报' says more
+        if m:
+            declared.append((m.start(), DocType.SPEECH))  # '同志们：… 下面，我讲三点意见'; '我谨代表…表示热烈的欢迎'
+            declared.sort()
     for _, name in declared:
         if name not in found:
             found.append(name)

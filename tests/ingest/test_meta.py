@@ -470,3 +470,10 @@ def test_a_county_level_city_naming_its_prefecture_beside_我市_speaks_as_itsel
 )
 def test_a_compilation_s_ordinal_leaves_the_part_title_and_a_title_glued_after_it_wins(boundary, title):
     assert choose_title(boundary, [boundary, BODY], []) == title
+
+
+def test_an_untitled_welcome_is_a_speech_unless_it_says_it_reports():
+    welcome = "在这初冬时节，各位莅临我县考察。在此，我谨代表县委、县政府对各位的到来表示热烈的欢迎！" + BODY
+    assert doc_types("", [], welcome)[0] is DocType.SPEECH
+    assert doc_types("", [], welcome + "下面，我就全县教育工作作个简要汇报。")[0] is DocType.BRIEFING
+    assert doc_types("关于教育工作的汇报材料", [], welcome)[0] is DocType.BRIEFING
