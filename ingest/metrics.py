@@ -48,7 +48,8 @@ _UNITS = sorted(set(COUNT_UNITS), key=len, reverse=True)
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 # A decimal point may come out of a conversion as 。, ． or ? (13。7亿元, 4。6%, 21?5%); the damaged forms count
 # as one only between digits that a unit follows at once, never after a year-like integer part.
-_NUM = r"\d+(?:,\d{3})*(?:[.．]\d+|(?<!(?:19|20)\d\d)(?<!\d{5})[。?？]\d{1,4}(?=[万亿%％个]))?"
+# Typeset numbers group thousands with a thin or plain space (1 122个, 2 083所).
+_NUM = r"(?:(?<!\d)\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d.．])|\d+(?:,\d{3})*)(?:[.．]\d+|(?<!(?:19|20)\d\d)(?<!\d{5})[。?？]\d{1,4}(?=[万亿%％个]))?"
 # PDF text puts a space between a number and its unit (8316 万元, 300 多所); one space is allowed there.
 _GAP = r"[ \u00a0\u3000]?"
 _CN_NUM = rf"[{_CN_DIGITS}]{{2,}}|[二两三四五六七八九十]"
@@ -143,7 +144,7 @@ def _cn_value(token: str) -> float | None:
 
 def _arabic(num: str) -> float:
     """'1,234.5', '13。7' (a decimal point damaged by conversion) -> float."""
-    return float(re.sub(r"[。．?？]", ".", num.replace(",", "")))
+    return float(re.sub(r"[。．?？]", ".", re.sub(r"[,\s\u2009\u202f]", "", num)))
 
 
 def _blocked(text: str, a: int, b: int, spans: list[tuple[int, int]]) -> bool:
@@ -729,6 +730,8 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
         return after
     if not before and not after and not before_tokens and f.unit in ("%", "‰") and clause_start > 0:
         before = _rate_in_clause_before(tg, clause_start)  # 上岗率偏低，仅为82.5%: the rate of the clause before
+        if not before and f.start == clause_start and not of_what:
+            before = _object_of_clause_before(tg, clause_start)  # 新增的幼儿园，80%左右集中在农村: a share of the topic
     if not before and not after and not of_what and text[clause_start - 1 : clause_start] in "：:" and clause_start > 0:
         before = _label_before_colon(tg, clause_start - 1)  # 学前教育资助：386人
     if before in _GENERIC_HEADS and len(run) == 1 and start > 0 and before_tokens[start - 1][0] == "的":
@@ -789,7 +792,7 @@ def _object_of_clause_before(tg: Tagging, end: int) -> str:
     if FIGURE.search(text[start : end - 1]) or re.search(r"\d", text[start : end - 1]):
         return ""
     tokens = [t for t in _pos_at(tg, start, end - 1) if t[0].strip()]
-    while tokens and (tokens[0][1][:1] in ("v", "d", "a", "p", "c", "r") or tokens[0][0] in _SKIP_BEFORE | _ACTION_VERBS):
+    while tokens and (tokens[0][1][:1] in ("v", "d", "a", "p", "c", "r", "u") or tokens[0][0] in _SKIP_BEFORE | _ACTION_VERBS):
         tokens.pop(0)
     name = "".join(w for w, _ in tokens)
     if not tokens or len(name) > INDICATOR_MAX or not any(t.startswith(_NOUNISH) for _, t in tokens):

@@ -495,3 +495,9 @@ def test_a_page_counter_is_no_figure():
 )
 def test_comparisons_training_and_relative_heads(text, indicator):
     assert figures(text)[0].indicator == indicator
+
+
+def test_typeset_thousands_and_a_share_of_the_clause_before():
+    assert [(f.raw, f.value) for f in figures("改建幼儿园1 376所，在校生 3 600 人。")] == [("1 376所", 1376), ("3 600 人", 3600)]
+    assert [f.raw for f in figures("2022 123所")] == ["123所"]  # a year is no thousands group
+    assert figures("新增的幼儿园，80%左右集中在农村。")[0].indicator == "幼儿园"
