@@ -414,6 +414,7 @@ SCIENTIFIC = re.compile(r"(?<![0-9A-Za-z])\d(?:\.\d+)?[eE][+-]?\d+(?![0-9A-Za-z]
 EMPTY = re.compile(r"\bNone\b|\bNaN\b|\bnan\b|\?")
 ENGLISH = re.compile(r"\b(?:Deploy|Upload|Browse files|Drag and drop|Limit \d+MB|change|score|Running|Stop)\b")
 STUDENT_AID = ("资助", "助学金", "助学贷款", "免学费", "免除学费")
+GENERIC_WORDS = {"学生", "管理", "工作"}  # words every report uses: a highlight on them alone says nothing
 
 
 def _free_port() -> int:
@@ -491,10 +492,27 @@ def _settled(driver, done, timeout: float = 120) -> str:
     return driver.find_element(By.TAG_NAME, "body").text if done(body) else body
 
 
-def _open(driver, served, shots: Path, name: str, params: dict, done) -> str:
+# The page scrolls inside Streamlit's main container, not the window: its height is the tallest scroll height.
+_PAGE_HEIGHT = ("var h=document.scrollingElement.scrollHeight;document.querySelectorAll('[data-testid=stMain]')"
+                ".forEach(function(e){h=Math.max(h,e.scrollHeight);});return h;")
+
+
+def _shoot(driver, path: Path, full: bool = True) -> None:
+    """Save a screenshot of the whole page (the window grown to the page's height, then put back)."""
+    size = driver.get_window_size()
+    height = driver.execute_script(_PAGE_HEIGHT) if full else 0
+    if height > size["height"]:
+        driver.set_window_size(size["width"], min(height + 120, 12000))
+        time.sleep(0.5)  # the charts redraw at the new size
+    driver.save_screenshot(str(path))
+    if height > size["height"]:
+        driver.set_window_size(size["width"], size["height"])
+
+
+def _open(driver, served, shots: Path, name: str, params: dict, done, full: bool = True) -> str:
     driver.get(f"{served['url']}/?{urllib.parse.urlencode(params)}")
     body = _settled(driver, done)
-    driver.save_screenshot(str(shots / f"{name}.png"))
+    _shoot(driver, shots / f"{name}.png", full)
     assert SCIENTIFIC.search(body) is None, SCIENTIFIC.search(body)
     assert EMPTY.search(body) is None, body[max(0, EMPTY.search(body).start() - 80):EMPTY.search(body).end() + 80]
     assert ENGLISH.search(body) is None, ENGLISH.search(body)
@@ -510,6 +528,17 @@ def _report_ids(data: Path) -> tuple[str, str]:
         doc = max((d for d in store.documents() if d.region), key=lambda d: d.n_passages)
         report = store.document(doc.doc_id, with_text=False)
         return doc.doc_id, report.passages[len(report.passages) * 2 // 3].passage_id
+    finally:
+        store.close()
+
+
+def _report_names(data: Path) -> set[str]:
+    """Every report as the 主题 heatmap names its row: region · the whole title."""
+    from index.store import Store
+
+    store = Store(data)
+    try:
+        return {f"{d.region or '地区不详'} · {d.title}" for d in store.documents()}
     finally:
         store.close()
 
@@ -541,7 +570,7 @@ def test_a_query_typed_in_the_box_shows_graded_hits_without_scores(browser, serv
     assert "有偿补课" not in body
     browser.find_element(By.CSS_SELECTOR, "input[aria-label='检索词']").send_keys("有偿补课治理", Keys.ENTER)
     body = _settled(browser, lambda b: "打开报告" in b)
-    browser.save_screenshot(str(shots / "检索_输入后.png"))
+    _shoot(browser, shots / "检索_输入后.png")
     assert "有偿补课" in body and "相关度高" in body
     assert "得分" not in body  # scores sit behind the 详情 expander
 
@@ -567,13 +596,18 @@ def test_report_link_scrolls_to_the_passage_and_marks_it(browser, served, shots)
     from selenium.webdriver.common.by import By
 
     doc_id, passage_id = _report_ids(served["data"])
-    _open(browser, served, shots, "报告", {"page": "报告", "doc": doc_id, "p": passage_id}, lambda b: "目录" in b)
+    _open(browser, served, shots, "报告", {"page": "报告", "doc": doc_id, "p": passage_id}, lambda b: "目录" in b,
+          full=False)
     time.sleep(1.5)
     browser.save_screenshot(str(shots / "报告.png"))
     focus = browser.find_element(By.ID, f"p-{passage_id}")
     assert "focus" in focus.get_attribute("class")
     top = browser.execute_script("return arguments[0].getBoundingClientRect().top", focus)
-    assert 0 <= top < browser.execute_script("return window.innerHeight"), top
+    height = browser.execute_script("return window.innerHeight")
+    assert 0 <= top < height, top
+    # the outline stays beside the text: scrolled down to the passage, its first entry is still in view
+    first = browser.find_elements(By.CSS_SELECTOR, "a.outline")[0]
+    assert 0 <= browser.execute_script("return arguments[0].getBoundingClientRect().top", first) < height / 2
     # the outline is clickable: its last entry brings its section into view
     link = browser.find_elements(By.CSS_SELECTOR, "a.outline")[-1]
     section = browser.find_element(By.ID, link.get_attribute("href").split("#")[1])
@@ -584,11 +618,15 @@ def test_report_link_scrolls_to_the_passage_and_marks_it(browser, served, shots)
 
 @needs_browser
 def test_compare_link_shows_every_region_with_student_aid(browser, served, shots):
+    from selenium.webdriver.common.by import By
+
     expected = _aid_regions(served["data"])
     body = _open(browser, served, shots, "对比", {"page": "对比", "q": "学生资助"}, lambda b: "个地区或报告涉及" in b)
     assert len(expected) >= 3
     assert {r for r in expected if r not in body} == set()
     assert "下载 Excel" in body and "下载 Word" in body and "数据对照" in body
+    marks = {m.text for m in browser.find_elements(By.TAG_NAME, "mark")}
+    assert "学生资助" in marks and not marks & GENERIC_WORDS, marks  # 学生 alone is never highlighted
 
 
 @needs_browser
@@ -604,6 +642,9 @@ def test_metrics_link_draws_one_unit_per_chart(browser, served, shots):
         units = {re.search(r"单位 (\S+)", b).group(1) for b in bars}
         assert bars and units == {re.fullmatch(r".+（(.+)）", title).group(1)}, (title, bars)
         assert all(" · 学位" not in b or "学位" in title for b in bars)
+        # each bar is labelled with its figure as written (two bars of one region read apart: 近2万个, 16万个)
+        drawn = sorted(t.text for t in chart.find_elements(By.CSS_SELECTOR, "[aria-roledescription='text mark']"))
+        assert drawn == sorted(b.split(" · ")[3] for b in bars), (drawn, bars)
 
 
 @needs_browser
@@ -612,6 +653,11 @@ def test_themes_districts_and_import_pages_read_in_chinese(browser, served, shot
 
     body = _open(browser, served, shots, "主题", {"page": "主题"}, lambda b: "查看主题下的段落" in b)
     assert re.search(r"共 \d+ 个主题", body)
+    heatmap = browser.find_elements(By.CSS_SELECTOR, "[data-testid=stVegaLiteChart]")[0]
+    labels = [t.text for t in heatmap.find_elements(By.CSS_SELECTOR, ".role-axis-label text")]
+    reports = [x for x in labels if " · " in x]
+    assert len(reports) >= 5 and not [x for x in labels if x.endswith("…")], labels  # every row named in full
+    assert set(reports) <= _report_names(served["data"]), reports
     body = _open(browser, served, shots, "地区", {"page": "地区", "region": "东莞"}, lambda b: "相似的地区" in b)
     assert "广东省东莞市" in body and "关键数字" in body
     body = _open(browser, served, shots, "导入", {"page": "导入"}, lambda b: "上传报告" in b)
@@ -630,6 +676,8 @@ def test_a_hit_names_its_source_in_words_opens_its_report_and_the_url_follows(br
     assert re.search(r"共 \d+ 条结果", body)
     assert re.search(r"\d{3}_[0-9a-f]{16}\.txt · .+ · 第\d+段", body)  # the source as 文件名 · 章节 · 第N段
     assert "得分" not in body and "corpus/" not in body and ".p0" not in body  # internals stay in 详情
+    marks = {m.text for m in browser.find_elements(By.TAG_NAME, "mark")}
+    assert "校车" in marks and not marks & GENERIC_WORDS, marks  # the query's 管理 is never highlighted alone
     next(b for b in browser.find_elements(By.TAG_NAME, "button") if b.text == "打开报告").click()
     _settled(browser, lambda b: "目录" in b)
     params = urllib.parse.parse_qs(urllib.parse.urlparse(browser.current_url).query)
@@ -638,6 +686,39 @@ def test_a_hit_names_its_source_in_words_opens_its_report_and_the_url_follows(br
     assert 0 <= browser.execute_script("return arguments[0].getBoundingClientRect().top", focus) < 1800
     browser.save_screenshot(str(shots / "报告_从检索打开.png"))
     browser.back()
+
+
+@needs_browser
+def test_an_upload_waits_for_another_ingest_then_is_imported(browser, served, shots, tmp_path):
+    """While another process (here: this test) holds the data dir's ingest lock, the page says the upload waits."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from edureports.views.upload import WAITING
+    from index.lock import IngestLock
+
+    report = tmp_path / "等待导入.txt"
+    report.write_bytes(_report("临湖区", "研学旅行课程"))
+    _open(browser, served, shots, "导入_等待", {"page": "导入"}, lambda b: "上传报告" in b, full=False)
+    lock = IngestLock(served["data"])
+    lock.acquire()
+    try:
+        browser.find_element(By.CSS_SELECTOR, "[data-testid=stFileUploader] input[type=file]").send_keys(str(report))
+        WebDriverWait(browser, 60, 0.2).until(
+            lambda d: [b for b in d.find_elements(By.TAG_NAME, "button") if b.text == "导入上传的文件"])[0].click()
+        body = WebDriverWait(browser, 60, 0.2).until(
+            lambda d: WAITING in (t := d.find_element(By.TAG_NAME, "body").text) and t)
+        _shoot(browser, shots / "导入_等待中.png", full=False)
+        assert "导入完成" not in body and "ingest.lock" not in body and str(served["data"]) not in body
+    finally:
+        lock.release()
+    body = _settled(browser, lambda b: "导入完成" in b)
+    _shoot(browser, shots / "导入_完成.png")
+    assert WAITING not in body
+    assert re.search(r"导入完成：收到 1 个文件，新增或更新 1 个，已在库中 0 个，未导入 0 个；写入 1 篇报告", body), body
+    body = _open(browser, served, shots, "检索_新导入", {"page": "检索", "q": "研学旅行课程"},
+                 lambda b: "条结果" in b or "没有找到相关内容" in b)
+    assert "临湖区" in body and "研学旅行课程" in body
 
 
 @needs_browser

@@ -104,7 +104,10 @@ def page(eng) -> None:
         st.markdown("**数据**")
         st.caption("“遮盖”为模板占位（如 xx名），无数值；“存疑”为疑似转换错误；“变化量”“原值”不是当年的数值")
         st.dataframe(figures_table(report), hide_index=True, width="stretch",
-                     column_config={"所在句子": st.column_config.TextColumn(width="large"),
+                     column_config={"指标": st.column_config.TextColumn(width="medium"),
+                                    "数值": st.column_config.TextColumn(width="medium"),  # 较上年 +1.3个百分点
+                                    "原文": st.column_config.TextColumn(width="small"),
+                                    "所在句子": st.column_config.TextColumn(width="large"),
                                     "标记": st.column_config.TextColumn(width="small")})
     with st.expander("详情"):
         st.caption(f"报告编号 {inert(s.doc_id)} ｜ 来源文件 {inert(s.source)}", unsafe_allow_html=True)

@@ -21,11 +21,16 @@ CSS = """
 [data-testid="stFileUploaderPagination"] small {display: none;}
 [data-testid="InputInstructions"] {display: none;}  /* "Press Enter to apply" under a text box */
 mark {background: #ffe066; padding: 0 1px;}
-span.best {text-decoration: underline dotted #e8590c; text-underline-offset: 3px;}
+/* the best sentence: a soft highlighter band (a dotted red underline read as a spelling error) */
+span.best {background: linear-gradient(transparent 55%, #ffe3c2 55%);}
 div.passage {padding: 6px 10px; margin: 2px 0 10px 0; border-left: 3px solid transparent;}
 div.passage.focus {background: #fff3bf; border-left-color: #e8590c;}
 div.section {font-weight: 600; margin-top: 14px;}
 a.outline {text-decoration: none;}
+/* the reader's outline stays in view beside the text, however far down the opened passage is */
+div[data-testid="stColumn"]:has(a.outline) {position: sticky; top: 3.5rem; align-self: flex-start;
+  max-height: calc(100vh - 4.5rem); overflow-y: auto;}
+div[data-testid="stColumn"]:has(a.outline) > div {padding-bottom: 1rem;}  /* room for the last entry's margin */
 </style>
 """
 

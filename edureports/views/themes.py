@@ -17,15 +17,17 @@ COLOURS = 10  # distinct colours of the by-year chart; further themes share 其�
 PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
            "#8cd17d"]  # Tableau 10 with its grey swapped out: grey is kept for 其他主题
 OTHER = "#c8c8c8"
+LABEL = 44  # characters of a report's row label: region and a whole report title fit
+LABEL_PX = 520  # drawn width of a row label, so the axis never cuts it
 
 
 def report_names(cells) -> dict[str, str]:
-    """Each report's axis label: region · title, shortened, unique."""
+    """Each report's row label: region · title, whole up to LABEL characters, unique."""
     out: dict[str, str] = {}
     for c in cells:
         if c.doc_id not in out:
             label = f"{c.region or '地区不详'} · {c.title}"
-            label = label if len(label) <= 26 else label[:25] + "…"
+            label = label if len(label) <= LABEL else label[:LABEL - 1] + "…"
             while label in out.values():
                 label += "＊"
             out[c.doc_id] = label
@@ -55,14 +57,16 @@ def page(eng) -> None:
             if c.theme in top and c.doc_id in drawn]
     st.altair_chart(
         alt.Chart(alt.Data(values=heat)).mark_rect().encode(
-            x=alt.X("报告:N", title="报告（地区 · 标题）",
-                    axis=alt.Axis(labelAngle=-35, labelLimit=260, labelOverlap=False)),
-            y=alt.Y("主题:N", title="主题", sort=top, axis=alt.Axis(labelLimit=200, labelOverlap=False)),
+            # reports as rows: a horizontal label reads whole (slanted ones were cut); themes are short column heads
+            x=alt.X("主题:N", title="主题", sort=top, axis=alt.Axis(labelAngle=-40, labelLimit=160, labelOverlap=False)),
+            y=alt.Y("报告:N", axis=alt.Axis(  # the axis title sits above the row labels, not across them
+                title="报告（地区 · 标题）", titleAngle=0, titleAlign="right", titleBaseline="bottom", titleX=0,
+                titleY=-8, labelLimit=LABEL_PX, labelOverlap=False)),
             color=alt.Color("段落数:Q", title="段落数", scale=alt.Scale(scheme="blues")),
             tooltip=[alt.Tooltip("主题:N", title="主题"), alt.Tooltip("报告:N", title="报告"),
                      alt.Tooltip("段落数:Q", title="段落数")],
         ),
-        width="stretch", height=22 * len(top) + 200,  # every theme row tall enough for its label
+        width="stretch", height=24 * len({h["报告"] for h in heat}) + 150,  # a row per report, then the slanted theme names
     )
     if len(ranked) > TOP:
         with st.expander(f"其余 {len(ranked) - TOP} 个主题"):
