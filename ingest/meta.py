@@ -144,7 +144,7 @@ _VISITOR_BEFORE = re.compile(r"(?:欢迎|迎接|接待|陪同)$")
 _AID_BEFORE = re.compile(r"(赴|到|向|为|援|往|去|与|和|对口|帮扶|支援)$")
 _AID_SENTENCE = re.compile(r"支教|帮扶|扶贫|对口|受援|援建|捐赠|结对|协作|挂职|跟岗|送教|交流")
 # What a report says of its own place, which it names bare: 结合岚皋实际, 镇坪籍毕业生, 旬邑人民, 平利特色.
-_OWN_AFTER = re.compile(r"^(?:实际|籍|人民|大地|县情|区情|市情|特色的|全域|域内)")
+_OWN_AFTER = re.compile(r"^(?:实际|籍|人民|大地|县情|区情|市情|特色的|全域|域内|优质教育|经验)")
 _INSTITUTION_AFTER = re.compile(r"^(?:市|区|县|省)?(?:教育|教体|人民政府|政府|委|党委|区委|市委|县委|财政|督导)")
 _SENTENCE = re.compile(r"[^。！？；\n]+")
 
@@ -171,6 +171,8 @@ def clean_title(title: str) -> str:
     title = re.sub(r"^#+\s*", "", title.strip())
     title = re.sub(r"^(?:文章|文档)?标题\s*[:：]\s*", "", title)  # '文章标题：市教育局局长的述职报告'
     title = re.sub(r"^[【\[]?\s*第?\s*[一二三四五六七八九十\d]{1,3}\s*篇\s*[】\]]?\s*[:：]?\s*(?=\S{4})", "", title)  # 【第2篇 …
+    # A date stamped after the title by the site: '…工作总结[2023-01-05]'.
+    title = re.sub(r"\s*[\[【(（]\s*(?:19|20)\d{2}\s*[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}\s*[\]】)）]$", "", title)
     # A site's tags after the title: '【精选推荐】', '(全文)', '（通用5篇）', '[最新]'.
     title = re.sub(rf"(?:\s*[【\[(（][^】\]）)]{{0,10}}?{_SITE_TAG}[^】\]）)]{{0,6}}[】\])）])+$", "", title)
     # A compilation's separator is the page title with an ordinal ('年度教育局工作总结1'); a part's

@@ -477,3 +477,13 @@ def test_an_untitled_welcome_is_a_speech_unless_it_says_it_reports():
     assert doc_types("", [], welcome)[0] is DocType.SPEECH
     assert doc_types("", [], welcome + "下面，我就全县教育工作作个简要汇报。")[0] is DocType.BRIEFING
     assert doc_types("关于教育工作的汇报材料", [], welcome)[0] is DocType.BRIEFING
+
+
+def test_a_site_s_date_stamp_after_a_title_goes_but_a_speech_s_own_date_stays():
+    assert choose_title("", ["教育局工作总结[2023-01-05]", BODY], []) == "教育局工作总结"
+    assert choose_title("", ["在全县教育工作会议上的讲话（2023年1月5日）", BODY], []) == "在全县教育工作会议上的讲话（2023年1月5日）"
+
+
+def test_a_county_named_bare_before_its_quality_brand_or_experience_speaks():
+    text = "一年来，全县上下努力打造寿光优质教育品牌，各项工作稳步推进。" + BODY
+    assert extract("2019年教育工作总结", text, []).region.display == "山东省潍坊市寿光市"
