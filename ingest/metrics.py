@@ -40,7 +40,7 @@ from ingest.words import Tagging, tagging
 
 # Measure words and units, longest first so 人次 wins over 人.
 COUNT_UNITS = (
-    "平方米 万平方米 人次 场次 校次 班次 个百分点 个月 个小时 学时 课时 小时 分钟 周岁 笔 分 "
+    "平方公里 平方千米 公顷 立方米 平方米 万平方米 人次 场次 校次 班次 个百分点 个月 个小时 学时 课时 小时 分钟 周岁 笔 分 "
     "所 名 人 个 项 场 次 盏 间 台 套 册 亩 节 篇 件 条 家 辆 本 份 支 批 届 天 岁 户 校 园 班 组 期 门 处 座 宗 张 位 幅 "
     "元 万元 亿元 千元 G 兆 篇次 课 部 对 层 米 公里 吨"
 ).split()
@@ -83,7 +83,7 @@ FIGURE = re.compile(
     rf"(?P<qa3>{_QUAL_AFTER})?"
 )
 _MULT = {"千万": 1e7, "百万": 1e6, "万": 1e4, "亿": 1e8, "": 1.0}
-_UNIT_MULT = {"万元": ("元", 1e4), "亿元": ("元", 1e8), "千元": ("元", 1e3), "万平方米": ("平方米", 1e4),
+_UNIT_MULT = {"万元": ("元", 1e4), "亿元": ("元", 1e8), "千元": ("元", 1e3), "万平方米": ("平方米", 1e4), "平方千米": ("平方公里", 1.0),
               "％": ("%", 1.0)}
 _QUALIFIER = {"超": "超过", "达到": "达", "共计": "共", "累计": "累计", "合计": "共", "总计": "共", "多达": "达", "高达": "达",
               "逾": "超过", "多": "余", "不低于": "以上", "不少于": "以上",
@@ -550,6 +550,7 @@ def _bind_rates(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 _RATE_SUFFIX = {"率", "额"}
+_CLASS_SUFFIX = {"类", "型", "级", "性"}
 _EVERY_KIND = {"各类", "各项", "各级", "各种", "各级各类"}
 _QUANTIFIER_WORDS = {"全部", "全体", "所有", "部分", "大部分", "其中", "以上", "左右", "均", "平均"}
 
@@ -569,9 +570,9 @@ def _noun_run(tokens: list[tuple[str, str]]) -> str:
     for k, (word, flag) in enumerate(tokens):
         if word in _QUANTIFIER_WORDS:
             break  # 6820名全部享受补助: 全部 says how many of them, not what they are
-        if flag.startswith(_NOUNISH):
-            out.append(word)
-            flags.append(flag)
+        if flag.startswith(_NOUNISH) or (word in _CLASS_SUFFIX and out and k + 1 < len(tokens) and tokens[k + 1][1].startswith(_NOUNISH)):
+            out.append(word)  # 学科类校外培训机构: 类 joins the words on both sides
+            flags.append(flag if flag.startswith(_NOUNISH) else "n")
         else:
             if out == [tokens[0][0]] and len(out[0]) == 1 and _is_word(word):
                 out.append(word)  # 3个全覆盖: a name of one character is the start of a longer one
@@ -856,7 +857,8 @@ def _roles(text: str, found: list[Figure]) -> list[Figure]:
         prev, f = out[i - 1], out[i]
         if prev.role == Role.CHANGE and f.role == Role.NONE and _BETWEEN_ITEMS.fullmatch(text[prev.end : f.start]):
             out[i] = replace(f, role=Role.CHANGE, direction=prev.direction)
-        elif prev.role == Role.CHANGE and f.role == Role.NONE and f.sentence == prev.sentence:
+        elif f.role == Role.NONE and f.sentence == prev.sentence and (prev.role == Role.CHANGE or f.unit in ("%", "个百分点")):
+            # 财政总收入10.3亿元，增长24%: a percentage whose clause is only a verb of change is the change of the level before
             goes_on = _CHANGE_GOES_ON.match(text[prev.end : f.start])
             if goes_on:
                 d = goes_on.group("dir")

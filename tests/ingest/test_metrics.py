@@ -501,3 +501,10 @@ def test_typeset_thousands_and_a_share_of_the_clause_before():
     assert [(f.raw, f.value) for f in figures("改建幼儿园1 376所，在校生 3 600 人。")] == [("1 376所", 1376), ("3 600 人", 3600)]
     assert [f.raw for f in figures("2022 123所")] == ["123所"]  # a year is no thousands group
     assert figures("新增的幼儿园，80%左右集中在农村。")[0].indicator == "幼儿园"
+
+
+def test_areas_in_square_kilometres_class_words_and_a_bare_growth_after_a_level():
+    assert [(f.value, f.unit, f.indicator) for f in figures("全区总面积3386平方公里。")] == [(3386, "平方公里", "总面积")]
+    assert figures("12所学科类校外培训机构关停。")[0].indicator == "学科类校外培训机构"
+    level, growth = figures("财政总收入10.3亿元，增长24%。")
+    assert (growth.role, growth.direction, growth.indicator) == ("change", 1, "财政总收入")
