@@ -79,7 +79,7 @@ _TYPES = [
     (re.compile(r"督导(?:评估|检查)?报告|督导意见书|督导[^，。；]{0,12}?的?报告|履行教育职责[^，。；]{0,10}?(?:评价|评估|督导)[^，。；]{0,4}?报告"),
      DocType.INSPECTION),
     # 述职报告, also as 述职述廉报告 / 述职述责述廉报告 (a chief's yearly account of duty and integrity).
-    (re.compile(r"述职(?:[、和及]?述[责廉德法学能])*报告|述责述廉报告"), DocType.DUTY),
+    (re.compile(r"述职(?:[、和及]?述[责廉德法学能])*报告|述责述廉报告|述职$"), DocType.DUTY),
     (re.compile(r"调研报告"), DocType.RESEARCH),
     (re.compile(r"工作要点"), DocType.KEY_POINTS),
     (re.compile(r"工作计划|工作思路|工作打算|工作安排|工作规划"), DocType.PLAN),
@@ -98,6 +98,7 @@ _BODY_TYPES = [
     (re.compile(r"督导评估报告|督导检查报告|(?:督导|评估)(?:组|小组).{0,30}(?:报告如下|督导评估)"), DocType.INSPECTION),
     (re.compile(r"自查(?:情况|工作)?(?:报告|汇报)如下|自查报告"), DocType.SELF_CHECK),
     (re.compile(r"自评(?:情况|工作)?(?:报告|汇报)如下"), DocType.SELF_EVALUATION),
+    (re.compile(r"述职(?:报告)?如下|(?:现将|现把|下面将)[^。；\n]{0,24}?述职"), DocType.DUTY),
     (re.compile(r"总结如下|(?:工作|情况)总结如下|回顾如下"), DocType.SUMMARY),
     (re.compile(r"要点如下"), DocType.KEY_POINTS),
     (re.compile(r"(?:计划|打算|安排|思路)如下"), DocType.PLAN),
@@ -105,7 +106,7 @@ _BODY_TYPES = [
     (re.compile(r"我代表.{0,12}(?:做|作)工作报告"), DocType.REPORT),
 ]
 
-_TITLE_TYPE = re.compile(rf"(?:工作)?(?:总结|要点|计划|打算|报告|汇报|方案|规划|意见|通报)|{_SPEECH_WORDS}")
+_TITLE_TYPE = re.compile(rf"(?:工作)?(?:总结|要点|计划|打算|报告|汇报|方案|规划|意见|通报)|述职|{_SPEECH_WORDS}")
 # The body starting right after a glued title: '…工作要点2024年是…', '…工作总结2022年，我局…'.
 _BODY_OPENER = re.compile(r"(?:19|20)\d{2}\s*年(?:度)?(?:[，,]|是|以来|来)")
 _NOT_TITLE_START = re.compile(r"(?:现将|现就|根据|按照|为了|为|我们|我|下面|今年|一年来|近年来)")

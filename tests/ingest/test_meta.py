@@ -487,3 +487,9 @@ def test_a_site_s_date_stamp_after_a_title_goes_but_a_speech_s_own_date_stays():
 def test_a_county_named_bare_before_its_quality_brand_or_experience_speaks():
     text = "一年来，全县上下努力打造寿光优质教育品牌，各项工作稳步推进。" + BODY
     assert extract("2019年教育工作总结", text, []).region.display == "山东省潍坊市寿光市"
+
+
+def test_a_duty_account_titled_述职_or_saying_现述职如下_is_a_duty_report():
+    assert doc_types("教育局局长述职", [], BODY)[0] is DocType.DUTY
+    assert doc_types("", [], "一年来，我团结班子成员真抓实干。现述职如下：" + BODY)[0] is DocType.DUTY
+    assert title_in("县教育局局长述职一年来，我在区委领导下，真抓实干。") == "县教育局局长述职"
