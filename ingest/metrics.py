@@ -57,7 +57,8 @@ _CN_NUM = rf"[{_CN_DIGITS}]{{2,}}|[二两三四五六七八九十]"
 # "a certain", not a number). ○ next to Chinese digits is a zero (一○○), so it must stand alone.
 _MASK_CHAR = r"[xXＸｘ×✕*＊□_＿…]|(?<![零〇一二两三四五六七八九十百千])○(?![零〇一二两三四五六七八九十百千])"
 _MASK_RUN = rf"(?:{_MASK_CHAR})+"
-_MASK = rf"(?:{_MASK_RUN}(?:\.{_MASK_RUN})?|某{{2,}})"
+# 2XX人, 200xxxx, x,xxx人, xx.xx万元: digits may lead a mask and mask groups may be split like digits.
+_MASK = rf"(?:(?<![\d.])\d{{0,3}}{_MASK_RUN}(?:[.,]{_MASK_RUN})*|某{{2,}})"
 _ANY_MASK = re.compile(rf"{_MASK_CHAR}|某某")  # a cheap test before the slower patterns below
 _MASKED_BARE = re.compile(rf"{_MASK}(?:千万|百万|万|亿)")
 # A masked year or date part (xxxx年, 20xx年, x月): a template's date, kept as a masked row so it is

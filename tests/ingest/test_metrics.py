@@ -508,3 +508,9 @@ def test_areas_in_square_kilometres_class_words_and_a_bare_growth_after_a_level(
     assert figures("12所学科类校外培训机构关停。")[0].indicator == "学科类校外培训机构"
     level, growth = figures("财政总收入10.3亿元，增长24%。")
     assert (growth.role, growth.direction, growth.indicator) == ("change", 1, "财政总收入")
+
+
+@pytest.mark.parametrize("text,raw", [("全镇在校生2XX人。", "2XX人"), ("惠及x,xxx人。", "x,xxx人"), ("巩固率达****.**%。", "达****.**%")])
+def test_masks_mixed_with_digits_or_grouped_like_digits_are_one_masked_row(text, raw):
+    f = one(text)
+    assert (f.raw, f.masked, f.value) == (raw, True, None)
