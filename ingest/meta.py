@@ -187,10 +187,32 @@ def clean_title(title: str) -> str:
     title = re.split(r"\s*[|｜]\s*|\s+-\s+|\s*(?<![_\d])_(?![_\d年月日])\s*", title)[0]
     title = re.sub(r"\.(docx?|pdf|wps|txt)$", "", title, flags=re.I)
     title = re.sub(r"范文(?=\s*[(（【]?[一二三四五六七八九十\d]*[)）】]?$)", "", title)
+    title = _after_slogan(title)
     ends = [m.end() for m in _TITLE_TYPE.finditer(title)]
     if ends and _SITE_WORDS.search(title[ends[-1] :]) and not re.search(r"[(（【]", title[ends[-1] :][:1]):
         title = title[: ends[-1]]  # '…调研报告Word文档下载推荐': the site's words after the title's own
     return title.strip()
+
+
+_OFFICE_AFTER = re.compile(r"^(?:[省市区县]|(?:[省市州]|自治州)?[\u4e00-\u9fff]{2,6}?[县区市旗])?(?:人民政府|政府|教育局|教体局|教育体育局|教育和体育局|教育委员会|教委|教育厅|教育督导|督导室|教育工委)")
+_NOT_SLOGAN = re.compile(r"关于|在|对|致|迎接|欢迎|中共|党委|党组|[省市区县镇乡]")
+
+
+def _after_slogan(title: str) -> str:
+    """The title without a site's slogan glued before its office: '专注公文写作二十年彭泽县教育体育局2024年工作要点'.
+
+    A title that names its office names it first; words before the place of
+    that office that give no year, type, place or occasion are the site's.
+    """
+    for m in gazetteer().mentions(title):
+        prefix = title[: m.start]
+        rest = title[m.end :]
+        if len(prefix) < 4 or not _OFFICE_AFTER.match(rest) or not _TITLE_TYPE.search(rest) or not _whole_word(title, m.start, m.end):
+            return title
+        if _YEAR.search(prefix) or _MASKED_YEAR.search(prefix) or _TITLE_TYPE.search(prefix) or _NOT_SLOGAN.search(prefix):
+            return title
+        return title[m.start :]
+    return title
 
 
 def _speech_title(line: str) -> bool:

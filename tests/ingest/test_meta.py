@@ -493,3 +493,19 @@ def test_a_duty_account_titled_述职_or_saying_现述职如下_is_a_duty_report
     assert doc_types("教育局局长述职", [], BODY)[0] is DocType.DUTY
     assert doc_types("", [], "一年来，我团结班子成员真抓实干。现述职如下：" + BODY)[0] is DocType.DUTY
     assert title_in("县教育局局长述职一年来，我在区委领导下，真抓实干。") == "县教育局局长述职"
+
+
+@pytest.mark.parametrize(
+    "raw,title",
+    [
+        ("专注公文写作二十年彭泽县教育体育局2024年工作要点", "彭泽县教育体育局2024年工作要点"),
+        ("精选优质文档倾情为你奉上九江市彭泽县教育局工作总结", "九江市彭泽县教育局工作总结"),
+        ("中共彭泽县委教育工委2024年工作要点", "中共彭泽县委教育工委2024年工作要点"),
+        ("2024年彭泽县教育体育局工作要点", "2024年彭泽县教育体育局工作要点"),
+        ("深化改革 担当作为 奋力推动四平教育高质量发展", "深化改革 担当作为 奋力推动四平教育高质量发展"),
+    ],
+)
+def test_a_site_slogan_glued_before_the_office_that_opens_a_title_goes(raw, title):
+    from ingest.meta import clean_title
+
+    assert clean_title(raw) == title
