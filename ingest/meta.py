@@ -137,7 +137,8 @@ _FRAME_AFTER = re.compile(r"^(?:的)?(?:各县|各区|各市|各县市区|各县
 # of a chain (海东市平安区) or heading an office (平安区教育局).
 _COMMON_NOUN_PLACES = frozenset(
     "城区 郊区 矿区 平安 新建 光明 前进 红旗 向阳 新兴 长寿 青山 城中 和平 胜利 团结 白云 江南 江北 "
-    "河东 河西 城东 城西 城南 城北 新华 东风 文明 永安 安定 太平 振兴 发展 开发 新城 高新".split()
+    "河东 河西 城东 城西 城南 城北 新华 东风 文明 永安 安定 太平 振兴 发展 开发 新城 高新 "
+    "比如 友好 无为 三元 两江 建安 新星 白杨 双河 长乐 安多 和安 和康 水城 新林 金林 平城 通道".split()
 )
 _MASK_BEFORE = re.compile(r"[xXＸ×*＊某○□_＿]$")
 # Visitors welcomed by name: '迎接江苏省常州市教育考察团', '欢迎福建省晋江市…'.
