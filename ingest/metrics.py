@@ -487,7 +487,9 @@ _NOUNISH = ("n", "vn", "j", "l", "b", "an", "nz", "ng", "nt", "nr", "ns", "a", "
 _SKIP_BEFORE = set(_CHANGE_UP.split("|") + _CHANGE_DOWN.split("|")) | set("不超过 不高于 接近 仅 仅为 达 达到 为 共 共计 总计 累计 合计 增加 新增 增长 提高 提升 下降 减少 降低 增至 超过 突破 近 约 是 有 "
                    "占 占比 达成 了 到 至 由 从 投入 安排 发放 培训 组织 举办 开展 完成 建成 选派 接受 接收 覆盖 惠及 "
                    "比 较 上年 去年 同比 环比 分别 力争 确保 争取 实现 已 现 均 "
-                   "共有 现有 拥有 尚有 仍有 还有 计有 另有 高于 低于 少于 多于 超出".split())
+                   "共有 现有 拥有 尚有 仍有 还有 计有 另有 高于 低于 少于 多于 超出 占到 占了 "
+                   # modal verbs and adverbs between a subject and its figure (学校数一般应控制在20所以内)
+                   "应 应当 须 必须 要 将 能 可 可以 一般 基本 总体 普遍 都".split())
 # jieba tags unknown words such as 辍学率 as verbs; a word ending in one of these is what a figure measures.
 _MEASURE_NOUN = re.compile(r"..?[率额量数]$")
 _SCOPE = re.compile(r"[全我本各][省市区县旗镇乡校园]")
@@ -644,6 +646,12 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
     clause_start = _clause_start(text, f.start)
     lo = max(clause_start, f.start - 30)
     kept, at = [], lo
+    if clause_start > 1 and text[clause_start - 1] in "）)" and not text[clause_start : f.start].strip(" 　") == "":
+        opened = max(text.rfind("（", 0, clause_start - 1), text.rfind("(", 0, clause_start - 1))
+        if 0 < opened and clause_start - opened <= 24:
+            # 重度残障儿童少年（一级和二级）占76%: the subject stands before the aside
+            outer = _clause_start(text, opened)
+            kept = [t for t in _pos_at(tg, max(outer, opened - 20), opened)]
     skips = sorted([*_PER.finditer(text[lo : f.start]), *_FOOTNOTE.finditer(text[lo : f.start])], key=lambda x: x.start())
     for per in skips:  # 小学每生每年1000元: 小学; 毛入园率[4]达到: the footnote is no word
         if lo + per.start() < at:
@@ -721,7 +729,7 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
             subject.pop(0)
         if subject and not re.fullmatch(rf"{_CHANGE_UP}|{_CHANGE_DOWN}|新增", verb):
             verb = ("".join(subject) + verb)[-INDICATOR_MAX:]  # 本科录取61人, 民办学校聘请1313人: who did it names the count
-    if re.fullmatch(rf"{_CHANGE_UP}|{_CHANGE_DOWN}|新增|占比", verb):
+    if re.fullmatch(rf"{_CHANGE_UP}|{_CHANGE_DOWN}|新增|占比|占到|占了", verb):
         verb = ""  # 增加44所 says how it changed, not what; the figure before tells
     counted = f.unit not in ("%", "个百分点", "元", "‰")
     if _SCOPE.fullmatch(before):

@@ -514,3 +514,9 @@ def test_areas_in_square_kilometres_class_words_and_a_bare_growth_after_a_level(
 def test_masks_mixed_with_digits_or_grouped_like_digits_are_one_masked_row(text, raw):
     f = one(text)
     assert (f.raw, f.masked, f.value) == (raw, True, None)
+
+
+def test_modal_words_and_an_aside_between_a_subject_and_its_figure():
+    assert figures("一个责任区内的学校数一般应控制在20所以内。")[0].indicator == "学校数"
+    assert figures("重度残障儿童（一级和二级）占76%。")[0].indicator == "重度残障儿童"
+    assert figures("以智力障碍为主，占到85.3%。")[0].indicator == "（未识别）"  # never the verb 占到
