@@ -5,8 +5,14 @@ features: how much of the query its best sentence window says (so one
 practice inside a 一是…九是… passage counts in full), how much the whole
 passage and its heading say, its cosine similarity, and its ranks. A
 logistic model fitted on the tuning queries (bench/eval_search.py --fit,
-stored in data/relevance.json) turns them into a relevance between 0 and 1:
-the order of the hits, and the floor below which they are hidden.
+stored in data/relevance.json) turns them into a probability that orders
+the hits. A second one, over the query alone (its best cosine, how much of
+its wording any passage says), gives the probability that the archive
+answers the query at all; the relevance of a hit, against which the floor
+is drawn, is that times its probability relative to the query's best. A
+question in everyday words says little that a passage repeats, so its best
+passage never looks sure on its own; its closeness to the archive is what
+tells it from a question about something else.
 
 Pure over its inputs: the retrievers, and a function giving passage rows
 by id (the catalog's `passages`).
@@ -17,7 +23,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
 from importlib import resources
@@ -42,7 +48,11 @@ EXPANSION_CREDIT = 0.7  # a thesaurus term covers the words that triggered it at
 # candidates: when no passage says the query's words (a paraphrase, a question in other words), the
 # dense side should decide, which `gap_unsupported` lets a linear model express.
 FEATURES = ("window", "passage", "heading", "cosine", "cosine_gap", "keyword_rank", "dense_rank", "bm25",
-            "support", "gap_unsupported", "bm25_supported", "keyword_supported")
+            "support", "gap_unsupported", "bm25_supported", "keyword_supported", "cosine_top")
+# Per query: does the archive answer it at all? Its best cosine and how much of its wording any
+# passage says. An everyday question shares few words with its passage (low support) yet its best
+# cosine stands high; a question from outside the domain has both low.
+GATE_FEATURES = ("cosine_top", "support")
 
 
 class Mode(str, Enum):
@@ -79,29 +89,54 @@ class Ranked(NamedTuple):
     doc_id: str = ""
 
 
+def logistic(m: dict, x: np.ndarray, neutral: tuple[str, ...] = ()) -> np.ndarray:
+    """A fitted logistic model ({"features", "mean", "scale", "coef", "intercept"}) over rows of FEATURES.
+
+    A model without "features" reads the first len(coef) columns (it was fitted
+    before features were appended). Features named in `neutral` are set to
+    their fitted mean, so that they weigh nothing.
+    """
+    names = m.get("features") or FEATURES[: len(m["coef"])]
+    x = x[:, [FEATURES.index(f) for f in names]]
+    mean = np.asarray(m["mean"])
+    if any(f in neutral for f in names):
+        x = x.copy()
+        for j, f in enumerate(names):
+            if f in neutral:
+                x[:, j] = mean[j]
+    z = ((x - mean) / np.asarray(m["scale"])) @ np.asarray(m["coef"]) + m["intercept"]
+    return 1 / (1 + np.exp(-z))
+
+
 @dataclass(frozen=True)
 class Calibration:
-    """A logistic model per mode over FEATURES, with the floor and the 高 cut-off it was chosen with."""
+    """Per mode: a logistic model over FEATURES, a query gate, and the floor and 高 cut-off chosen with them."""
 
-    models: dict  # mode -> {"mean", "scale", "coef", "intercept"}
+    models: dict  # mode -> logistic model over candidate features: P(relevant | the query is answered here)
     floor: dict  # mode -> relevance below which a hit is 低
     high: dict  # mode -> relevance from which a hit is 高
     settings: dict  # constants the model was fitted with (window size, expansion credit ...)
     encoder: str = ""  # the encoder whose cosines the model was fitted on
+    gates: dict = field(default_factory=dict)  # mode -> logistic over GATE_FEATURES: P(the query is answered here)
 
     def relevance(self, mode: Mode, x: np.ndarray, encoder: str | None = None) -> np.ndarray:
-        """P(relevant) per candidate row of `x` (FEATURES).
+        """The relevance of each candidate row of `x` (FEATURES, all of one query).
 
-        Another encoder's cosines have another scale: its absolute cosine is
-        set to the fitted mean (it then weighs nothing) and the rest decides.
+        Without a gate: P(relevant). With one: P(the archive answers the query)
+        x the candidate's probability relative to the query's best. The best
+        hit of an everyday question is then graded by how surely the question
+        belongs here, not by how few of its words the passage repeats; the
+        order within a query is the model's either way. Another encoder's
+        cosines have another scale: its absolute cosines are set to the fitted
+        means (they then weigh nothing) and the rest decides.
         """
-        m = self.models[mode.value]
-        x = x[:, : len(m["coef"])]  # a model fitted before features were appended reads the ones it knows
-        if encoder and self.encoder and encoder != self.encoder:
-            x = x.copy()
-            x[:, FEATURES.index("cosine")] = m["mean"][FEATURES.index("cosine")]
-        z = ((x - np.asarray(m["mean"])) / np.asarray(m["scale"])) @ np.asarray(m["coef"]) + m["intercept"]
-        return 1 / (1 + np.exp(-z))
+        neutral = ("cosine", "cosine_top") if encoder and self.encoder and encoder != self.encoder else ()
+        p = logistic(self.models[mode.value], x, neutral)
+        gate = self.gates.get(mode.value)
+        if gate is None or not len(p):
+            return p
+        answered = logistic(gate, x[:1], neutral)[0]
+        return answered * p / (float(p.max()) or 1.0)
 
     def grade(self, mode: Mode, relevance: float) -> Grade:
         if relevance >= self.high[mode.value]:
@@ -116,7 +151,8 @@ def calibration(path: str | None = None) -> Calibration:
         raw = json.loads(open(path, encoding="utf-8").read())
     else:
         raw = json.loads(resources.files("index").joinpath("data/relevance.json").read_text("utf-8"))
-    return Calibration(raw["models"], raw["floor"], raw["high"], raw.get("settings", {}), raw.get("encoder", ""))
+    return Calibration(raw["models"], raw["floor"], raw["high"], raw.get("settings", {}), raw.get("encoder", ""),
+                       raw.get("gates", {}))
 
 
 def heading_cover(query: Query, heading: str, idf: Callable[[str], float | None]) -> float:
@@ -238,6 +274,7 @@ def candidates(
         x[:, 9] = x[:, 4] * (1 - x[:, 8])
         x[:, 10] = x[:, 7] * x[:, 8]  # keyword evidence counts when the query's words are said at all
         x[:, 11] = x[:, 5] * x[:, 8]
+        x[:, 12] = cos_top if mode is not Mode.KEYWORD else 0.0
     out.ids, out.x, out.snippets, out.headings = ids, x, snippets, heads
     out.doc_ids = [by_id[pid].doc_id for pid in ids]
     out.idf = idf

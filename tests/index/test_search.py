@@ -176,6 +176,43 @@ def test_hits_carry_a_calibrated_relevance_a_grade_and_their_best_sentence(engin
     assert row["grade"] in ("高", "中") and row["sentence"] == [a, b]
 
 
+def test_everyday_wording_shows_its_answer_above_the_floor(engine):
+    """防止学生游泳出事 shares no word with 防溺水; it was held back below the floor before the query gate."""
+    hits = engine.search("防止学生游泳出事", top_k=5)
+    assert hits and "溺水" in hits[0].text and hits[0].grade in (Grade.HIGH, Grade.MEDIUM)
+    assert any("特殊教育" in h.text for h in engine.search("残疾孩子上学", top_k=3))
+
+
+def test_the_gate_grades_a_query_and_keeps_the_models_order():
+    """Relevance = P(the archive answers the query) x the hit's probability relative to the query's best."""
+    import numpy as np
+
+    from index.ranking import FEATURES, GATE_FEATURES, Calibration, Mode
+
+    n = len(FEATURES)
+    model = {"features": ["window", "cosine"], "mean": [0.0, 0.85], "scale": [1.0, 0.01], "coef": [4.0, 0.2],
+             "intercept": -4.0}
+    gate = {"features": list(GATE_FEATURES), "mean": [0.87, 0.5], "scale": [0.01, 0.3], "coef": [3.0, 1.0],
+            "intercept": 0.0}
+    calib = Calibration({"hybrid": model}, {"hybrid": 0.5}, {"hybrid": 0.8}, {}, "e", {"hybrid": gate})
+    x = np.zeros((3, n))
+    x[:, FEATURES.index("window")] = (0.1, 0.0, 0.05)
+    x[:, FEATURES.index("cosine")] = (0.90, 0.91, 0.86)
+    x[:, FEATURES.index("support")] = 0.1
+    plain = Calibration({"hybrid": model}, {"hybrid": 0.5}, {"hybrid": 0.8}, {}, "e")
+    p = plain.relevance(Mode.HYBRID, x)
+    x[:, FEATURES.index("cosine_top")] = 0.91  # an everyday question: few words said, a close passage
+    answered = calib.relevance(Mode.HYBRID, x)
+    assert p.max() < 0.5 < answered.max()
+    assert np.argsort(-answered).tolist() == np.argsort(-p).tolist()
+    assert answered.max() == pytest.approx(1 / (1 + np.exp(-(3.0 * 4 + 1.0 * (0.1 - 0.5) / 0.3))))
+    x[:, FEATURES.index("cosine_top")] = 0.84  # nothing in the archive comes close
+    assert calib.relevance(Mode.HYBRID, x).max() < 0.5
+    # Another encoder: its absolute cosines weigh nothing, in the gate too.
+    assert calib.relevance(Mode.HYBRID, x, "other").max() == pytest.approx(
+        1 / (1 + np.exp(-(1.0 * (0.1 - 0.5) / 0.3))))
+
+
 @pytest.mark.parametrize("query", ["量子芯片光刻机", "足球比赛比分"])
 def test_an_out_of_domain_query_shows_nothing_above_the_floor(engine, query):
     assert engine.search(query) == []
