@@ -196,6 +196,12 @@ def clean_title(title: str) -> str:
 
 
 _OFFICE_AFTER = re.compile(r"^(?:[省市区县]|(?:[省市州]|自治州)?[\u4e00-\u9fff]{2,6}?[县区市旗])?(?:人民政府|政府|教育局|教体局|教育体育局|教育和体育局|教育委员会|教委|教育厅|教育督导|督导室|教育工委)")
+def _visited(before: str, after: str) -> bool:
+    """A place named as the one visited or learnt from ('学习寿光市经验', '杭州考察学习报告'), not the speaker's."""
+    return bool(re.search(r"(?:学习|考察|参观|借鉴)$", before) or _VISIT_AFTER.match(after))
+
+
+_VISIT_AFTER = re.compile(r"^[^，。；\n]{0,6}?(?:考察|学习|参观)(?:学习|考察)?(?:的|报告|心得|体会|情况|总结)")
 _NOT_SLOGAN = re.compile(r"关于|在|对|致|迎接|欢迎|中共|党委|党组|[省市区县镇乡]")
 
 
@@ -509,6 +515,8 @@ def _weights(g: Gazetteer, text: str, title: str) -> Counter[str]:
         marked = 1.0
         if _VISITOR_AFTER.match(full[m.end : m.end + 16]):
             marked *= 0.25  # 昆明市五华区教育考察团莅临: where the visitors come from
+        elif m.start < len(title) and _visited(before, after):
+            marked *= 0.25  # a title about a study visit names the place visited
         aid_sentence = bool(_AID_SENTENCE.search(full[a:b]))
         if (ab := _AID_BEFORE.search(before)) and (ab.group(1) not in ("与", "和") or aid_sentence):
             marked *= 0.25  # 赴龙山县支教; 与某区签订协作协议, but not 市委和宜昌市教育局 (a plain 'and')
@@ -570,6 +578,8 @@ def _title_place(g: Gazetteer, title: str, text: str, level: Level) -> str:
         if not last.full and not _whole_word(title, last.start, last.end):
             continue
         if _VISITOR_AFTER.match(after) or _AID_BEFORE.search(before) or _VISITOR_BEFORE.search(before):
+            continue
+        if _visited(before, after):
             continue
         codes = list(last.codes)
         if len(chain) > 1:

@@ -509,3 +509,9 @@ def test_a_site_slogan_glued_before_the_office_that_opens_a_title_goes(raw, titl
     from ingest.meta import clean_title
 
     assert clean_title(raw) == title
+
+
+def test_a_place_visited_or_learnt_from_in_the_title_is_not_the_region():
+    text = "我县教育局组织各学校校长外出考察，全县各学校对照先进找差距。" + BODY
+    assert extract("关于学习寿光市教育经验的考察报告", text, []).region.display == ""
+    assert extract("杭州考察学习报告", text, []).region.display == ""
