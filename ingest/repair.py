@@ -145,7 +145,12 @@ def _glue(parts: list[str], total: int, ln: Line, wrap: int, quoted: int = 0, qu
         return False
     if not _ends_open(last):
         return False
-    if wrap and width(last) >= wrap - WRAP_SLACK and not _BIG_HEADING.match(ln.text):
+    if _heading_goes_on(first, last, total, ln):
+        return True
+    # A line opening with a section marker ('一、强化理论武装，把稳政治方向') may be a
+    # heading that happens to come near the wrap width: it goes on only when it fills it.
+    slack = 0 if len(parts) == 1 and _BIG_HEADING.match(first) else WRAP_SLACK
+    if wrap and width(last) >= wrap - slack and not _BIG_HEADING.match(ln.text):
         # A full line of wrapped text that stops mid-sentence goes on in the
         # next line, even across a page break, unless a new part begins there.
         return not ln.after_blank or "\u4e00" <= last[-1] <= "\u9fff"
@@ -159,6 +164,28 @@ def _glue(parts: list[str], total: int, ln: Line, wrap: int, quoted: int = 0, qu
         and heading_marker(ln.text) is None
         and not looks_like_title(ln.text)
         and not (heading_marker(first) and total <= 60)
+    )
+
+
+HEADING_TAIL_MAX = 30  # the wrapped rest of a heading is a short phrase
+_CLAUSE_PUNCT = re.compile(r"[，。；！？：]")
+
+
+def _heading_goes_on(first: str, last: str, total: int, ln: Line) -> bool:
+    """A heading broken after a comma ('一、坚持立德树人，推动育人方式改革，' / '全面提升学生综合素质').
+
+    A heading never ends on a comma or an enumeration mark, so the short
+    phrase without punctuation on the next line is the rest of its title,
+    not its paragraph.
+    """
+    return (
+        heading_marker(first) is not None
+        and total <= 60
+        and last[-1] in "，、"
+        and not ln.after_blank
+        and len(ln.text) <= HEADING_TAIL_MAX
+        and not _CLAUSE_PUNCT.search(ln.text)
+        and heading_marker(ln.text) is None
     )
 
 

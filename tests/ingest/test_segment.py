@@ -405,3 +405,32 @@ def test_a_state_of_affairs_heading_run_into_its_body_ends_with_its_name():
     text = ("一、着力加快学校项目建设（一）重点建设项目推进情况截至目前，完成了某路小学加固工程。" + body
             + "（二）公办幼儿园建设情况新建公办幼儿园3所，" + body)
     assert _outline(text) == [(0, "着力加快学校项目建设"), (1, "重点建设项目推进情况"), (1, "公办幼儿园建设情况")]
+
+
+def _section_titles(page: str) -> list[str]:
+    """Section titles of one page, cleaned and segmented as ingest does it."""
+    from ingest.clean import clean
+
+    text = "\n".join(ln.text for ln in clean(page).lines)
+    sections, _ = segment(text, "t")
+    return [s.title for s in sections]
+
+
+def test_a_heading_wrapped_after_a_comma_keeps_its_whole_title():
+    page = (
+        "某县教育局2021年工作总结\n2021年，全县教育系统扎实推进各项工作，教育事业取得明显成效。\n"
+        "一、巩固拓展教育脱贫成果，\n有效衔接乡村振兴\n全年发放各类资助资金5460万元，惠及学生2万人次。\n"
+        "二、推进优质均衡发展，\n提升学校办学水平\n全年新建改扩建学校11所，多媒体教室覆盖率达到100%。\n"
+    )
+    assert _section_titles(page)[:2] == ["巩固拓展教育脱贫成果，有效衔接乡村振兴", "推进优质均衡发展，提升学校办学水平"]
+
+
+def test_a_heading_near_the_wrap_width_of_a_pdf_is_not_glued_to_its_paragraph():
+    body = "全年主持局党组理论学习中心组集中学习十四次，专题研讨五次，带动系统内各级党组织开展集中学习一百六十余场。"
+    wrapped = "\n".join(body[i : i + 18] for i in range(0, len(body), 18))
+    page = (
+        "县教育局局长2024年度述职报告\n"
+        + "\n".join(("在县委县政府的坚强领导下，我始终坚持结合实际谋划教育工作，团结带领全县教育系统干部职工攻坚克难。" * 2)[i : i + 18] for i in range(0, 96, 18))
+        + "\n一、强化理论武装，坚定把稳政治方向\n" + wrapped + "\n二、聚焦主责主业，全力推动教育发展\n" + wrapped + "\n"
+    )
+    assert _section_titles(page)[:2] == ["强化理论武装，坚定把稳政治方向", "聚焦主责主业，全力推动教育发展"]
