@@ -40,7 +40,7 @@ from ingest.words import Tagging, tagging
 
 # Measure words and units, longest first so 人次 wins over 人.
 COUNT_UNITS = (
-    "平方公里 平方千米 公顷 立方米 平方米 万平方米 人次 场次 校次 班次 个百分点 个月 个小时 学时 课时 小时 分钟 周岁 笔 分 "
+    "平方公里 平方千米 公顷 立方米 平方米 ㎡ 万平方米 人次 场次 校次 班次 个百分点 个月 个小时 学时 课时 小时 分钟 周岁 笔 分 "
     "所 名 人 个 项 场 次 盏 间 台 套 册 亩 节 篇 件 条 家 辆 本 份 支 批 届 天 岁 户 校 园 班 组 期 门 处 座 宗 张 位 幅 "
     "元 万元 亿元 千元 G 兆 篇次 课 部 对 层 米 公里 吨"
 ).split()
@@ -84,7 +84,7 @@ FIGURE = re.compile(
     rf"(?P<qa3>{_QUAL_AFTER})?"
 )
 _MULT = {"千万": 1e7, "百万": 1e6, "万": 1e4, "亿": 1e8, "": 1.0}
-_UNIT_MULT = {"万元": ("元", 1e4), "亿元": ("元", 1e8), "千元": ("元", 1e3), "万平方米": ("平方米", 1e4), "平方千米": ("平方公里", 1.0),
+_UNIT_MULT = {"万元": ("元", 1e4), "亿元": ("元", 1e8), "千元": ("元", 1e3), "万平方米": ("平方米", 1e4), "平方千米": ("平方公里", 1.0), "㎡": ("平方米", 1.0),
               "％": ("%", 1.0)}
 _QUALIFIER = {"超": "超过", "达到": "达", "共计": "共", "累计": "累计", "合计": "共", "总计": "共", "多达": "达", "高达": "达",
               "逾": "超过", "多": "余", "不低于": "以上", "不少于": "以上",
@@ -553,6 +553,8 @@ def _bind_rates(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 _RATE_SUFFIX = {"率", "额"}
+_PERSON_UNITS = {"名", "人", "人次", "位"}
+_PERSON_ENDINGS = ("生", "师", "员", "儿", "人", "者", "长", "童", "女", "工", "部", "属", "众", "友", "手", "才", "民", "士", "兵", "户")
 _CLASS_SUFFIX = {"类", "型", "级", "性"}
 _EVERY_KIND = {"各类", "各项", "各级", "各种", "各级各类"}
 _QUANTIFIER_WORDS = {"全部", "全体", "所有", "部分", "大部分", "其中", "以上", "左右", "均", "平均"}
@@ -624,6 +626,13 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
     if after_text:
         tokens = _pos_at(tg, at, at + len(after_text))
         after = _noun_run(tokens)
+        covered = len(after)
+        if after and f.unit in _PERSON_UNITS and not after.endswith(_PERSON_ENDINGS) and after_text[covered : covered + 1] == "的":
+            # 1564名贫困家庭的学生: 名 counts people, so the person after 的 is what is counted, not 贫困家庭
+            rest = _pos_at(tg, at + covered + 1, at + len(after_text))
+            person = _noun_run(rest)
+            if person.endswith(_PERSON_ENDINGS):
+                after = (after + person)[:INDICATOR_MAX]
         last = next((w for w, _ in reversed(tokens) if after.endswith(w)), "") if after else ""
         if last and last != after and last.endswith(("率", "比例", "占比")) and re.match(
                 r"(?:达到|达|为|是)?\d", after_text[len(after) :]):
@@ -644,6 +653,12 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
     if quoted:  # “平安校园”1516所, 编发《督导简报》12期: the quoted name is what is counted
         return quoted.group(1) or quoted.group(2)
     clause_start = _clause_start(text, f.start)
+    if clause_start > 0 and text[clause_start - 1] in "（(" and not text[clause_start : f.start].strip() and text[f.end : f.end + 1] in "）)":
+        # 教师群体满意度最高（92.1%）: a value in brackets after a predicate belongs to the clause's subject
+        outer = _clause_start(text, clause_start - 1)
+        subject = _noun_run([t for t in _pos_at(tg, outer, clause_start - 1) if t[0].strip()])
+        if subject and not _SCOPE.fullmatch(subject):
+            return subject
     lo = max(clause_start, f.start - 30)
     kept, at = [], lo
     if clause_start > 1 and text[clause_start - 1] in "）)" and not text[clause_start : f.start].strip(" 　") == "":
@@ -744,6 +759,9 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
             before = _object_of_clause_before(tg, clause_start)  # 新增的幼儿园，80%左右集中在农村: a share of the topic
     if not before and not after and not of_what and text[clause_start - 1 : clause_start] in "：:" and clause_start > 0:
         before = _label_before_colon(tg, clause_start - 1)  # 学前教育资助：386人
+    named = re.search(r"“([^”]{2,10})”" + re.escape(before) + r"[^，。；、“”]{0,6}$", text[max(0, f.start - 40) : f.start]) if before else None
+    if named and len(before) <= 6:
+        before = ("“" + named.group(1) + "”" + before)[-INDICATOR_MAX:]  # “校园安全”满意度达91.2%: whose 满意度
     if before in _GENERIC_HEADS and len(run) == 1 and start > 0 and before_tokens[start - 1][0] == "的":
         doer = []
         for word, flag in reversed(before_tokens[: start - 1]):
@@ -751,7 +769,7 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
                 break
             doer.insert(0, word)
         if doer:
-            before = ("".join(doer[-3:]) + before)[-INDICATOR_MAX:]  # 在各类单位就业的人数: 单位就业人数
+            before = ("".join(doer[-3:]) + "的" + before)[-INDICATOR_MAX:]  # 在各类单位就业的人数: 单位就业的人数
     if before in _GENERIC_HEADS:
         label = _sentence_label(tg, clause_start)
         if label:

@@ -490,7 +490,7 @@ def test_a_page_counter_is_no_figure():
     [
         ("中职毕业生平均起薪高于每月2000元。", "起薪"),  # a comparison links the subject to the figure
         ("组织心理健康教育培训450人次。", "心理健康教育培训"),  # 培训 heads the name after a noun
-        ("在各类单位就业的人数为340.24万人。", "单位就业人数"),  # whose 人数: the clause before 的
+        ("在各类单位就业的人数为340.24万人。", "单位就业的人数"),  # whose 人数: the clause before 的
     ],
 )
 def test_comparisons_training_and_relative_heads(text, indicator):
@@ -520,3 +520,13 @@ def test_modal_words_and_an_aside_between_a_subject_and_its_figure():
     assert figures("一个责任区内的学校数一般应控制在20所以内。")[0].indicator == "学校数"
     assert figures("重度残障儿童（一级和二级）占76%。")[0].indicator == "重度残障儿童"
     assert figures("以智力障碍为主，占到85.3%。")[0].indicator == "（未识别）"  # never the verb 占到
+
+
+def test_bracketed_values_quoted_names_person_counts_and_square_metre_signs():
+    found = figures("教师群体满意度最高（92.1%），家长群体相对较低（78.6%）。")
+    assert [f.indicator for f in found] == ["教师群体满意度", "家长群体"]
+    found = figures("“校园安全”满意度达91.2%，“教育公平”满意度为82.7%。")
+    assert [f.indicator for f in found] == ["“校园安全”满意度", "“教育公平”满意度"]
+    assert figures("全区共有1564名贫困家庭的学生享受资助。")[0].indicator == "贫困家庭学生"  # 名 counts people
+    assert figures("组织3所学校的校长参加。")[0].indicator == "学校"  # 所 counts schools
+    assert [(f.value, f.unit) for f in figures("建筑面积1500㎡。")] == [(1500, "平方米")]
