@@ -9,7 +9,8 @@ stored in data/relevance.json) turns them into a probability that orders
 the hits. A second one, over the query alone (its best cosine, how much of
 its wording any passage says), gives the probability that the archive
 answers the query at all; the relevance of a hit, against which the floor
-is drawn, is that times its probability relative to the query's best. A
+is drawn, is that times its probability relative to the query's best (or
+its own probability, when that is higher). A
 question in everyday words says little that a passage repeats, so its best
 passage never looks sure on its own; its closeness to the archive is what
 tells it from a question about something else.
@@ -122,11 +123,14 @@ class Calibration:
     def relevance(self, mode: Mode, x: np.ndarray, encoder: str | None = None) -> np.ndarray:
         """The relevance of each candidate row of `x` (FEATURES, all of one query).
 
-        Without a gate: P(relevant). With one: P(the archive answers the query)
-        x the candidate's probability relative to the query's best. The best
-        hit of an everyday question is then graded by how surely the question
-        belongs here, not by how few of its words the passage repeats; the
-        order within a query is the model's either way. Another encoder's
+        Without a gate: P(relevant). With one: the larger of P(relevant) and
+        P(the archive answers the query) x the candidate's probability relative
+        to the query's best. The best hit of an everyday question is then
+        graded by how surely the question belongs here, not by how few of its
+        words the passage repeats, and a passage the candidate model alone is
+        sure of (an exact, specific phrase) is never held back by the gate's
+        doubt about the query; the order within a query is the model's either
+        way. Another encoder's
         cosines have another scale: its absolute cosines are set to the fitted
         means (they then weigh nothing) and the rest decides.
         """
@@ -136,7 +140,7 @@ class Calibration:
         if gate is None or not len(p):
             return p
         answered = logistic(gate, x[:1], neutral)[0]
-        return answered * p / (float(p.max()) or 1.0)
+        return np.maximum(p, answered * p / (float(p.max()) or 1.0))
 
     def grade(self, mode: Mode, relevance: float) -> Grade:
         if relevance >= self.high[mode.value]:
