@@ -47,7 +47,9 @@ _CLOSED = [
     r"复制下载", r"下载吧", r"(?:下载|阅读|查看)?请?先登录", r"登录后(?:下载|阅读|查看)",
     r"(?:展开|查看|继续)?阅读全文", r"全文阅读", r"继续(?:免费)?阅读",
     r"(?:免费)?预览(?:阅读)?已?结束", r"(?:已|到这儿已)?超出(?:免费)?预览(?:范围)?",
-    r"[(（]未完[)）]|未完(?=[，,])", r"[(（]?本页(?:已|到此)?完[)）]?",
+    r"[(（]未完[)）]|未完(?=[，,])",
+    # A writing site's note on a sample's style under its title: （全面汇报式：结构严谨…，适合正式汇报与存档）
+    r"[(（][^()（）]{0,12}(?:式|型|版|风格)[:：][^()（）]{0,40}适合[^()（）]{0,20}[)）]", r"[(（]?本页(?:已|到此)?完[)）]?",
     # Where the page came from: 如若转载，请注明出处：<URL>; a site's document id (编号：658229379).
     r"(?:如若|如需|如要|若要)?转载[，,]?请注明(?:出处|来源|原文链接)[:：]?\s*(?:https?://[^\s\u4e00-\u9fff，。]+)?",
     r"(?<![\u4e00-\u9fff])编号[:：]\s*\d{6,}",
@@ -120,7 +122,7 @@ _HINT_WORDS = (
     "免费 马上 为大家 为您 为你 为各位 优质文档 节选 本页 本文 本篇 资料 该文档 有用 不错就 满意就 有帮助 继续 如需 "
     "让我们一起 写一 写好 呢？ 呢? 吗？ 吗? 整理不易 下方 文末 打开 APP App app 客户端 完整版 最新版 精选版 word版 "
     "Word版 可编辑 精编版 修订版 通用版 目录 目 本页 页） 页) 阅读已 阅读结束 写出 才能写 写写 好好写 掌握了吗 知道吗 了解吗 怎么写 如何写 怎样写 "
-    "编号 本报讯 记者 通讯员 提供 存储空间 二维码 蓝字 本地 方便 部分内容 仅作 仅做 仅为 照搬 套用 》是 》作为 》既是 》不仅是 朋友 @"
+    "编号 本报讯 记者 通讯员 提供 适合 存储空间 二维码 蓝字 本地 方便 部分内容 仅作 仅做 仅为 照搬 套用 》是 》作为 》既是 》不仅是 朋友 @"
 ).split()
 
 
@@ -275,8 +277,11 @@ def _site_sentences(text: str) -> list[tuple[int, int]]:
             kinds.add(cues[i].lastgroup)
             last = max(last, cues[i].end())
             i += 1
+        opening = a
         a = max(a, max(text.rfind(c, a, start) for c in _CLAUSE_OPEN) + 1)
         b = min([k for c in _CLAUSE_SHUT if (k := text.find(c, last, end)) >= 0] or [end])
+        if a == opening and b < end and text[b] in "，,；;：: ":
+            b = end  # a sentence that opens as a notice is the notice to its end ('…以期提供写作参考，助力…')
         span = text[a:b]
         # A sentence naming a dated report without addressing anyone is a title glued
         # to a slogan ('…专注公文写作二十年某县2024年工作要点'): the slogan rules cut it finer.

@@ -500,3 +500,13 @@ def test_symbol_lines_user_bylines_and_periodical_marks_are_chrome():
     assert is_chrome(normalize_line("发表人/单位：市教育局 发表日期：2021-01-12 [ 字体显示：大 中 小 ]"))
     assert normalize_line("<正>近年来，全县学龄人口持续减少。") == "近年来，全县学龄人口持续减少。"
     assert normalize_line("一、 巩固成果 ， 有效衔接") == "一、巩固成果，有效衔接"
+
+
+def test_a_speech_titled_by_its_genre_keeps_its_title_line_above_the_body():
+    page = "某某网欢迎您！\n当前位置：首页 > 讲话\n在全县中小学运动会开幕式上的致辞\n同志们：\n" + BODY + "\n"
+    assert _text(page).split("\n")[:2] == ["在全县中小学运动会开幕式上的致辞", "同志们："]
+
+
+def test_a_sentence_that_opens_as_a_notice_goes_to_its_end_and_style_notes_go():
+    assert strip_speech("本文旨在为您呈现一篇范文，以期提供写作思路，助力总结更具深度。") == ""
+    assert strip_speech("（全面汇报式：结构严谨，内容详实，适合正式汇报与存档）") == ""
