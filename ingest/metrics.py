@@ -759,8 +759,8 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
             before = _object_of_clause_before(tg, clause_start)  # 新增的幼儿园，80%左右集中在农村: a share of the topic
     if not before and not after and not of_what and text[clause_start - 1 : clause_start] in "：:" and clause_start > 0:
         before = _label_before_colon(tg, clause_start - 1)  # 学前教育资助：386人
-    named = re.search(r"“([^”]{2,10})”" + re.escape(before) + r"[^，。；、“”]{0,6}$", text[max(0, f.start - 40) : f.start]) if before else None
-    if named and len(before) <= 6:
+    named = _QUOTED_BEFORE.search(text, max(0, f.start - 40), f.start) if before and len(before) <= 6 else None
+    if named and named.group(2).startswith(before) and len(named.group(2)) <= len(before) + 6:
         before = ("“" + named.group(1) + "”" + before)[-INDICATOR_MAX:]  # “校园安全”满意度达91.2%: whose 满意度
     if before in _GENERIC_HEADS and len(run) == 1 and start > 0 and before_tokens[start - 1][0] == "的":
         doer = []
@@ -777,6 +777,7 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
     return before or of_what or after or verb
 
 
+_QUOTED_BEFORE = re.compile(r"“([^”]{2,10})”([^，。；、“”]{0,22})$")
 # Heads that name nothing alone; a list item's label says whose they are.
 _GENERIC_HEADS = {"金额", "资金", "人数", "数量", "总数", "总额", "比例", "占比", "人次", "规模"}
 
