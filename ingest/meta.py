@@ -82,8 +82,8 @@ _TYPES = [
     (re.compile(r"述职(?:[、和及]?述[责廉德法学能])*报告|述责述廉报告|述职$"), DocType.DUTY),
     (re.compile(r"调研报告"), DocType.RESEARCH),
     (re.compile(r"工作要点"), DocType.KEY_POINTS),
-    (re.compile(r"工作计划|工作思路|工作打算|工作安排|工作规划"), DocType.PLAN),
-    (re.compile(r"工作总结|工作回顾|工作情况(?![^，。]{0,3}(?:汇报|报告|通报))|总结"), DocType.SUMMARY),
+    (re.compile(r"工作计划|工作思路|工作打算|工作安排|工作规划|工作谋划"), DocType.PLAN),
+    (re.compile(r"工作总结|工作小结|工作回顾|工作情况(?![^，。]{0,3}(?:汇报|报告|通报))|总结|小结"), DocType.SUMMARY),
     (re.compile(r"工作报告|报告"), DocType.REPORT),
     (re.compile(r"汇报"), DocType.BRIEFING),
     (re.compile(r"通报"), DocType.CIRCULAR),
@@ -106,7 +106,7 @@ _BODY_TYPES = [
     (re.compile(r"我代表.{0,12}(?:做|作)工作报告"), DocType.REPORT),
 ]
 
-_TITLE_TYPE = re.compile(rf"(?:工作)?(?:总结|要点|计划|打算|报告|汇报|方案|规划|意见|通报)|述职|{_SPEECH_WORDS}")
+_TITLE_TYPE = re.compile(rf"(?:工作)?(?:总结|小结|要点|计划|打算|报告|汇报|方案|规划|谋划|意见|通报)|述职|{_SPEECH_WORDS}")
 # The body starting right after a glued title: '…工作要点2024年是…', '…工作总结2022年，我局…'.
 _BODY_OPENER = re.compile(r"(?:19|20)\d{2}\s*年(?:度)?(?:[，,]|是|以来|来)")
 _NOT_TITLE_START = re.compile(r"(?:现将|现就|根据|按照|为了|为|我们|我|下面|今年|一年来|近年来)")

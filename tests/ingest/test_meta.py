@@ -515,3 +515,9 @@ def test_a_place_visited_or_learnt_from_in_the_title_is_not_the_region():
     text = "我县教育局组织各学校校长外出考察，全县各学校对照先进找差距。" + BODY
     assert extract("关于学习寿光市教育经验的考察报告", text, []).region.display == ""
     assert extract("杭州考察学习报告", text, []).region.display == ""
+
+
+def test_a_小结_is_a_summary_and_a_谋划_a_plan():
+    assert doc_types("学期工作小结", [], BODY)[0] is DocType.SUMMARY
+    assert doc_types("县教育局2023年工作谋划", [], BODY)[0] is DocType.PLAN
+    assert doc_types("2022年工作小结和2023年工作计划", [], BODY)[0] is DocType.SUMMARY
