@@ -131,7 +131,7 @@ _HINT_WORDS = (
 _CUE_WORDS = (
     "本文 本篇 此文 该文 本资料 该资料 文档 范文 文库 本站 本网 网站 会员 VIP 积分 下载 客服 QQ 微信 公众号 视频号 "
     "抖音号 小程序 上传 保存 收藏 点赞 在看 分享 关注 订阅 复制 转载 传播 开通 升级 充值 购买 登录 注册 举报 认领 "
-    "您 你 大家 各位 朋友们 读者 网友 用户 小伙伴 版权 侵权 原创 著作权 法律责任 不允许 未经 仅供 仅作 仅做 照搬 "
+    "您 你 大家 各位 朋友们 读者 网友 用户 小伙伴 职场人 版权 侵权 原创 著作权 法律责任 不允许 未经 仅供 仅作 仅做 照搬 "
     "照抄 抄袭 下架 不代表 写作 怎么写 如何写 写法 写出 灵感 供参考"
 ).split()
 
@@ -158,14 +158,14 @@ def _has_cue(text: str) -> bool:
 def _hints(text: str) -> list[tuple[int, int]]:
     """(start, end) of every hint word in `text`."""
     return [(end + 1 - n, end + 1) for end, n in _hint_automaton().iter(text)]
-_LABEL_BEFORE = re.compile(r"(?:温馨提示|提示|导语|前言|引言|说明|亲)[:：，,]?\s*$")
+_LABEL_BEFORE = re.compile(r"(?:温馨提示|温馨|提示|导语|前言|引言|说明|亲)[:：，,]?\s*$")
 _SENTENCE_END = "。！？!?"
 _SEPARATORS = "，,、；;：:/|｜ \t"
 _DASHES = "-—–~～=*"
 _OPENERS = "-—–~～=*【[（("
 _CLOSERS = "-—–~～=*】]）)"
 # A lead-in that opens site speech inside a longer line: '下面是小编…', '以下是…'.
-_LEAD_IN = re.compile(r"(?:下面|以下|接下来|这里|这)(?:是|为|就是|就)|下面|以下|接下来|(?:导语|前言|引言|提示)[:：]|【[^】]{0,6}】")
+_LEAD_IN = re.compile(r"(?:下面|以下|接下来|这里|这)(?:是|为|就是|就)|下面|以下|接下来|(?:导语|前言|引言|温馨提示|提示)[:：]|【[^】]{0,6}】")
 
 
 SCOPE = 300  # site speech reaches at most this far from its cue; report sentences are rarely longer
@@ -230,7 +230,7 @@ def _windows(text: str) -> list[tuple[int, int]]:
 _CUES = {
     "doc": r"本文|本篇|此文|该文|本资料|该资料|本文档|该文档|文档|范文|文库|本站|本网|网站|会员|VIP|积分|下载(?:次数|额度|券|特权|权限)|客服|(?:QQ|微信)群|公众号|视频号|抖音号|小程序",
     "act": r"下载|上传|保存|收藏|点赞|在看|分享|关注|订阅|复制|转载|传播|开通|升级|充值|购买|登录|注册|举报|认领",
-    "reader": r"您|你们|(?<![迎])你(?!们)|大家|各位|朋友们|读者|网友|用户|小伙伴",
+    "reader": r"您|你们|(?<![迎])你(?!们)|大家|各位|朋友们|读者|网友|用户|小伙伴|职场人",
     "rights": r"版权|侵权|原创|著作权|法律责任|不允许|未经(?:许可|授权|允许|同意)|仅(?:供|作|做)参考|照搬|照抄|抄袭|下架|不代表",
     "writing": r"写作|怎么写|如何写|写法|写出|灵感|以供参考|供参考",
 }
@@ -472,7 +472,7 @@ _UI_WORDS = (
     "问题咨询|投诉建议|常见帮助|QQ|微信|扫一扫|手机版|登录|注册|会员|VIP|充值|客服|我要投稿|投稿|正文|"
     "字号|大\\s*中\\s*小|默认|护眼|恢复窄屏|打印本页|打印此页|打印本文|关闭窗口|关闭本页|返回顶部|返回首页|返回列表|"
     "【打印】|【关闭】|【打印此页】|【关闭窗口】|【返回顶部】|"
-    "文档预览|在线预览|关注我们|加入我们|往期推荐|往期回顾|往期精选|精彩回顾|END|阅读原文|在看|文档简介|内容简介|资料简介|文档介绍|\\S{0,4}导航"
+    "文档预览|在线预览|复制|正文复制|关注我们|加入我们|往期推荐|往期回顾|往期精选|精彩回顾|END|阅读原文|在看|文档简介|内容简介|资料简介|文档介绍|\\S{0,4}导航"
 )
 _UI_ONLY = re.compile(rf"^(?:(?:{_UI_WORDS})[\s:：|/]*)+$")
 _LABELS = (
@@ -506,6 +506,9 @@ _SHORT = [
     re.compile(r"^第\s*\d+\s*页$"),
     re.compile(r"^\d{1,3}\s*[/／]\s*\d{1,3}$"),  # a page counter '3/7'
     re.compile(r"QQ$"),
+    re.compile(r"^(?:共有)?\d+条(?:评论|回复|留言)$|^(?:发表|网友|我要|查看)评论"),
+    # A site's greeting in its header: '某某中学 欢迎您！'
+    re.compile(r"^[^，。；！？\s]{2,20}\s*欢迎(?:您|你)[!！]?$"),
 ]
 _TAGS = re.compile(r"^(?:\S{1,6}\s+){3,}\S{1,6}$")  # a keyword row: "2023 教育 督导 月份 工作总结"
 _BREADCRUMB = re.compile(r"^(?:[^>＞»›]{1,30}\s*(?:>>?|＞|»|›)\s*){2,}[^>＞»›]{0,60}$")
@@ -518,7 +521,8 @@ _COUNTER = re.compile(r"(?:浏览|人气|阅读|点击|热度|下载|访问)(?:�
 # A header after which a site lists other documents.
 LIST_HEADER = re.compile(
     r"^(猜你喜欢|相关资源|相关搜索|相关文档|相关推荐|相关阅读|延伸阅读|热门推荐|热门文档|相关文章|"
-    r"你可能关注的文档|推荐专题|最近更新|更多相关|相关范文|精选范文|推荐阅读|热门文章|最新文章|推荐文章|热门范文)"
+    r"你可能关注的文档|推荐专题|最近更新|更多相关|相关范文|精选范文|推荐阅读|热门文章|最新文章|推荐文章|热门范文|"
+    r"频道推荐|栏目推荐|精彩推荐|热点推荐|本站推荐)"
 )
 
 SHORT_LINE = 60
@@ -573,9 +577,17 @@ _USER_FIRST = re.compile(r"^[a-z][a-z0-9_.-]{2,24}(?=\s|[\u4e00-\u9fff])")  # a 
 _UI_LAST = re.compile(rf"(?:{_UI_WORDS}|阅读模式)$")
 
 
+# A row of bracketed fields: 【字体：[大][中][小]】【发布时间：2021-07-26】【关闭窗口】
+_BRACKET_FIELDS = re.compile(r"(?:\s*【[^【】]{0,40}】){2,}\s*")
+
+
 def is_chrome(line: str) -> bool:
     """True when `line` is site chrome rather than report text."""
     if not line:
+        return True
+    if len(line) <= 200 and _BRACKET_FIELDS.fullmatch(line) and (
+        _LABEL_ANY.search(line.replace("【", " ")) or any(_UI_ONLY.match(f.strip()) for f in re.findall(r"【([^【】]*)】", line))
+    ):
         return True
     if len(line) <= 60 and _category(line):
         return True

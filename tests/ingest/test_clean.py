@@ -510,3 +510,15 @@ def test_a_speech_titled_by_its_genre_keeps_its_title_line_above_the_body():
 def test_a_sentence_that_opens_as_a_notice_goes_to_its_end_and_style_notes_go():
     assert strip_speech("本文旨在为您呈现一篇范文，以期提供写作思路，助力总结更具深度。") == ""
     assert strip_speech("（全面汇报式：结构严谨，内容详实，适合正式汇报与存档）") == ""
+
+
+def test_header_greetings_bracketed_field_rows_and_comment_counters_are_chrome():
+    assert is_chrome("某某第十中学 欢迎您！")
+    assert is_chrome("【字体：[大][中][小]】【发布时间：2021-07-26】【作者：管理员】【关闭窗口】")
+    assert is_chrome("共有0条评论") and is_chrome("频道推荐")
+    assert not is_chrome("【三】加强教师队伍建设")
+
+
+def test_a_labelled_site_note_goes_with_its_label():
+    assert strip_speech("温馨提示：某某网小编为您整理了“教育局工作总结”，方便广大网友查阅！") == ""
+    assert strip_speech("不管职场人担任什么职位，都需要会写工作总结，它能提高我们的写作能力。") == ""
