@@ -40,7 +40,7 @@ from ingest.words import Tagging, tagging
 
 # Measure words and units, longest first so 人次 wins over 人.
 COUNT_UNITS = (
-    "平方公里 平方千米 公顷 立方米 平方米 ㎡ 万平方米 人次 场次 校次 班次 个百分点 个月 个小时 学时 课时 小时 分钟 周岁 笔 分 "
+    "平方公里 平方千米 公顷 立方米 平方米 ㎡ 万平方米 人次 场次 校次 班次 户次 家次 批次 节次 课次 个百分点 个月 个小时 学时 课时 小时 分钟 周岁 笔 分 "
     "所 名 人 个 项 场 次 盏 间 台 套 册 亩 节 篇 件 条 家 辆 本 份 支 批 届 天 岁 户 校 园 班 组 期 门 处 座 宗 张 位 幅 "
     "元 万元 亿元 千元 G 兆 篇次 课 部 对 层 米 公里 吨"
 ).split()
@@ -615,7 +615,7 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
                 break
             nouns.append(word)
         of_what = "".join(nouns)[:INDICATOR_MAX]
-        if f.unit != "元":
+        if f.unit != "元" and of_what:
             return of_what
         after_text = ""  # 初中2155元的标准: whose amount, said before it, names it better than 标准
     ordinal = re.match(r"第[\d一二三四五六七八九十]{1,3}[期批届轮]", after_text)
@@ -656,7 +656,15 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
     if clause_start > 0 and text[clause_start - 1] in "（(" and not text[clause_start : f.start].strip() and text[f.end : f.end + 1] in "）)":
         # 教师群体满意度最高（92.1%）: a value in brackets after a predicate belongs to the clause's subject
         outer = _clause_start(text, clause_start - 1)
-        subject = _noun_run([t for t in _pos_at(tg, outer, clause_start - 1) if t[0].strip()])
+        words_before = [t for t in _pos_at(tg, outer, clause_start - 1) if t[0].strip()]
+        trailing = []
+        for k in range(len(words_before) - 1, -1, -1):  # 其次是外出游玩（45.82分钟）: the noun right before the bracket
+            word, flag = words_before[k]
+            inner_verb = flag.startswith("v") and trailing and k > 0 and words_before[k - 1][1].startswith(_NOUNISH)
+            if not (flag.startswith(_NOUNISH) or inner_verb) or flag in ("a", "f") or word in _SKIP_BEFORE:
+                break
+            trailing.insert(0, word)  # 电子产品使用时间: a verb between two nouns stays
+        subject = "".join(trailing)[-INDICATOR_MAX:] if trailing else _noun_run(words_before)
         if subject and not _SCOPE.fullmatch(subject):
             return subject
     lo = max(clause_start, f.start - 30)

@@ -530,3 +530,10 @@ def test_bracketed_values_quoted_names_person_counts_and_square_metre_signs():
     assert figures("全区共有1564名贫困家庭的学生享受资助。")[0].indicator == "贫困家庭学生"  # 名 counts people
     assert figures("组织3所学校的校长参加。")[0].indicator == "学校"  # 所 counts schools
     assert [(f.value, f.unit) for f in figures("建筑面积1500㎡。")] == [(1500, "平方米")]
+
+
+def test_a_bracketed_value_after_a_noun_and_visits_counted_by_household():
+    found = figures("其次是电子产品使用时间（43.24分钟）。")
+    assert [(f.value, f.unit, f.indicator) for f in found] == [(43.24, "分钟", "电子产品使用时间")]
+    assert [(f.unit, f.indicator) for f in figures("累计帮助贫困教职工16户次。")] == [("户次", "贫困教职工")]
+    assert figures("学生在校活动时间达8小时的，小学生占28.6%。")[0].indicator != "（未识别）"
