@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from index.districts import DistrictProfile
 from index.export import headed, workbook_bytes
+from index.numbers import years_text
 from index.practices import PracticeMap
 
 PRACTICE_HEADERS = ["编号", "做法", "关键词", "代表句", "代表句段落ID", "地区数", "段落数"]
@@ -11,7 +12,7 @@ PASSAGE_HEADERS = ["做法编号", "做法", "地区或报告", "报告标题", 
 
 
 def _years(years) -> str:
-    return "、".join(str(y) for y in years)
+    return years_text(years) if years else ""
 
 
 def _book():

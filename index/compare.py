@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from index.numbers import figure_text
+from index.numbers import figure_text, years_text
 from index.records import Comparison, Hit, MetricRow
 
 EXCERPT = 300  # characters of a passage a column shows before it is cut at a sentence end
@@ -66,7 +66,7 @@ def column_titles(columns: Sequence[Comparison]) -> list[str]:
     titles = list(base)
     for i, c in enumerate(columns):
         if base.count(base[i]) > 1:
-            years = "、".join(map(str, c.years))
+            years = years_text(c.years) if c.years else ""
             titles[i] = f"{base[i]}（{years or c.title}）"
     for i, c in enumerate(columns):
         if titles.count(titles[i]) > 1:

@@ -14,7 +14,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 from index.compare import aligned, column_titles, excerpt, source_label
-from index.numbers import figure_text, flags, role_label
+from index.numbers import figure_text, flags, role_label, years_text
 from index.records import Comparison, MetricRow
 
 COLUMNS = [
@@ -81,7 +81,7 @@ def cell(row: Mapping, key: str):
 
 
 def _years(years) -> str:
-    return "、".join(str(v) for v in years or ()) or "年份不详"
+    return years_text(years)
 
 
 def _rows(rows: Sequence) -> list[Mapping]:
@@ -209,7 +209,7 @@ def comparison_docx(query: str, columns: Sequence[Comparison],
     doc.add_paragraph(f"共 {len(columns)} 个地区或报告：{'、'.join(titles)}")
     for title, c in zip(titles, columns):
         doc.add_heading(title, level=2)
-        years = "、".join(map(str, c.years))
+        years = years_text(c.years) if c.years else ""
         doc.add_paragraph(f"{c.title}{'（' + years + '）' if years else ''}")
         if not c.passages:
             doc.add_paragraph("没有相关段落。")

@@ -189,3 +189,21 @@ def figure_line(m) -> str:
 def flags(m) -> str:
     """The marks a table shows beside a figure: 遮盖, 存疑 (joined by 、), or ''."""
     return "、".join(label for key, label in FLAG_LABELS.items() if _get(m, key, False))
+
+
+def years_text(years, suffix: str = "") -> str:
+    """A report's years as one string everywhere (app, command line, CSV, Excel, Word).
+
+    Two years are listed (a 总结 of one year and the 计划 of the next), three or
+    more in a row make a range, anything else is listed; no years is 年份不详.
+    `suffix` is 年 where the years stand in running text.
+
+    >>> years_text([2016, 2017]), years_text([2021, 2019, 2020], "年"), years_text([2019, 2021, 2023]), years_text([])
+    ('2016、2017', '2019—2021年', '2019、2021、2023', '年份不详')
+    """
+    ordered = sorted(set(years or ()))
+    if not ordered:
+        return "年份不详"
+    if len(ordered) >= 3 and ordered[-1] - ordered[0] == len(ordered) - 1:
+        return f"{ordered[0]}—{ordered[-1]}{suffix}"
+    return "、".join(map(str, ordered)) + suffix

@@ -169,7 +169,9 @@ def test_upload_of_a_docx_makes_it_searchable(app, tmp_path):
 def test_first_start_offers_and_imports_the_sample_corpus(tmp_path, monkeypatch):
     monkeypatch.setenv("EDUREPORTS_DATA", str(tmp_path / "empty"))
     at = AppTest.from_file(APP, default_timeout=300).run()
-    assert any("示例语料" in i.value for i in at.info)
+    n = len([f for f in (ROOT / "corpus").iterdir() if f.is_file()])
+    assert [i.value for i in at.info] == [
+        f"数据目录里还没有报告。可以先导入项目自带的示例语料（{n} 个文件），或到“导入”页上传自己的报告。"]
     at.button(key="load_corpus").click().run()
     assert not at.exception and not at.error
     at.text_input(key="q").input("集团化办学").run()
@@ -519,6 +521,18 @@ def _open(driver, served, shots: Path, name: str, params: dict, done, full: bool
     return body
 
 
+def _comes_into_view(driver, element, timeout: float = 20) -> bool:
+    """Wait (polling, no fixed sleep) until the element's top is inside the window; False if it never is."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    top = "var t=arguments[0].getBoundingClientRect().top;return t>=0&&t<window.innerHeight;"
+    try:
+        return WebDriverWait(driver, timeout, 0.2).until(lambda d: d.execute_script(top, element))
+    except TimeoutException:
+        return False
+
+
 def _report_ids(data: Path) -> tuple[str, str]:
     """A report with a region and one of its passages from the middle (far below the fold)."""
     from index.store import Store
@@ -598,13 +612,11 @@ def test_report_link_scrolls_to_the_passage_and_marks_it(browser, served, shots)
     doc_id, passage_id = _report_ids(served["data"])
     _open(browser, served, shots, "报告", {"page": "报告", "doc": doc_id, "p": passage_id}, lambda b: "目录" in b,
           full=False)
-    time.sleep(1.5)
-    browser.save_screenshot(str(shots / "报告.png"))
     focus = browser.find_element(By.ID, f"p-{passage_id}")
     assert "focus" in focus.get_attribute("class")
-    top = browser.execute_script("return arguments[0].getBoundingClientRect().top", focus)
     height = browser.execute_script("return window.innerHeight")
-    assert 0 <= top < height, top
+    assert _comes_into_view(browser, focus), "the opened passage was not scrolled into view"
+    browser.save_screenshot(str(shots / "报告.png"))
     # the outline stays beside the text: scrolled down to the passage, its first entry is still in view
     first = browser.find_elements(By.CSS_SELECTOR, "a.outline")[0]
     assert 0 <= browser.execute_script("return arguments[0].getBoundingClientRect().top", first) < height / 2
@@ -612,8 +624,7 @@ def test_report_link_scrolls_to_the_passage_and_marks_it(browser, served, shots)
     link = browser.find_elements(By.CSS_SELECTOR, "a.outline")[-1]
     section = browser.find_element(By.ID, link.get_attribute("href").split("#")[1])
     link.click()
-    time.sleep(1)
-    assert 0 <= browser.execute_script("return arguments[0].getBoundingClientRect().top", section) < 1800
+    assert _comes_into_view(browser, section), "the outline entry did not bring its section into view"
 
 
 @needs_browser
@@ -627,6 +638,16 @@ def test_compare_link_shows_every_region_with_student_aid(browser, served, shots
     assert "下载 Excel" in body and "下载 Word" in body and "数据对照" in body
     marks = {m.text for m in browser.find_elements(By.TAG_NAME, "mark")}
     assert "学生资助" in marks and not marks & GENERIC_WORDS, marks  # 学生 alone is never highlighted
+    # 做法归类: unfolded, a district x practice matrix whose filled cells are links
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    fold = next(e for e in browser.find_elements(By.CSS_SELECTOR, "[data-testid=stExpander] summary") if "做法归类" in e.text)
+    browser.execute_script("arguments[0].scrollIntoView()", fold)
+    fold.click()
+    matrix = WebDriverWait(browser, 120, 0.3).until(lambda d: d.find_elements(By.CSS_SELECTOR, "table.practice-matrix"))[0]
+    _shoot(browser, shots / "对比_做法归类.png")
+    rows = matrix.find_elements(By.CSS_SELECTOR, "tr")[1:]
+    assert len(rows) >= 3 and all(r.find_elements(By.CSS_SELECTOR, "a[href*='page=']") for r in rows)
 
 
 @needs_browser

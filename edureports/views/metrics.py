@@ -84,7 +84,8 @@ def page(eng) -> None:
                "变化量与原值不进图")
     st.dataframe([{"地区": m.region or "地区不详", "年份": years_text(m.years), "报告": m.title,
                    "指标": m.indicator or "未识别指标", "数据": figure_text(m), "原文": m.raw, "标记": flag_text(m)}
-                  for m in found], hide_index=True, width="stretch")
+                  for m in found], hide_index=True, width="stretch",
+                 column_config={"报告": st.column_config.TextColumn(width="large")})  # a whole report title
     rows = [m.to_dict() for m in found]
     d1, d2, _ = st.columns([1, 1, 4])
     d1.download_button("下载 CSV", to_csv(rows), "指标.csv", "text/csv", key="m_csv")

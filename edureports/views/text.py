@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
+from index.numbers import years_text as shared_years_text
+
 # Markdown, GFM and KaTeX read these ASCII characters as markup; as numeric character references they
 # are shown as themselves, in Markdown text and inside HTML blocks alike.
 _MARKUP = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_{}[]()<>#+-.!|~$:^=/\"'"})
@@ -65,14 +67,9 @@ def no_paths(message: str) -> str:
 
 
 def years_text(years) -> str:
-    """Report years as a reader writes them: 2021年, 2019—2021年, 2019、2021年, or 年份不详.
+    """Report years in running text: 2021年, 2016、2017年, 2019—2021年, or 年份不详 (index.numbers.years_text).
 
-    >>> years_text([2019, 2020, 2021]), years_text([2019, 2021]), years_text([])
-    ('2019—2021年', '2019、2021年', '年份不详')
+    >>> years_text([2019, 2020, 2021]), years_text([2016, 2017]), years_text([])
+    ('2019—2021年', '2016、2017年', '年份不详')
     """
-    years = sorted(set(years))
-    if not years:
-        return "年份不详"
-    if len(years) >= 2 and years[-1] - years[0] == len(years) - 1:
-        return f"{years[0]}—{years[-1]}年"
-    return "、".join(map(str, years)) + "年"
+    return shared_years_text(years, "年")

@@ -140,7 +140,8 @@ def page(eng: Engine, root: Path) -> None:
 
 
 def first_start(eng: Engine, corpus: Path) -> None:
-    st.info("数据目录里还没有报告。可以先导入项目自带的示例语料（5 个文件、9 篇报告），或到“导入”页上传自己的报告。")
+    n = sum(1 for f in corpus.rglob("*") if f.is_file() and f.suffix.lower().lstrip(".") in UPLOAD_TYPES)
+    st.info(f"数据目录里还没有报告。可以先导入项目自带的示例语料（{n} 个文件），或到“导入”页上传自己的报告。")
     if st.button("导入示例语料", key="load_corpus", type="primary"):
         run_ingest(eng, [str(corpus)])
         st.rerun()
