@@ -39,6 +39,9 @@ _STAMP = re.compile(
     r"|[(（]\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[)）]"
     r"|(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}")
 _OPENING = 600
+# A yearly meeting's speech or report reviews the year before it ('过去的一年', '去年').
+_MEETING = re.compile(r"(?:19|20)\d{2}\s*年(?:度)?[^，。；]{0,16}(?:工作会议|大会|会议)上")
+_LAST_YEAR = re.compile(r"过去的?一年|刚刚过去的|去年[^底]|上一年|回顾[^。；]{0,6}一年")
 # A line that is only a date in brackets, among the first lines of a report, dates the speech or
 # report itself ('（2024年2月26日）', '2010年3月28日）' with a bracket lost); a byline has more on its line.
 _DATED_LINE = re.compile(r"(?m)^\s*(?=[（(]|.*[)）]\s*$)[（(]?\s*((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*[^\s)）\n]{1,10})?\s*[)）]?\s*$")
@@ -434,6 +437,8 @@ def subject_years(title: str, headings: list[str], text: str, head: list[str] | 
             continue  # a sentence under a marker, not a heading
         if not titled or _REVIEW_HEADING.search(h):  # a titled report adds the years it reviews, not those it plans
             years.update(_years_in(h))
+    if len(years) == 1 and _MEETING.search(title) and _LAST_YEAR.search(text[:_OPENING]):
+        years.add(min(years) - 1)  # '在2023年全县教育工作会议上的讲话' that reviews 过去的一年 speaks of 2022 too
     if not years:
         years = _declared_years(text)
     if not years and title and (m := _DATED_LINE.search("\n".join(text.split("\n", _DATED_LINES)[:_DATED_LINES]))):

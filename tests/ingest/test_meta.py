@@ -521,3 +521,10 @@ def test_a_小结_is_a_summary_and_a_谋划_a_plan():
     assert doc_types("学期工作小结", [], BODY)[0] is DocType.SUMMARY
     assert doc_types("县教育局2023年工作谋划", [], BODY)[0] is DocType.PLAN
     assert doc_types("2022年工作小结和2023年工作计划", [], BODY)[0] is DocType.SUMMARY
+
+
+def test_a_yearly_meeting_s_speech_that_reviews_the_past_year_speaks_of_both_years():
+    title = "在2023年全县教育工作会议上的讲话"
+    assert subject_years(title, [], "同志们：\n过去的一年，全县教育系统攻坚克难。" + BODY) == (2022, 2023)
+    assert subject_years(title, [], "同志们：\n今天召开会议，部署今年的工作。" + BODY) == (2023,)
+    assert subject_years("县教育局2023年工作总结", [], "过去的一年，全县教育系统攻坚克难。" + BODY) == (2023,)
