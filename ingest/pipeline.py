@@ -11,12 +11,12 @@ from ingest.errors import NoReport
 from ingest.files import iter_files  # noqa: F401 - re-exported: the walk lives in ingest/files.py
 from ingest.load import SUFFIXES, load
 from ingest.meta import choose_title, extract
-from ingest.metrics import figures
+from ingest.metrics import Figure, figures
 from ingest.normalize import printable
 from ingest.script import analysable, to_simplified
 from ingest.segment import segment
 from ingest.split import split_reports
-from ingest.themes import tagger
+from ingest.themes import ThemeTag, tagger
 from ingest.types import Document, Metric, RawText, Script
 from ingest.words import tagging
 from ingest.version import INGEST_VERSION  # noqa: F401 - part of the ingest API
@@ -34,24 +34,25 @@ def _content_hash(text: str, passages) -> str:
     return hashlib.sha256("".join(body.split()).encode("utf-8")).hexdigest()
 
 
-def process_file(path: str | Path, source: str | None = None) -> list[Document]:
+def process_file(path: str | Path, source: str | None = None, jobs: int | None = None) -> list[Document]:
     """Load, clean, split, describe and segment one file.
 
     >>> [d.region.display for d in process_file("corpus/000_d7ed74de268168c1.txt")]
     ['山东省济南市市中区']
     """
     path = Path(path)
-    return process_text(load(path, source or str(path)), path.stem)
+    return process_text(load(path, source or str(path)), path.stem, jobs)
 
 
-def process_bytes(path: str | Path, source: str, data: bytes) -> tuple[RawText, list[Document]]:
+def process_bytes(path: str | Path, source: str, data: bytes, jobs: int | None = None
+                  ) -> tuple[RawText, list[Document]]:
     """Decode and process bytes already read from `path`: the CPU-bound work a worker process runs.
 
     The caller reads the file (and hashes those same bytes), so what is
     stored always matches the hash it is stored under.
     """
     raw = load(Path(path), source, data=data)
-    return raw, process_text(raw, Path(source).stem)
+    return raw, process_text(raw, Path(source).stem, jobs)
 
 
 _WARM_SAMPLE = (  # our own words: one short report touching every stage (region, years, headings, figures, themes)
@@ -75,11 +76,89 @@ def warm() -> None:
         pass
 
 
-def process_text(raw: RawText, stem: str = "") -> list[Document]:
+def _tag_passages(items: list[tuple[str, tuple[str, ...]]]) -> list[tuple[tuple[ThemeTag, ...], list[Figure]]]:
+    """Themes and figures of (text, headings) passages, each passage cut once for both.
+
+    The tagging is shared by the two stages and then dropped (the words
+    cache is bounded, so a book-length report would otherwise be cut twice).
+    """
+    themer = tagger()
+    out = []
+    for text, heading in items:
+        tg = tagging(text)
+        out.append((tuple(themer.tag(text, heading, words=tg)), figures(text, words=tg)))
+    return out
+
+
+# Passages of one report from which its themes and figures are worked out in worker processes: about
+# 1 MB of text, several seconds of one core, against the ~0.1 s it costs to fork the workers. A folder
+# of ordinary reports is shared out file by file (ingest --jobs); this is for the one huge file.
+PARALLEL_PASSAGES = 2000
+CHUNK = 250  # passages a worker takes at a time: small enough to keep the cores even at the end
+
+
+def _jobs(jobs: int | None) -> int:
+    """Worker processes for one report: `jobs`, else the core count in a main process (a worker is alone)."""
+    import multiprocessing
+
+    from edureports.settings import cores  # settings imports nothing of ingest or index
+
+    if jobs is not None:
+        return max(1, jobs)
+    return cores() if multiprocessing.parent_process() is None else 1
+
+
+def _tag_all(items: list[tuple[str, tuple[str, ...]]], jobs: int | None) -> list:
+    """`_tag_passages` of every passage, shared out over worker processes when the report is huge.
+
+    Workers forked from this process start with its dictionaries and tables;
+    fork is used only while this process runs no other thread (a lock another
+    thread held would stay held in the child). Otherwise (a progress bar's
+    monitor thread, say) they come from a clean forkserver and warm
+    themselves first. The order is kept, so the result is what one process gives.
+    """
+    n = _jobs(jobs)
+    if n < 2 or len(items) < PARALLEL_PASSAGES:
+        return _tag_passages(items)
+    from concurrent.futures.process import BrokenProcessPool
+
+    chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+    try:
+        with _workers(n) as pool:
+            return [r for part in pool.map(_tag_passages, chunks) for r in part]
+    except BrokenProcessPool:  # a worker could not start or died: this process does the work
+        return _tag_passages(items)
+
+
+def _workers(n: int):
+    import multiprocessing
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
+    from ingest.words import prepare_bulk
+
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        prepare_bulk()  # before the fork, so that every worker shares the bulk cutter instead of building its own
+        return ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"))
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    return ProcessPoolExecutor(n, mp_context=context, initializer=_start_worker)
+
+
+def _start_worker() -> None:
+    warm()
+    from ingest.words import prepare_bulk
+
+    prepare_bulk()
+
+
+def process_text(raw: RawText, stem: str = "", jobs: int | None = None) -> list[Document]:
     """Clean, split, describe and segment the text a loader read.
 
     Traditional text is analysed in simplified characters; each Document's
-    `raw_text` keeps the original script and `script` names it.
+    `raw_text` keeps the original script and `script` names it. The themes
+    and figures of a huge report are worked out in `jobs` worker processes
+    (default: the core count, or none inside a worker process).
     """
     source = raw.source
     original = raw.text
@@ -102,18 +181,14 @@ def process_text(raw: RawText, stem: str = "") -> list[Document]:
         title = choose_title(part.title, head, [*cleaned.title_hints, raw.title_hint])
         doc_id = raw.sha256[:12] + (f"-{k}" if len(parts) > 1 else "")
         sections, passages = segment(text, doc_id, title)
-        themer = tagger()
-        # One tagging per passage, shared by themes and figures and dropped after it (the words
-        # cache is bounded, so a book-length report would otherwise be cut twice).
         themed, found = [], []
-        for p in passages:
-            tg = tagging(p.text)
-            themed.append(replace(p, themes=tuple(themer.tag(p.text, p.heading, words=tg))))
+        for p, (tags, figs) in zip(passages, _tag_all([(p.text, p.heading) for p in passages], jobs)):
+            themed.append(replace(p, themes=tags))
             found.extend(
                 Metric(p.passage_id, f.value, f.unit, f.qualifier, f.indicator, f.raw, f.sentence,
                        p.char_start + f.start, p.char_start + f.end, f.masked, f.suspect, f.role, f.direction,
                        f.low, f.high)
-                for f in figures(p.text, words=tg)
+                for f in figs
             )
         passages = themed
         meta = extract(title, text, [s.title for s in sections if s.level <= 1])

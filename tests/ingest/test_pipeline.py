@@ -56,3 +56,22 @@ def test_a_page_of_only_site_chrome_says_so_in_one_line(tmp_path):
     assert str(caught.value) == (
         "preview.txt：没有找到报告正文（只有网站的导航、版权、下载提示等页面内容或零散短行）；请确认文件是报告全文而不是预览页"
     )
+
+
+def test_a_huge_report_tagged_in_worker_processes_gives_what_one_process_gives(monkeypatch):
+    """Past PARALLEL_PASSAGES a report's themes and figures are worked out in workers; nothing may change."""
+    import ingest.pipeline as pipeline
+
+    from pathlib import Path
+
+    path = sorted((Path(__file__).resolve().parents[2] / "corpus").glob("*.txt"))[0]
+    alone = process_file(path, jobs=1)
+    monkeypatch.setattr(pipeline, "PARALLEL_PASSAGES", 4)
+    monkeypatch.setattr(pipeline, "CHUNK", 3)
+    used = []
+    real = pipeline._workers
+    monkeypatch.setattr(pipeline, "_workers", lambda n: used.append(n) or real(n))
+    shared = process_file(path, jobs=2)
+    assert used == [2] * len(alone)
+    assert shared == alone
+    assert sum(len(d.metrics) for d in shared) > 10 and any(p.themes for d in shared for p in d.passages)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from ingest.words import domain_terms, tagged, words
 
 
@@ -69,3 +71,25 @@ def test_tagging_windows_read_as_a_cut_of_the_window():
     for a, b in [(0, 10), (2, 6), (12, 18), (19, 25)]:
         assert tg.span(a, b) == _flagged(text[a:b]), text[a:b]
     assert tg.on_bounds(6, 8) and not tg.on_bounds(7, 9)
+
+
+def test_bulk_cutting_on_rjieba_cuts_the_archives_as_jieba_does(monkeypatch):
+    """Past FAST_AFTER characters the cut runs on rjieba; every line (and pieces of it) must cut as jieba cuts it."""
+    pytest.importorskip("rjieba")
+    import random
+    from pathlib import Path
+
+    import ingest.words as w
+
+    root = Path(__file__).resolve().parents[2]
+    paths = sorted((root / "corpus").glob("*.txt")) + sorted((root / "tests/data/archive").glob("*.txt"))
+    lines = [ln for p in paths for ln in p.read_text("utf-8", errors="replace").splitlines() if ln.strip()]
+    rng = random.Random(5)
+    pieces = lines + [ln[a : a + rng.randint(2, 24)] for ln in lines for a in [rng.randrange(len(ln))]]
+    monkeypatch.setattr(w, "_cut_chars", w.FAST_AFTER)
+    assert w._rjieba() is not None
+    jieba_cut = w._jieba().cut
+    cuts = [(p, list(jieba_cut(p)), w._cut(p)) for p in pieces]
+    differ = [c for c in cuts if c[1] != c[2]]
+    assert len(pieces) > 3000 and not differ, differ[:3]
+    assert w._cut("2021-03-04印发，达标率xx.x%") == ["2021", "-", "03", "-", "04", "印发", "，", "达标率", "xx", ".", "x%"]
