@@ -191,6 +191,7 @@ def clean_title(title: str) -> str:
     title = re.split(r"\s*[|｜]\s*|\s+-\s+|\s*(?<![_\d])_(?![_\d年月日])\s*", title)[0]
     title = re.sub(r"\.(docx?|pdf|wps|txt)$", "", title, flags=re.I)
     title = re.sub(r"范文(?=\s*[(（【]?[一二三四五六七八九十\d]*[)）】]?$)", "", title)
+    title = re.sub(r"(?<=总结|计划|要点|报告|汇报|方案|讲话|致辞|打算|思路)(?:范例|范本|模板|模版|范)$", "", title)  # '…工作总结范' cut from 范文
     title = _after_slogan(title)
     ends = [m.end() for m in _TITLE_TYPE.finditer(title)]
     if ends and _SITE_WORDS.search(title[ends[-1] :]) and not re.search(r"[(（【]", title[ends[-1] :][:1]):
