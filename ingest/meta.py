@@ -132,6 +132,7 @@ _LEVEL_REFS = {
 _SCHOOL_REFS = re.compile(r"我校|本校|全校|我园|本园|全园")
 # A place right before a school's name (峨山一中, 北京师范大学) names the school, not the speaker.
 _SCHOOL_AFTER = re.compile(r"^(?:县|市|区)?(?:[一二三四五六七八九十\d]+中|第[一二三四五六七八九十\d]+|实验|师范|职业|中学|小学|大学|学院|附属|幼儿园)")
+_BORDER_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,7}?(?:交界|接壤|毗邻|相邻|相连|接界|为邻|隔江相望|隔河相望)")
 _VISITOR_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,10}?(?:考察团|考察组|调研组|代表团|督导组|检查组|评估组|专家组|访问团|一行)")
 # A place named as the frame of a ranking or a count ('在潍坊市各县市区位居前列', '全省各县'): not the speaker.
 _FRAME_AFTER = re.compile(r"^(?:的)?(?:各县|各区|各市|各县市区|各县区|各区县|各县（市、区）|各县\(市、区\)|县市区|区县|所辖|下辖|范围内|排名|同类)")
@@ -521,6 +522,8 @@ def _weights(g: Gazetteer, text: str, title: str) -> Counter[str]:
         marked = 1.0
         if _VISITOR_AFTER.match(full[m.end : m.end + 16]):
             marked *= 0.25  # 昆明市五华区教育考察团莅临: where the visitors come from
+        elif _BORDER_AFTER.match(full[m.end : m.end + 12]):
+            marked *= 0.25  # 西与重庆市巫溪县交界, 东与竹山县接壤: the neighbours
         elif m.start < len(title) and _visited(before, after):
             marked *= 0.25  # a title about a study visit names the place visited
         aid_sentence = bool(_AID_SENTENCE.search(full[a:b]))

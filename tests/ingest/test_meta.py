@@ -530,3 +530,8 @@ def test_a_yearly_meeting_s_speech_that_reviews_the_past_year_speaks_of_both_yea
     assert subject_years(title, [], "同志们：\n过去的一年，全县教育系统攻坚克难。" + BODY) == (2022, 2023)
     assert subject_years(title, [], "同志们：\n今天召开会议，部署今年的工作。" + BODY) == (2023,)
     assert subject_years("县教育局2023年工作总结", [], "过去的一年，全县教育系统攻坚克难。" + BODY) == (2023,)
+
+
+def test_neighbours_a_report_borders_on_are_not_its_region():
+    text = ("保护区地处竹溪县最南部，西、南与重庆市巫溪县交界，东与竹山县接壤，辖3个村，是竹溪县深度贫困地区之一。" + BODY)
+    assert extract("义务教育学校扶贫总结", text, []).region.display == "湖北省十堰市竹溪县"
