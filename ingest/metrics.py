@@ -694,7 +694,8 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
                 and not _SCOPE.fullmatch(before_tokens[-2][0]) and (not popped or popped in _SKIP_BEFORE)):
             before_tokens[-1] = (word, "nv")  # 教育投入累计43亿元, 在校生占比4.6%: the verb is the head of the name
             break
-        if word in _SKIP_BEFORE or flag[:1] in ("d", "p", "u", "m", "c", "t", "z"):
+        one_char_head = flag == "zg" and len(word) == 1 and word not in _SKIP_BEFORE and len(before_tokens) > 1 and before_tokens[-2][1] in _CORE_NOUN
+        if not one_char_head and (word in _SKIP_BEFORE or flag[:1] in ("d", "p", "u", "m", "c", "t", "z")):
             before_tokens.pop()
             if not verb and flag.startswith("v") and len(word) >= 2:
                 verb = word
@@ -709,6 +710,10 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
     run: list[str] = []
     for i in range(len(before_tokens) - 1, -1, -1):
         word, flag = before_tokens[i]
+        if (i == len(before_tokens) - 1 and i > 0 and len(word) == 1 and _is_word(word) and flag[:1] not in ("p", "u", "c", "d", "m", "r")
+                and word not in _SKIP_BEFORE and before_tokens[i - 1][1] in _CORE_NOUN):
+            run.insert(0, word)  # 课程资源包95个, 二级园14所: a one-character head after a noun, whatever jieba tags it
+            continue
         if flag == "nv" or (flag.startswith(_NOUNISH) or _MEASURE_NOUN.search(word)) and word not in _SKIP_BEFORE:
             run.insert(0, word)
         elif run == [before_tokens[-1][0]] and len(run[0]) == 1 and flag != "m":
@@ -734,7 +739,7 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
         while start > 0 and before_tokens[start - 1][1].startswith(_NOUNISH) and before_tokens[start - 1][0] not in _SKIP_BEFORE:
             start -= 1
             run.insert(0, before_tokens[start][0])  # 学前教育在园幼儿
-    while len(run) > 1 and (_SCOPE.fullmatch(run[0]) or run[0] in _ACTION_VERBS):
+    while len(run) > 1 and (_SCOPE.fullmatch(run[0]) or run[0] in _ACTION_VERBS or run[0][:1] == "新" and run[0][1:] in _ACTION_VERBS):
         run.pop(0)  # 全县大班额 -> 大班额: the report's own scope is not part of the name; nor is 新建 in 新建幼儿园
     before = "".join(run)[-INDICATOR_MAX:]
     if before in _PER_WORDS:

@@ -537,3 +537,9 @@ def test_a_bracketed_value_after_a_noun_and_visits_counted_by_household():
     assert [(f.value, f.unit, f.indicator) for f in found] == [(43.24, "分钟", "电子产品使用时间")]
     assert [(f.unit, f.indicator) for f in figures("累计帮助贫困教职工16户次。")] == [("户次", "贫困教职工")]
     assert figures("学生在校活动时间达8小时的，小学生占28.6%。")[0].indicator != "（未识别）"
+
+
+def test_a_one_character_head_after_a_noun_stays_in_the_name():
+    assert [f.indicator for f in figures("新创建省级二级园14所，三级园5所。")] == ["省级二级园", "三级园"]
+    assert figures("共开发共享课程资源包95个。")[0].indicator == "课程资源包"
+    assert figures("该校期末统考合格率较上年提高9.6个百分点。")[0].indicator == "合格率"
