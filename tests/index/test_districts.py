@@ -111,7 +111,7 @@ def test_cli_districts_and_district(cli, district_data):
     assert dongguan["level"] == "市" and dongguan["n_docs"] == 1 and dongguan["years"] == [2016, 2017]
     text = cli("district", "吴江", "--data", str(district_data)).stdout
     assert "江苏省苏州市吴江区  区县  2022  1 篇报告" in text
-    assert "经费  2021  教育经费 2.9亿元（推算）" in text
+    assert "经费  2021  教育经费投入 2.9亿元（推算）" in text
     bad = cli("district", "火星", "--data", str(district_data))
     assert bad.exit_code == 2
     assert bad.stderr == "错误：没有地区“火星”的报告；edureports districts 列出全部地区\n"
