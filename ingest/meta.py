@@ -79,7 +79,8 @@ _TYPES = [
     (re.compile(r"自查(?:自评)?报告|自查情况的?报告"), DocType.SELF_CHECK),
     (re.compile(r"自评报告|自评工作汇报|自评.{0,6}汇报"), DocType.SELF_EVALUATION),
     # 督导报告, also a government's evaluation of a lower one ('对县级人民政府履行教育职责的评价报告').
-    (re.compile(r"督导(?:评估|检查)?报告|督导意见书|督导[^，。；]{0,12}?的?报告|履行教育职责[^，。；]{0,10}?(?:评价|评估|督导)[^，。；]{0,4}?报告"),
+    (re.compile(r"督导(?:评估|检查)?报告|督导意见书|督导[^，。；]{0,12}?的?报告|履行教育职责[^，。；]{0,10}?(?:评价|评估|督导)[^，。；]{0,4}?报告"
+                r"|督[导查][^，。；]{0,12}?反馈意见"),
      DocType.INSPECTION),
     # 述职报告, also as 述职述廉报告 / 述职述责述廉报告 (a chief's yearly account of duty and integrity).
     (re.compile(r"述职(?:[、和及]?述[责廉德法学能])*报告|述责述廉报告|述职$"), DocType.DUTY),

@@ -535,3 +535,9 @@ def test_a_yearly_meeting_s_speech_that_reviews_the_past_year_speaks_of_both_yea
 def test_neighbours_a_report_borders_on_are_not_its_region():
     text = ("保护区地处竹溪县最南部，西、南与重庆市巫溪县交界，东与竹山县接壤，辖3个村，是竹溪县深度贫困地区之一。" + BODY)
     assert extract("义务教育学校扶贫总结", text, []).region.display == "湖北省十堰市竹溪县"
+
+
+def test_an_inspection_team_s_feedback_is_an_inspection_report():
+    title = "省政府教育督导评估组对龙陵县督导评估的反馈意见"
+    assert doc_types(title, [], BODY)[0] is DocType.INSPECTION
+    assert doc_types("关于全面加强学校体育工作的实施意见", [], BODY)[0] is DocType.OPINION
