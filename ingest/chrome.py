@@ -243,7 +243,31 @@ _ACTOR = (
 _ACTOR_RE = re.compile(_ACTOR)
 _ANCHOR = re.compile(_ACTOR + r"|\d+(?:\.\d+)?(?:名|人|所|个|件|项|元|万|亿|%|场|册|家|间|台)")
 # Names of documents ('《幼儿园春季学期工作总结》', '县教育局工作总结范文') say nothing of who is speaking.
-_DOC_NAME = re.compile(r"《[^》]{0,40}》|[\u4e00-\u9fff\d]{0,30}(?:总结|计划|报告|要点|方案|范文)")
+_BOOK_TITLE = re.compile(r"《[^》]{0,40}》")
+_DOC_WORD = re.compile(r"总结|计划|报告|要点|方案|范文")
+_NAME_CHAR = re.compile(r"[\u4e00-\u9fff\d]")
+DOC_NAME_MAX = 30  # the words before a doc-type word that name the document
+
+
+class _DocNames:
+    """`sub('', text)`: `text` without names of documents; written out rather than as one regex,
+    whose 30-character look-behind per position made long lines slow."""
+
+    @staticmethod
+    def sub(_: str, text: str) -> str:
+        text = _BOOK_TITLE.sub("", text)
+        out, pos = [], 0
+        for m in _DOC_WORD.finditer(text):
+            k, lo = m.start(), max(pos, m.start() - DOC_NAME_MAX)
+            while k > lo and _NAME_CHAR.match(text[k - 1]):
+                k -= 1
+            out.append(text[pos:k])
+            pos = m.end()
+        out.append(text[pos:])
+        return "".join(out)
+
+
+_DOC_NAME = _DocNames()
 _DATED_DOC = re.compile(r"(?:19|20)\d{2}年[^，。；！？《》]{0,24}(?:总结|计划|报告|要点|方案|汇报)")
 SITE_SENTENCE_MAX = 160  # site notices are short; a longer sentence is a report's
 _ENDS = re.compile(r"[。！？!?]")
@@ -269,8 +293,9 @@ def _site_sentences(text: str) -> list[tuple[int, int]]:
         start = a = cues[i].start()
         while a > 0 and text[a - 1] not in "。！？!?" and start - a < SITE_SENTENCE_MAX:
             a -= 1
-        m = _ENDS.search(text, cues[i].end())
-        end = m.start() if m else len(text)  # the sentence end stays for strip_speech to close the sentence up
+        # Bounded searches: a line without sentence ends must not make this quadratic.
+        m = _ENDS.search(text, cues[i].end(), cues[i].end() + SITE_SENTENCE_MAX)
+        end = m.start() if m else min(len(text), cues[i].end() + SITE_SENTENCE_MAX)  # the end stays for strip_speech
         kinds = set()
         last = cues[i].end()
         while i < len(cues) and cues[i].start() < end:
@@ -337,9 +362,10 @@ def _work_prompt(text: str, a: int, b: int) -> bool:
     """A '免费下载'-like prompt inside a clause about education work ('师生可免费阅读和下载电子图书') is the report's."""
     if not _PROMPT.match(text, a):
         return False
-    start = max(text.rfind(c, 0, a) for c in "，。；！？,;") + 1
-    ends = [k for c in "，。；！？,;" if (k := text.find(c, b)) >= 0]
-    return speaks_of_work(text[start : min(ends) if ends else len(text)])
+    lo, hi = max(0, a - SCOPE), min(len(text), b + SCOPE)
+    start = max(lo - 1, max(text.rfind(c, lo, a) for c in "，。；！？,;")) + 1
+    ends = [k for c in "，。；！？,;" if (k := text.find(c, b, hi)) >= 0]
+    return speaks_of_work(text[start : min(ends) if ends else hi])
 
 
 def _masked(text: str, spans: list[tuple[int, int]]) -> str:
