@@ -129,7 +129,11 @@ def check_sizes(store: Store, folder: Path) -> None:
 
     Only a complete record is compared (its generation is the one config.json
     names): during or after an interrupted sync the files are ahead of it.
-    The checksums are compared by `edureports check`, which reads every byte.
+    A file of the recorded size whose modification time changed since (written
+    over in place, as a bad copy or a stray tool does) has its checksum
+    compared here too, so a garbled file is refused instead of silently
+    changing results; files untouched since the record are not read.
+    `edureports check` compares every checksum.
     """
     found = read_record(folder)
     indexed = store.config().get("indexed_generation")
@@ -139,8 +143,13 @@ def check_sizes(store: Store, folder: Path) -> None:
         path = folder / rel
         if not path.is_file():
             raise damaged("索引文件", path, "文件不存在")
-        if isinstance(want, dict) and path.stat().st_size != want.get("size"):
-            raise damaged("索引文件", path, f"大小为 {path.stat().st_size} 字节，记录为 {want.get('size')} 字节")
+        if not isinstance(want, dict):
+            continue
+        st = path.stat()
+        if st.st_size != want.get("size"):
+            raise damaged("索引文件", path, f"大小为 {st.st_size} 字节，记录为 {want.get('size')} 字节")
+        if st.st_mtime_ns != want.get("mtime_ns") and _sha256(path) != want.get("sha256"):
+            raise damaged("索引文件", path, "内容与记录的校验和不符，文件在建立索引后被改写")
 
 
 def adopt(store: Store, folder: Path) -> bool:
