@@ -522,3 +522,8 @@ def test_header_greetings_bracketed_field_rows_and_comment_counters_are_chrome()
 def test_a_labelled_site_note_goes_with_its_label():
     assert strip_speech("温馨提示：某某网小编为您整理了“教育局工作总结”，方便广大网友查阅！") == ""
     assert strip_speech("不管职场人担任什么职位，都需要会写工作总结，它能提高我们的写作能力。") == ""
+
+
+def test_a_labelled_title_line_keeps_the_title_without_its_label():
+    assert normalize_line("文章标题：市教育局局长的述职报告") == "市教育局局长的述职报告"
+    assert normalize_line("标题党现象值得警惕。") == "标题党现象值得警惕。"
