@@ -22,7 +22,6 @@ import numpy as np
 
 from index import upkeep
 from index.backends import KeywordRetriever, catalog, keyword_name, keyword_retriever
-from index.compare import compare as compare_hits
 from index.dense import CHUNK_SLOTS, DenseRetriever, embed_text, vector_chunks  # noqa: F401 - public names
 from index.embed import Embedder, canonical_name, make_embedder
 from index.errors import EncoderMismatch, IndexFileError, SearchError  # noqa: F401 - public names
@@ -295,7 +294,7 @@ class Engine:
         crowded out by the others, and a chosen report with nothing on the
         subject is kept as a column without passages.
         """
-        from index.compare import chosen
+        from index.compare import chosen, compare as compare_hits  # only 对比 needs them
         from index.filters import closest
 
         theme = text.strip() if text.strip() in self.store.theme_names() else ""

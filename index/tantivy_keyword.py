@@ -58,6 +58,8 @@ class TantivyRetriever:
             raise damaged("关键词索引", self.folder, type(exc).__name__) from None
         self._writer = None
         self._searcher = None
+        self._df: dict[str, int] = {}  # document frequencies read from the current searcher
+        self._n = 0  # its number of documents
 
     def _load_ids(self) -> np.ndarray:
         """The live ids: the side file when it agrees with the index, else read from the index."""
@@ -79,7 +81,16 @@ class TantivyRetriever:
         if self._searcher is None:
             self.index.reload()
             self._searcher = self.index.searcher()
+            self._df, self._n = {}, self._searcher.num_docs
         return self._searcher
+
+    def _doc_freq(self, term: str) -> int:
+        """A term's document frequency, asked of tantivy once per searcher (a query asks it twice: search, idf)."""
+        searcher = self.searcher
+        df = self._df.get(term)
+        if df is None:
+            df = self._df[term] = searcher.doc_freq("body", term)
+        return df
 
     @property
     def writer(self):
@@ -130,9 +141,9 @@ class TantivyRetriever:
         clauses = [
             (tantivy.Occur.Should,
              tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, "body", term), float(weight)))
-            for term, weight in query.terms.items() if weight > 0 and searcher.doc_freq("body", term)
+            for term, weight in query.terms.items() if weight > 0 and self._doc_freq(term)
         ]
-        if not clauses or not searcher.num_docs:
+        if not clauses or not self._n:
             return empty
         if allowed is not None:
             ids = tantivy.Query.term_set_query(self.schema, "id", [int(i) for i in allowed])
@@ -145,9 +156,8 @@ class TantivyRetriever:
 
     def idf(self, term: str) -> float | None:
         """Lucene's BM25 idf of a term, None when no passage has it."""
-        searcher = self.searcher
-        df = searcher.doc_freq("body", term)
+        df = self._doc_freq(term)
         if not df:
             return None
-        n = max(1, searcher.num_docs)
+        n = max(1, self._n)
         return math.log(1 + (n - df + 0.5) / (df + 0.5))

@@ -8,6 +8,7 @@ success and 2 on bad usage or bad input, with a one-line reason.
 from __future__ import annotations
 
 import json
+from importlib import import_module
 from pathlib import Path
 
 import click
@@ -79,7 +80,49 @@ def _years(years: list[int]) -> str:
     return ",".join(str(y) for y in years) or "-"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Which module defines each command: running one command imports only its module (a cold `search` does not
+# load the table, Excel and ingest code of the others). A name missing here is still found, by loading them all.
+COMMAND_MODULES = {
+    "ingest": "archive", "docs": "archive", "show": "archive", "reindex": "archive", "reingest": "archive",
+    "check": "archive", "recover": "archive",
+    "districts": "districts", "district": "districts", "peers": "districts", "practices": "districts",
+    "plan": "districts",
+    "metrics": "figures",
+    "search": "searching", "similar": "searching", "compare": "searching",
+    "app": "serving", "download-model": "serving",
+    "themes": "taxonomy", "retag": "taxonomy",
+}
+MODULES = ("archive", "districts", "figures", "searching", "serving", "taxonomy")
+
+
+class _LazyGroup(click.Group):
+    """A group whose commands register when their module is imported, which happens on first need.
+
+    `commands` (listings, --help, the tests) loads every module; running a
+    command loads its own.
+    """
+
+    @property
+    def commands(self) -> dict:
+        for module in MODULES:
+            import_module(f"edureports.cli.{module}")
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: dict) -> None:
+        self._commands = value
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        self._commands[name or cmd.name] = cmd
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMAND_MODULES.get(cmd_name)
+        if module:
+            import_module(f"edureports.cli.{module}")
+        return self._commands.get(cmd_name) or self.commands.get(cmd_name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="edureports")
 def main() -> None:
     """检索、对比教育工作报告，并从中提取数据。
@@ -191,6 +234,3 @@ def _run(call, data: Path | None = None):
     except sqlite3.DatabaseError as exc:
         raise CLIError(str(unreadable(Path(data or DEFAULT_DATA) / DB_NAME, exc))) from None
 
-
-# The commands register themselves on `main` when their modules load.
-from edureports.cli import archive, districts, figures, searching, serving, taxonomy  # noqa: E402,F401
