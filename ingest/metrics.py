@@ -217,6 +217,9 @@ def figures(text: str, words: Tagging | None = None, label: str = "") -> list[Fi
         if unit in ("天", "岁", "周岁", "期", "层", "米", "对", "部", "课", "分") and num[0] in _CN_DIGITS:
             continue  # 三天, 三期: phrases more often than figures
         masked = bool(re.fullmatch(_MASK, num))
+        if (masked and unit == "组" and len(num) == 1 and re.match(r"[\u4e00-\u9fff]", text[m.start("num") - 1 : m.start("num")])
+                and text[m.start("num") - 1] not in "分成设编为共有了和及、近约达"):
+            continue  # 局X组 (局党组 with 党 masked): groups are counted after 分成/设, a lone mask after a name hides a character
         if masked and _unit_starts_a_word(tg, m.start("unit"), unit):
             continue  # XX校区, xx所长: a masked name, not a masked count
         if masked:

@@ -543,3 +543,8 @@ def test_a_one_character_head_after_a_noun_stays_in_the_name():
     assert [f.indicator for f in figures("新创建省级二级园14所，三级园5所。")] == ["省级二级园", "三级园"]
     assert figures("共开发共享课程资源包95个。")[0].indicator == "课程资源包"
     assert figures("该校期末统考合格率较上年提高9.6个百分点。")[0].indicator == "合格率"
+
+
+def test_a_lone_mask_inside_an_organ_name_is_no_masked_count():
+    assert figures("在局X组的坚强领导下。") == []  # 局党组 with one character masked
+    assert [f.masked for f in figures("全体教师分成X组开展教研。")] == [True]  # groups counted after 分成
