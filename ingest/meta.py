@@ -502,7 +502,8 @@ def _weights(g: Gazetteer, text: str, title: str) -> Counter[str]:
         if full[m.start : m.end] in _COMMON_NOUN_PLACES and not (m.start == prev_end or _INSTITUTION_AFTER.match(after)):
             continue  # '城区学位紧张': the town centre, not one of the districts named 城区
         # A county's short name (九台, 隆德) counts alone when the report speaks from it: 九台教育, 隆德县委.
-        own = bool(_INSTITUTION_AFTER.match(after) or _OWN_AFTER.match(after))
+        own = bool(_INSTITUTION_AFTER.match(after) or _OWN_AFTER.match(after)
+                   or (before.endswith("驻") and after.startswith(("各", "单位"))))  # 省市驻正宁各单位: the host county
         speaks = (own or m.start < len(title)) and _whole_word(full, m.start, m.end)
         codes = [c for c in m.codes
                  if m.full or g.places[c].level != "county" or g.places[c].parent in support or (speaks and len(m.codes) == 1)]

@@ -541,3 +541,8 @@ def test_an_inspection_team_s_feedback_is_an_inspection_report():
     title = "省政府教育督导评估组对龙陵县督导评估的反馈意见"
     assert doc_types(title, [], BODY)[0] is DocType.INSPECTION
     assert doc_types("关于全面加强学校体育工作的实施意见", [], BODY)[0] is DocType.OPINION
+
+
+def test_units_stationed_in_a_county_name_the_host_county():
+    text = "参加今天会议的有县四大班子领导，各乡镇党委书记，省市驻正宁各单位主要负责人。下面，进行会议第一项议程。" + BODY
+    assert extract("全县教育工作会议主持词", text, []).region.display == "甘肃省庆阳市正宁县"
