@@ -281,6 +281,8 @@ def title_in(line: str) -> str:
     return best
 
 
+# A line that is only a doc type: the end of a title broken over two lines ('欢迎词', '汇报材料', '的工作总结').
+_TYPE_ONLY = re.compile(rf"(?:的)?(?:工作|情况|有关情况)?(?:{_SPEECH_WORDS}|总结|小结|汇报材料|汇报|报告|计划|要点|方案|打算|通报)")
 _PAGE_TITLE_MARGIN = 1  # how much more (a year, a place: 2 each) an earlier title line must say to win
 
 
@@ -303,8 +305,9 @@ def choose_title(boundary: str, head: list[str], hints: list[str]) -> str:
     for i, line in enumerate(head):
         t = title_in(line)
         above = head[i - 1].strip() if i else ""
-        if re.fullmatch(rf"\s*(?:{_SPEECH_WORDS})\s*", line) and 4 <= len(above) <= 40 and not re.search(r"[，。；：,;:！？]", above):
-            t = above + line.strip()  # a title over two lines: '迎接…教育考察团' / '欢迎词'
+        if (_TYPE_ONLY.fullmatch(line.strip()) and 4 <= len(above) <= 40 and not re.search(r"[，。；：,;:！？]", above)
+                and (above.endswith("的") or (re.fullmatch(_SPEECH_WORDS, line.strip()) and not _TITLE_TYPE.search(above)))):
+            t = above + line.strip()  # a title over two lines: '迎接…教育考察团' / '欢迎词'; '关于…管理的' / '汇报材料'
         if t and t.startswith(("—", "－", "-")):
             # '——在2024年全市教育工作会议上的报告' subtitles the line above it, which is the title.
             t = above if 4 <= len(above) <= 40 and not re.search(r"[，。；：,;:]", above) else t.lstrip("—－- ")

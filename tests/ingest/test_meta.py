@@ -546,3 +546,8 @@ def test_an_inspection_team_s_feedback_is_an_inspection_report():
 def test_units_stationed_in_a_county_name_the_host_county():
     text = "参加今天会议的有县四大班子领导，各乡镇党委书记，省市驻正宁各单位主要负责人。下面，进行会议第一项议程。" + BODY
     assert extract("全县教育工作会议主持词", text, []).region.display == "甘肃省庆阳市正宁县"
+
+
+def test_a_title_broken_before_its_type_is_joined_only_after_的_or_for_a_speech_name():
+    assert choose_title("", ["关于杭埠镇中小学教师队伍现状及管理的", "汇报材料", BODY], []) == "关于杭埠镇中小学教师队伍现状及管理的汇报材料"
+    assert choose_title("", ["县教育局2022年工作总结", "报告", BODY], []) == "县教育局2022年工作总结"
