@@ -23,6 +23,13 @@ the noun after 的 of a relative clause); when none is found it says
 figure it follows), and `previous_value` derives last year's value from the
 two.
 
+Numbers come as pages write them: with a space before the unit (PDF text),
+thousands grouped by a space (1 376所), a decimal point damaged to 。 or ?
+(13。7亿元), a unit left out after 万 (受益学生超过3360万: kept only when
+the name says people or times), in table rows flattened to text
+(挂牌督导|1260校次|增加180校次) and in labelled items (学前教育资助：412人，
+金额20.6万元, the label also coming from the passage's heading).
+
 No library does this for policy prose (jionlp's money/number parsers handle
 one span given to them, not finding them in running text with indicators),
 so the patterns are written here; cn2an converts the Chinese numerals.
@@ -258,6 +265,7 @@ def figures(text: str, words: Tagging | None = None, label: str = "") -> list[Fi
         found.append(Figure(value, base_unit, qualifier, text[start:b], start, b, text[s[0] : s[1]].strip(),
                             masked=masked, suspect=suspect, low=low, high=high))
     found += _masked_dates(text, sentences, [(f.start, f.end) for f in found])
+    found += _bare_amounts(text, sentences, [(f.start, f.end) for f in found], tg)
     found.sort(key=lambda f: f.start)
     found = [f if f.indicator else replace(f, indicator=indicator(text, f, tg)) for f in found]
     found = _respectively(text, found)
@@ -366,6 +374,35 @@ def _a_class_label(text: str, m: re.Match[str]) -> bool:
         # 56人以上大班额比例为18.3% (a figure follows) or 消除56人以上大班额 (the threshold is a class's name)
         return bool(FIGURE.search(clause)) or bool(re.match(r"[\u4e00-\u9fff]{0,4}?(?:班额|大班|班级|学校|规模)", clause))
     return False
+
+
+_BARE_AMOUNT = re.compile(
+    rf"(?P<qb>超过|超|近|约|达到|达|突破|逾)?(?<![\d.])(?P<num>\d+(?:\.\d+)?)(?P<mult>万|亿)(?P<qa>余|多)?(?=[，。；、,;）)\s]|$)")
+
+
+def _bare_amounts(text: str, sentences: list[tuple[int, int]], taken: list[tuple[int, int]], tg: Tagging) -> list[Figure]:
+    """受益学生超过3360万, 点击量达1.2万: a count in 万/亿 whose unit is left out, kept when its name says what it counts.
+
+    People (学生, 教师, 群众 …) give 人, a 量 or 次数 gives 次; anything else is left out rather than guessed.
+    """
+    if "万" not in text and "亿" not in text:
+        return []
+    out = []
+    for m in _BARE_AMOUNT.finditer(text):
+        a, b = m.start("num"), m.end()
+        if any(s < b and a < e for s, e in taken):
+            continue
+        start = m.start("qb") if m.group("qb") else a
+        s = next(((x, y) for x, y in sentences if x <= a < y), (0, len(text)))
+        qb, qa = m.group("qb") or "", m.group("qa") or ""
+        qualifier = (_QUALIFIER.get(qb, qb) if qb in _QUALIFYING else "") or _QUALIFIER.get(qa, qa)
+        f = Figure(round(_arabic(m.group("num")) * _MULT[m.group("mult")], 6), "", qualifier, text[start:b], start, b,
+                   text[s[0] : s[1]].strip())
+        name = indicator(text, f, tg)
+        unit = "人" if name.endswith(_PERSON_ENDINGS) else "次" if name.endswith(("量", "次数")) else ""
+        if unit:
+            out.append(replace(f, unit=unit, indicator=name))
+    return out
 
 
 def _masked_dates(text: str, sentences: list[tuple[int, int]], taken: list[tuple[int, int]]) -> list[Figure]:
@@ -557,7 +594,7 @@ def _bind_rates(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 _RATE_SUFFIX = {"率", "额"}
 _PERSON_UNITS = {"名", "人", "人次", "位"}
-_PERSON_ENDINGS = ("生", "师", "员", "儿", "人", "者", "长", "童", "女", "工", "部", "属", "众", "友", "手", "才", "民", "士", "兵", "户")
+_PERSON_ENDINGS = ("生", "师", "员", "儿", "人", "口", "者", "长", "童", "女", "工", "部", "属", "众", "友", "手", "才", "民", "士", "兵", "户")
 _CLASS_SUFFIX = {"类", "型", "级", "性"}
 _EVERY_KIND = {"各类", "各项", "各级", "各种", "各级各类"}
 _QUANTIFIER_WORDS = {"全部", "全体", "所有", "部分", "大部分", "其中", "以上", "左右", "均", "平均"}

@@ -548,3 +548,11 @@ def test_a_one_character_head_after_a_noun_stays_in_the_name():
 def test_a_lone_mask_inside_an_organ_name_is_no_masked_count():
     assert figures("在局X组的坚强领导下。") == []  # 局党组 with one character masked
     assert [f.masked for f in figures("全体教师分成X组开展教研。")] == [True]  # groups counted after 分成
+
+
+def test_a_count_in_wan_without_its_unit_is_kept_only_when_its_name_says_what_it_counts():
+    [*_, pupils] = figures("全国13.7万所学校实施了该计划，受益学生超过3360万。")
+    assert (pupils.value, pupils.unit, pupils.qualifier, pupils.indicator) == (33600000, "人", "超过", "学生")
+    assert [(f.value, f.unit) for f in figures("视频点击量达1.2万。")] == [(12000, "次")]
+    assert [(f.value, f.unit) for f in figures("总人口40.88万。")] == [(408800, "人")]
+    assert figures("全年投资1.2万，完成项目。") == []  # 万 what? not guessed
