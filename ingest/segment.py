@@ -47,7 +47,12 @@ INLINE_TITLE_MAX = 30  # an inline heading inside a paragraph that kept its brea
 
 _BOUNDARY_BEFORE = SENTENCE_END + "：: "
 # A marker right after a sentence end: where an inline heading may start.
-_INLINE_AT = re.compile(rf"(?<=[{_BOUNDARY_BEFORE}])(?:{ANY_MARKER.pattern})")
+_INLINE_AT = re.compile(
+    rf"(?<=[{_BOUNDARY_BEFORE}])(?:{ANY_MARKER.pattern})"
+    # The first heading glued to a title repeated at the head of the body:
+    # '…工作总结与2023年工作计划打算一、2022年亮点工作(一)…'.
+    rf"|(?<=总结|计划|打算|要点|报告|汇报|思路|方案|安排)(?:一、|第一部分)"
+)
 _PAGE_MARK = re.compile(r"\d{1,3}、\s*")
 _END_PUNCT = re.compile(r"[。！？；：]")
 _SENTENCE = re.compile(r"[，。；！？]")
