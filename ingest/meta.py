@@ -691,6 +691,12 @@ def _county_city_under(g: Gazetteer, code: str, scores: Counter[str], text: str)
     if len(subs) != 1:
         return ""
     names = {place.name, short_name(place.name, "city")} - {""}
+    sub = g.places[subs[0]]
+    system = re.compile(r"(?:的)?(?:教育系统|教育体育系统|教体系统)")
+    opening = "。".join(re.split(r"[。！？\n]", text.lstrip(), maxsplit=2)[:2])  # the title and the sentence that opens the report
+    if any(system.match(opening, m.end()) for m in re.finditer(re.escape(sub.name), opening)) and not any(
+            system.match(text, m.end()) for name in names for m in re.finditer(re.escape(name), text)):
+        return subs[0]  # '2023年，青州市教育系统坚持…' opens as that city's system; the prefecture's is never named so
     for sentence in _SENTENCE.findall(text):
         for name in names:
             at = sentence.find(name)

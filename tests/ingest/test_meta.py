@@ -551,3 +551,16 @@ def test_units_stationed_in_a_county_name_the_host_county():
 def test_a_title_broken_before_its_type_is_joined_only_after_的_or_for_a_speech_name():
     assert choose_title("", ["关于杭埠镇中小学教师队伍现状及管理的", "汇报材料", BODY], []) == "关于杭埠镇中小学教师队伍现状及管理的汇报材料"
     assert choose_title("", ["县教育局2022年工作总结", "报告", BODY], []) == "县教育局2022年工作总结"
+
+
+@pytest.mark.parametrize(
+    "text,region",
+    [
+        ("2023年，在市委、市政府的坚强领导下，青州市教育系统坚持立德树人。潍坊市教育局召开现场会推广青州经验。全市学前教育毛入园率达到99%。",
+         "山东省潍坊市青州市"),
+        ("2023年，潍坊市教育系统坚持立德树人。全市学前教育毛入园率达到99%。青州市、寿光市获评先进，推广青州经验。", "山东省潍坊市"),
+        ("2023年，全市教育系统坚持立德树人。潍坊市教育局组织各县市区开展评比，青州市教育系统获评先进。", "山东省潍坊市"),
+    ],
+)
+def test_a_county_level_city_that_opens_as_its_education_system_speaks_as_itself(text, region):
+    assert extract("2023年教育工作总结", text, []).region.display == region
