@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 from ingest.clean import clean, split_raw
 from ingest.errors import NoReport
@@ -22,6 +24,7 @@ from ingest.words import tagging
 from ingest.version import INGEST_VERSION  # noqa: F401 - part of the ingest API
 
 SUPPORTED_SUFFIXES = tuple(sorted(SUFFIXES))
+T = TypeVar("T")
 
 
 def _content_hash(text: str, passages) -> str:
@@ -108,8 +111,9 @@ def _jobs(jobs: int | None) -> int:
     return cores() if multiprocessing.parent_process() is None else 1
 
 
-def _tag_all(items: list[tuple[str, tuple[str, ...]]], jobs: int | None) -> list:
-    """`_tag_passages` of every passage, shared out over worker processes when the report is huge.
+def _tag_all(items: list[tuple[str, tuple[str, ...]]], jobs: int | None, meanwhile: Callable[[], T]
+             ) -> tuple[list, T]:
+    """`_tag_passages` of every passage, and what `meanwhile()` returns, run while workers tag a huge report.
 
     Workers forked from this process start with its dictionaries and tables;
     fork is used only while this process runs no other thread (a lock another
@@ -119,15 +123,17 @@ def _tag_all(items: list[tuple[str, tuple[str, ...]]], jobs: int | None) -> list
     """
     n = _jobs(jobs)
     if n < 2 or len(items) < PARALLEL_PASSAGES:
-        return _tag_passages(items)
+        return _tag_passages(items), meanwhile()
     from concurrent.futures.process import BrokenProcessPool
 
     chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
     try:
         with _workers(n) as pool:
-            return [r for part in pool.map(_tag_passages, chunks) for r in part]
+            pending = pool.map(_tag_passages, chunks)  # submitted now, collected below
+            other = meanwhile()
+            return [r for part in pending for r in part], other
     except BrokenProcessPool:  # a worker could not start or died: this process does the work
-        return _tag_passages(items)
+        return _tag_passages(items), meanwhile()
 
 
 def _workers(n: int):
@@ -173,16 +179,24 @@ def process_text(raw: RawText, stem: str = "", jobs: int | None = None) -> list[
         raise NoReport(f"{source}：没有找到报告正文（只有网站的导航、版权、下载提示等页面内容或零散短行）；请确认文件是报告全文而不是预览页")
     raw_lines = split_raw(original)
     parts = split_reports(cleaned.lines)
-    docs = []
+    cut = []
     for k, part in enumerate(parts, 1):
         text = "\n".join(line.text for line in part.lines)
         # The report's own title line, or "" (meta.extract then derives one); never the file name.
         head = [part.own_title, *(ln.text for ln in part.lines[:4])]
         title = choose_title(part.title, head, [*cleaned.title_hints, raw.title_hint])
         doc_id = raw.sha256[:12] + (f"-{k}" if len(parts) > 1 else "")
-        sections, passages = segment(text, doc_id, title)
+        cut.append((text, title, doc_id, *segment(text, doc_id, title)))
+    # Every report's passages at once (a compilation of many short reports is as big as one long one);
+    # the metadata is read meanwhile, while workers (if any) tag the passages.
+    items = [(p.text, p.heading) for *_, passages in cut for p in passages]
+    tagged, metas = _tag_all(items, jobs, lambda: [extract(title, text, [s.title for s in sections if s.level <= 1])
+                                                   for text, title, _, sections, _ in cut])
+    tagged = iter(tagged)
+    docs = []
+    for k, (part, (text, title, doc_id, sections, passages), meta) in enumerate(zip(parts, cut, metas), 1):
         themed, found = [], []
-        for p, (tags, figs) in zip(passages, _tag_all([(p.text, p.heading) for p in passages], jobs)):
+        for p, (tags, figs) in zip(passages, tagged):
             themed.append(replace(p, themes=tags))
             found.extend(
                 Metric(p.passage_id, f.value, f.unit, f.qualifier, f.indicator, f.raw, f.sentence,
@@ -191,7 +205,6 @@ def process_text(raw: RawText, stem: str = "", jobs: int | None = None) -> list[
                 for f in figs
             )
         passages = themed
-        meta = extract(title, text, [s.title for s in sections if s.level <= 1])
         raw_text = "\n".join(raw_lines[part.lines[0].first : part.lines[-1].last + 1])
         docs.append(
             Document(

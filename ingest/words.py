@@ -306,35 +306,38 @@ def _flagged(text: str) -> list[tuple[str, str]]:
     posseg without its HMM (`hmm=False`) changed 57 indicators of the
     development archive, more of them for the worse (岗教师 for 特岗教师).
     """
-    tab = pos_tagger().word_tag_tab
+    get = pos_tagger().word_tag_tab.get
     out: list[tuple[str, str]] = []
+    append = out.append
     run = ""  # single characters in a row: posseg tags them together, in context (仍有 -> 仍/d 有/v)
-
-    def flush() -> None:
-        if len(run) == 1:
-            out.append((run, tab.get(run, "x")))
-        elif run:
-            out.extend(_unknown_word(run))
-
     for w in _cut(text):
-        if len(w) == 1 and _HAN.match(w):
+        if len(w) == 1 and "\u4e00" <= w <= "\u9fff":  # _HAN, without a regex call per word
             run += w
             continue
-        flush()
-        run = ""
-        flag = tab.get(w)
+        if run:
+            _flush(run, out, get)
+            run = ""
+        flag = get(w)
         if flag:
-            out.append((w, flag))
+            append((w, flag))
         elif _NUMERIC.fullmatch(w):
-            out.append((w, "m"))
+            append((w, "m"))
         elif _ASCII_WORD.fullmatch(w):
-            out.append((w, "eng"))
+            append((w, "eng"))
         elif len(w) == 1:
-            out.append((w, "x"))
+            append((w, "x"))
         else:
             out.extend(_unknown_word(w))
-    flush()
+    if run:
+        _flush(run, out, get)
     return out
+
+
+def _flush(run: str, out: list[tuple[str, str]], get) -> None:
+    if len(run) == 1:
+        out.append((run, get(run, "x")))
+    else:
+        out.extend(_unknown_word(run))
 
 
 @lru_cache(maxsize=8192)
