@@ -134,7 +134,7 @@ _PUNCT = str.maketrans("，；：！？（）［］", ",;:!?()[]")
 
 @lru_cache(maxsize=4096)
 def folded(text: str) -> tuple[str, tuple[int, ...]]:
-    """Text without whitespace, traditional folded to simplified, punctuation to one width, and the original offset of each char.
+    """Text without whitespace, traditional folded to simplified, punctuation, letters and digits to one width, and the original offset of each char.
 
     OpenCC converts phrase by phrase; where a phrase changes length the
     characters are converted one by one so that offsets stay exact.
@@ -147,6 +147,8 @@ def folded(text: str) -> tuple[str, tuple[int, ...]]:
         if ch.isspace():
             continue
         ch = ch.translate(_PUNCT)
+        if "０" <= ch <= "９" or "Ａ" <= ch <= "Ｚ" or "ａ" <= ch <= "ｚ":  # full-width letters and digits, as cleaning writes them
+            ch = chr(ord(ch) - 0xFEE0)
         if ch in "“”\"" and out and out[-1] == ch:  # a doubled quotation mark is one mark
             continue
         out.append(ch)
