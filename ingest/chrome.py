@@ -524,8 +524,7 @@ _SHORT = [
     re.compile(r"^(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}(\s+\d{1,2}:\d{2}(:\d{2})?)?\s*(发布|更新|上传)?$"),
     re.compile(r"^【(概述|正文|摘要|简介|导语|导读|内容|全文)】$"),
     re.compile(r"^(上一篇|下一篇|上一页|下一页|返回首页|返回列表|返回顶部|编辑推荐)"),
-    re.compile(r"(下载|收藏)$"),
-    re.compile(r"^下载"),
+
     re.compile(r"\.(docx?|pdf|wps|pptx?|xlsx?|txt|jpe?g|png|gif|bmp)(VIP)?$", re.I),
     re.compile(r"^\+?\d[\d\- ]{6,14}\d$"),  # a bare phone or QQ number
     re.compile(r"^[-—–]?\s*\d{1,3}\s*[-—–]?$"),  # a bare page number
@@ -536,6 +535,9 @@ _SHORT = [
     # A site's greeting in its header: '某某中学 欢迎您！'
     re.compile(r"^[^，。；！？\s]{2,20}\s*欢迎(?:您|你)[!！]?$"),
 ]
+# A button: short. A line of PDF text wrapped at 18-40 characters may start or end
+# with 下载 ('下载安装国家智慧教育平台客户端并', '组织师生登录平台浏览并下载') and is the report's.
+_BUTTON = re.compile(r"^.{0,14}(?:下载|收藏)$|^下载.{0,14}$")
 _TAGS = re.compile(r"^(?:\S{1,6}\s+){3,}\S{1,6}$")  # a keyword row: "2023 教育 督导 月份 工作总结"
 _BREADCRUMB = re.compile(r"^(?:[^>＞»›]{1,30}\s*(?:>>?|＞|»|›)\s*){2,}[^>＞»›]{0,60}$")
 _SENTENCE_PUNCT = re.compile(r"[，。；！？]")
@@ -641,6 +643,8 @@ def is_chrome(line: str) -> bool:
     if _UI_ONLY.match(line) or LIST_HEADER.match(line):
         return True
     if any(p.search(line) for p in _SHORT):
+        return True
+    if _BUTTON.search(line) and not speaks_of_work(line):
         return True
     if "|" in line or sum(any(ch.isdigit() for ch in token) for token in line.split()) > 1:
         return False  # a table row, not a keyword list

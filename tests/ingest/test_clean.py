@@ -527,3 +527,13 @@ def test_a_labelled_site_note_goes_with_its_label():
 def test_a_labelled_title_line_keeps_the_title_without_its_label():
     assert normalize_line("文章标题：市教育局局长的述职报告") == "市教育局局长的述职报告"
     assert normalize_line("标题党现象值得警惕。") == "标题党现象值得警惕。"
+
+
+def test_a_wrapped_pdf_line_that_starts_or_ends_with_download_is_report_text():
+    assert is_chrome("下载该Word文档") and is_chrome("加入收藏") and is_chrome("WORD下载")
+    assert not is_chrome("下载安装国家中小学智慧教育平台客户端并")
+    assert not is_chrome("组织全县师生登录平台浏览并下载")
+    para = "全县中小学组织师生注册账号并下载安装国家中小学智慧教育平台客户端并开展线上学习活动，累计参与师生超过三万人次。"
+    lines = ["全县中小学组织师生注册账号并", "下载安装国家中小学智慧教育平台客户端并", "开展线上学习活动，累计参与师生超过三万人次。"]
+    assert "".join(lines) == para
+    assert para in _text("某县教育局2023年工作总结\n" + BODY + "\n" + "\n".join(lines) + "\n" + BODY + "\n").replace("\n", "")
