@@ -664,8 +664,14 @@ def resolve_region(text: str, title: str = "", level: Level = Level.UNKNOWN) -> 
         if not cands:
             continue
         cands.sort(reverse=True)
-        if lv == "city" and (sub := _county_city_under(g, cands[0][1], scores, f"{title}\n{text}")):
-            return _region(g, sub)
+        if lv == "city":
+            top = cands[0][1]
+            if len(cands) > 1 and g.places[top].parent == cands[1][1]:
+                top = cands[1][1]  # a county-level city just above its own prefecture: the prefecture is the one to test
+            if sub := _county_city_under(g, top, scores, f"{title}\n{text}"):
+                return _region(g, sub)
+            if top != cands[0][1] and cands[1][0] > 0.8 * cands[0][0]:
+                return _region(g, top)  # as likely as one of its own cities: the prefecture, not the province
         if len(cands) > 1 and cands[1][0] > 0.8 * cands[0][0] and lv != levels[-1]:
             # Two places of this level are as likely: settle for their common parent.
             parents = {g.places[c].parent for _, c in cands[:2]}
