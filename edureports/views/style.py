@@ -19,6 +19,7 @@ CSS = """
 [data-testid="stFileUploaderDropzone"] button > * {display: none;}
 [data-testid="stFileUploaderDropzone"] button::after {content: "选择文件";}
 [data-testid="stFileUploaderPagination"] small {display: none;}
+[data-testid="stFileChipName"] + div {display: none;}  /* a chosen file's size in English units (259.0B) */
 [data-testid="InputInstructions"] {display: none;}  /* "Press Enter to apply" under a text box */
 mark {background: #ffe066; padding: 0 1px;}
 /* the best sentence: a soft highlighter band (a dotted red underline read as a spelling error) */
