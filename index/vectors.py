@@ -57,6 +57,7 @@ class VectorIndex:
             raise ValueError(f"unknown vector index kind {kind!r}; known: flat, ivf")
         self._ids = np.zeros(0, dtype=np.int64)
         self._pending: list[np.ndarray] = []  # ids added since the last ids() call
+        self._mapped: Path | None = None  # the file an IVF index is memory-mapped from (read-only), if so
 
     @classmethod
     def for_size(cls, dim: int, n: int) -> "VectorIndex":
@@ -90,6 +91,7 @@ class VectorIndex:
         vecs = np.ascontiguousarray(vecs, dtype=np.float32)
         if not len(ids):
             return
+        self._writable()
         if replace:
             self.remove(ids[np.isin(ids, self.ids())])
         if self.index is None:
@@ -101,6 +103,7 @@ class VectorIndex:
         ids = np.asarray(ids, dtype=np.int64)
         if not len(ids) or self.index is None:
             return
+        self._writable()
         faiss = _faiss()
         if self.kind == "ivf":  # the hashtable direct map removes by array only
             ids = np.ascontiguousarray(ids)
@@ -132,8 +135,18 @@ class VectorIndex:
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]
 
+    def _writable(self) -> None:
+        """A memory-mapped index is read into memory before it changes (or is written: faiss would
+        write a mapped one as a reference to its file, not as its vectors)."""
+        if self._mapped is not None:
+            faiss = _faiss()
+            index = faiss.read_index(str(self._mapped))
+            index.nprobe = self.index.nprobe
+            self.index, self._mapped = index, None
+
     def save(self, path: Path) -> None:
         faiss = _faiss()
+        self._writable()
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         if self.index is not None:
@@ -144,8 +157,13 @@ class VectorIndex:
         np.save(path.with_suffix(".ids.npy"), self.ids())
 
     @classmethod
-    def load(cls, path: Path, dim: int, kind: str) -> "VectorIndex":
-        """Open a saved index; a missing, damaged or mismatched file is one IndexFileError naming the fix."""
+    def load(cls, path: Path, dim: int, kind: str, mapped: bool = True) -> "VectorIndex":
+        """Open a saved index; a missing, damaged or mismatched file is one IndexFileError naming the fix.
+
+        An IVF index is memory-mapped (`mapped`): a query reads only the lists
+        it scans, so a cold search does not copy the whole file (3 GB at 1M
+        passages) into memory first; it is read in full when it is to change.
+        """
         out = cls(dim, kind)
         ids_path = path.with_suffix(".ids.npy")
         if not path.exists() and not ids_path.exists():
@@ -154,7 +172,9 @@ class VectorIndex:
             out._ids = np.load(ids_path)
             if path.exists():
                 faiss = _faiss()
-                out.index = faiss.read_index(str(path))
+                mapped = mapped and kind == "ivf"
+                out.index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY if mapped else 0)
+                out._mapped = path if mapped else None
                 if kind == "ivf":
                     out.index.nprobe = nprobe(out.index.nlist)
         except (OSError, ValueError, RuntimeError) as exc:

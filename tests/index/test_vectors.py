@@ -37,3 +37,32 @@ def test_add_search_remove_save_load(tmp_path, kind):
 def test_unknown_kind_names_the_known_ones():
     with pytest.raises(ValueError, match="unknown vector index kind 'hnswx'; known: flat, ivf"):
         VectorIndex(8, "hnswx")
+
+
+def test_an_ivf_index_opens_mapped_answers_as_read_and_changes_safely(tmp_path):
+    """A saved IVF index is memory-mapped on load (a query reads only its lists); it answers as one read in
+    full, and after a change and a save (which read it in full first) it holds its vectors, not a reference."""
+    rng = np.random.default_rng(2)
+    vecs = _unit(rng, 6000)
+    ids = np.arange(6000, dtype=np.int64) * 3
+    built = VectorIndex(32, "ivf")
+    built.add(ids, vecs, replace=False)
+    built.save(tmp_path / "v.faiss")
+    mapped = VectorIndex.load(tmp_path / "v.faiss", 32, "ivf")
+    full = VectorIndex.load(tmp_path / "v.faiss", 32, "ivf", mapped=False)
+    assert mapped._mapped is not None and full._mapped is None
+    for q in vecs[:20]:
+        for a, b in zip(mapped.search(q, 10), full.search(q, 10)):
+            np.testing.assert_array_equal(a, b)
+        for a, b in zip(mapped.search(q, 10, ids[:300]), full.search(q, 10, ids[:300])):
+            np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(mapped.vector(30), full.vector(30))
+    mapped.remove(ids[:10])
+    mapped.add(ids[:5], vecs[:5])
+    mapped.save(tmp_path / "v.faiss")
+    untouched = VectorIndex.load(tmp_path / "v.faiss", 32, "ivf")
+    untouched.save(tmp_path / "copy.faiss")  # saving a mapped index writes its vectors
+    (tmp_path / "v.faiss").unlink()
+    again = VectorIndex.load(tmp_path / "copy.faiss", 32, "ivf", mapped=False)
+    assert len(again) == 5995 and again.index.ntotal == 5995
+    assert again.search(vecs[3], 1)[0].tolist() == [9] and again.vector(27) is None
