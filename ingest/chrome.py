@@ -88,9 +88,12 @@ _CLOSED = [
 # The site's own voice: the whole sentence is site speech ('下面是小编为大家整理的…，供大家参考。').
 _SPEAKER = [
     r"小编", r"网友[^，。！？]{0,4}?(?:投稿|上传|分享|整理|搜集|收集|为您|为你)", r"整理不易",
-    r"为(?:大家|您|你|各位)(?:精心|特意|特别|特地)?(?:整理|收集|搜集|奉上|精选|汇编|分享|呈现|推荐|带来|准备)",
-    # Who the page is for: 对于想了解…的朋友们来说; a notice to all users: @全体用户
-    r"朋友们?(?:来说|而言)", r"@(?:所有人|全体|各位)",
+    r"为(?:大家|您|你|各位)(?:精心|特意|特别|特地)?(?:整理|收集|搜集|奉上|精选|汇编)",
+    # Sharing and preparing are said to 大家 in speeches and reports too ('我为大家分享三点做法',
+    # '食堂为大家准备了午餐'); only a site says them to one reader, 您/你.
+    r"为(?:您|你)(?:精心|特意|特别|特地)?(?:分享|呈现|推荐|带来|准备)",
+    # Who the page is for: 对于想了解…的朋友们来说 (not 对于农村的小朋友们来说); a notice to all users: @全体用户
+    r"(?:想|要|需要|希望)[^，。！？]{0,20}的朋友们?(?:来说|而言)", r"@(?:所有人|全体|各位)",
     # The safe-harbour disclaimer of upload sites: 本站仅提供信息存储空间服务
     r"仅提供信息存储空间",
     # The site greeting its visitor, with any motto before it: 某某文库欢迎您！ 欢迎来到某某范文网！

@@ -472,6 +472,9 @@ def test_a_notice_about_the_site_goes_whole_in_any_wording(notice):
         "组织开展青少年版权保护宣传周活动，引导学生抵制盗版和侵权行为。",
         "县图书馆数字资源平台向全县师生开放，师生可免费阅读和下载电子图书。",
         "坚持“一人一案”动态监测，建立县、乡、校三级台账。",
+        "对于农村留守的小朋友们来说，营养午餐让他们吃得饱、吃得好。",
+        "学校食堂为大家准备了营养均衡的午餐，师生满意度达到95%。",
+        "今天，我为大家分享我县推进集团化办学的三点做法。",
     ],
 )
 def test_a_report_sentence_using_the_site_s_words_stays_whole(sentence):
