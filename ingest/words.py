@@ -76,9 +76,9 @@ def _cutter():
 # ~2.5 s of CPU per MB of a report down to ~0.3. It is handed jieba's own table (ours, with the domain
 # terms), so both choose from the same words and frequencies. It runs only on jieba's blocks without
 # + # & . _ % - (jieba cuts 2021-03-04 or xx.x% apart, jieba-rs keeps them whole); those stay on jieba.
-# Building its table costs about a second, so a process switches only once it has cut FAST_AFTER
-# characters with jieba (a query or a small file never pays it); tests/ingest/test_words.py checks that
-# both cut every block of the sample archives alike.
+# Search mode (keyword tokens at ingest) goes the same way. Building its table costs about a second,
+# so a process switches only once it has cut FAST_AFTER characters with jieba (a query or a small file
+# never pays it); tests/ingest/test_words.py checks that both cut the sample archives alike, both modes.
 FAST_AFTER = 200_000
 _SYMBOL = re.compile(r"[+#&._%\-]")
 _cut_chars = 0
@@ -113,12 +113,19 @@ def prepare_bulk() -> None:
     _rjieba()
 
 
+def _bulk(n: int):
+    """The bulk cutter once this process has cut FAST_AFTER characters with jieba (`n` more now), else None."""
+    global _cut_chars
+    if _rjieba.cache_info().currsize or _cut_chars >= FAST_AFTER:
+        return _rjieba()
+    _cut_chars += n
+    return None
+
+
 def _cut(text: str) -> list[str]:
     """jieba's precise cut (HMM on), block by block on rjieba where it cuts as jieba does."""
-    global _cut_chars
-    fast = _rjieba() if _cut_chars >= FAST_AFTER or _rjieba.cache_info().currsize else None
+    fast = _bulk(len(text))
     if fast is None:
-        _cut_chars += len(text)
         return list(_jieba().cut(text))
     if _BLOCK.fullmatch(text):  # one block: what a passage's Tagging asks for
         return fast.cut(text, True) if not _SYMBOL.search(text) else list(_jieba().cut(text))
@@ -372,8 +379,28 @@ def search_tokens(text: str) -> list[str]:
     ['落实', '全面落实', '双减', '政策', '课后', '服务', '课后服务', '覆盖', '覆盖率', '达', '100%']
     """
     out = []
-    for w in _cutter().cut_for_search(text):
+    for w in _search_words(text):
         w = w.strip().lower()
         if w and w not in STOPWORDS and _TOKEN.match(w):
             out.append(w)
+    return out
+
+
+def _search_words(text: str) -> list[str]:
+    """jieba's search-mode cut; in bulk (keyword indexing at ingest), block by block on rjieba like `_cut`.
+
+    A query process never switches: it cuts through the word table and never loads the full dictionary.
+    """
+    fast = _bulk(len(text)) if _jieba.cache_info().currsize else None
+    if fast is None:
+        return list(_cutter().cut_for_search(text))
+    out: list[str] = []
+    slow = _jieba().cut_for_search
+    for piece in _BLOCK_SPLIT.split(text):
+        if not piece:
+            continue
+        if _BLOCK.fullmatch(piece) and not _SYMBOL.search(piece):
+            out += fast.cut_for_search(piece, True)
+        else:
+            out += slow(piece)
     return out

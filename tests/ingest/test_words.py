@@ -93,3 +93,5 @@ def test_bulk_cutting_on_rjieba_cuts_the_archives_as_jieba_does(monkeypatch):
     differ = [c for c in cuts if c[1] != c[2]]
     assert len(pieces) > 3000 and not differ, differ[:3]
     assert w._cut("2021-03-04印发，达标率xx.x%") == ["2021", "-", "03", "-", "04", "印发", "，", "达标率", "xx", ".", "x%"]
+    search = [(p, list(w._jieba().cut_for_search(p)), w._search_words(p)) for p in pieces]
+    assert not [c for c in search if c[1] != c[2]]
