@@ -326,6 +326,22 @@ def test_a_hit_keeps_internals_in_its_details_and_names_its_source_in_words(app)
     assert details and "得分" in _shown(details[0].caption[0].value)
 
 
+def test_a_report_gives_a_few_hits_unless_all_are_asked_for(app):
+    def per_report():
+        titles = [re.match(r"\*\*\d+\. (.+?)\*\* · (.+?) · ", html.unescape(m.value)).groups()
+                  for m in app.markdown if re.match(r"\*\*\d+\. ", m.value)]
+        return {t: titles.count(t) for t in titles}
+
+    app.text_input(key="q").input("学生资助").run()
+    app.slider(key="s_k").set_value(20).run()
+    if app.toggle(key="s_low") is not None:
+        app.toggle(key="s_low").set_value(True).run()
+    assert per_report() and max(per_report().values()) <= 3, per_report()
+    app.toggle(key="s_all").set_value(True).run()
+    assert max(per_report().values()) > 3, per_report()  # the student-aid report has many such passages
+    assert app.query_params["per"] == "all"
+
+
 def test_typing_a_query_writes_it_into_the_url(app):
     app.text_input(key="q").input("集团化办学").run()
     app.text_input(key="s_region").input("青岛").run()

@@ -25,7 +25,8 @@ def _timeline(full) -> None:
         st.dataframe([{"年份": f"{f.year}年" if f.year else "年份不详", "类别": str(f.kind), "指标": f.indicator,
                        "数值": quantity(f.value, f.unit), "来源": "推算（据较上年变化）" if f.derived else "报告原文",
                        "原文": f.raw} for f in sorted(full.timeline, key=lambda f: (f.year or 0, str(f.kind)))],
-                     hide_index=True, width="stretch")
+                     hide_index=True, width="stretch",
+                     column_config={"指标": st.column_config.TextColumn(width="large")})  # a long indicator whole
     else:
         st.caption("报告中没有可按年份排列的数字")
     if full.theme_years:

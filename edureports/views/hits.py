@@ -14,10 +14,13 @@ from index.filters import Filters
 LOW = "低"
 
 
-def run_search(eng, query: str, top_k: int, filters: Filters) -> list:
-    """Hits above and below the relevance floor, at most a few per report (where the engine supports it)."""
+PER_REPORT = 3  # hits of one report shown unless the analyst asks for all of them
+
+
+def run_search(eng, query: str, top_k: int, filters: Filters, per_report: int = PER_REPORT) -> list:
+    """Hits above and below the relevance floor, at most `per_report` per report (0: no cap)."""
     accepted = inspect.signature(eng.search).parameters
-    extra = {k: v for k, v in (("include_low", True), ("per_report", 3)) if k in accepted}
+    extra = {k: v for k, v in (("include_low", True), ("per_report", per_report)) if k in accepted}
     return eng.search(query, top_k=top_k, filters=filters, **extra)
 
 

@@ -6,11 +6,12 @@ import streamlit as st
 
 from edureports.views import links
 from edureports.views.figures import figures_of
-from edureports.views.hits import is_low, run_search, show_hit
+from edureports.views.hits import PER_REPORT, is_low, run_search, show_hit
 from index.filters import Filters
 
 NO_RESULT = "没有找到相关内容"
 LOW_DIVIDER = "以下相关度较低"
+ALL = "all"  # ?per=all: every hit of a report, not the first few
 
 
 def filter_widgets(eng, key: str) -> tuple[Filters, dict]:
@@ -34,12 +35,17 @@ def page(eng) -> None:
     links.seed("q", "q")
     query = st.text_input("检索词", key="q", placeholder="如：减少孩子课外补习、集团化办学、满意度")
     filters, params = filter_widgets(eng, "s")
-    top_k = st.slider("显示条数", 5, 30, 10, key="s_k")
-    links.write("检索", q=query.strip(), **params)
+    if links.seed("_s_per", "per") == ALL:
+        st.session_state["s_all"] = True
+    k, every = st.columns([3, 1], vertical_alignment="bottom")
+    top_k = k.slider("显示条数", 5, 30, 10, key="s_k")
+    show_all = every.toggle("同一报告的段落全部显示", key="s_all",
+                            help=f"默认每篇报告最多显示 {PER_REPORT} 条，以便看到更多报告")
+    links.write("检索", q=query.strip(), **params, per=ALL if show_all else "")
     if not query.strip():
         return
     with st.spinner("检索中…"):
-        hits = run_search(eng, query, top_k, filters)
+        hits = run_search(eng, query, top_k, filters, per_report=0 if show_all else PER_REPORT)
     strong = [h for h in hits if not is_low(h)]
     weak = [h for h in hits if is_low(h)]
     if strong:
