@@ -172,8 +172,10 @@ def _not_a_figure(text: str, m: re.Match[str]) -> bool:
     after = text[b : b + 2]
     if unit == "所" and after[:1] in _SUO_PARTICLE:
         return True  # 表2所示, 如图3所述: 所 as a particle, not a count of schools
-    if unit == "届" and re.match(r"(?:[一二三四五六七八九十]中[、，和及]?)+全会", text[b : b + 12]):
-        return True  # 十九届四中、五中全会
+    if unit == "届" and re.match(r"[一二三四五六七八九十\d]", text[b : b + 1]):
+        return True  # 十九届四中、五中全会, 十三届二次全体会议: a number right after 届 says which session, so 届 is an ordinal
+    if unit == "次" and text[first - 1 : first] == "届":
+        return True  # (十三届)二次全体会议: the session of a term, never a count
     if unit in ("个", "项") and re.match(r"[一二三四五六七八九十]", after):
         return True  # 一个…一个
     if re.fullmatch(r"\d{4}", num.replace(",", "")) and unit in ("年", "届"):
@@ -529,7 +531,9 @@ _SKIP_BEFORE = set(_CHANGE_UP.split("|") + _CHANGE_DOWN.split("|")) | set("不�
                    "比 较 上年 去年 同比 环比 分别 力争 确保 争取 实现 已 现 均 "
                    "共有 现有 拥有 尚有 仍有 还有 计有 另有 高于 低于 少于 多于 超出 占到 占了 "
                    # modal verbs and adverbs between a subject and its figure (学校数一般应控制在20所以内)
-                   "应 应当 须 必须 要 将 能 可 可以 一般 基本 总体 普遍 都".split())
+                   "应 应当 须 必须 要 将 能 可 可以 一般 基本 总体 普遍 都 "
+                   # verbs of holding a level, with or without 在 (巩固率保持100%, 大班额控制5%以内)
+                   "保持 维持 控制".split())
 # jieba tags unknown words such as 辍学率 as verbs; a word ending in one of these is what a figure measures.
 _MEASURE_NOUN = re.compile(r"..?[率额量数]$")
 _SCOPE = re.compile(r"[全我本各][省市区县旗镇乡校园]")
@@ -546,7 +550,7 @@ _LINKING_VERBS = {"控制", "保持", "稳定", "维持", "达到", "提高", "�
 # nouns or places (新建), so the noun run before a figure would take them in.
 _ACTION_VERBS = {"新建", "改建", "扩建", "改扩建", "续建", "新招", "招聘", "招录", "招收", "引进", "选派", "建成", "创建",
                  "认定", "评选", "表彰", "培训", "新增", "投入", "发放", "接收", "组织", "开展", "举办", "完成",
-                 "计划", "预计", "拟"}  # and words of intent: 计划新建学校8所 counts 学校
+                 "计划", "预计", "拟", "落实", "下达", "筹措", "筹集", "争取", "兑现"}  # and words of intent: 计划新建学校8所 counts 学校
 _CLAUSE_BREAK = re.compile(r"[，。；：、！？,;:（）()“”《》\n]")
 _CLAUSE_BREAK_CHARS = frozenset("，。；：、！？,;:（）()“”《》\n")
 
@@ -756,6 +760,9 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
             continue
         if flag == "nv" or (flag.startswith(_NOUNISH) or _MEASURE_NOUN.search(word)) and word not in _SKIP_BEFORE:
             run.insert(0, word)
+        elif (flag == "v" and run and i > 0 and before_tokens[-1][1] != "nv" and before_tokens[i - 1][1] in _CORE_NOUN and before_tokens[i - 1][0] not in _SKIP_BEFORE
+              and word not in _SKIP_BEFORE and word not in _ACTION_VERBS and not _SCOPE.fullmatch(before_tokens[i - 1][0])):
+            run.insert(0, word)  # 生活补助资金, 校舍维改资金: a verb between two nouns is part of the name (jieba tags 补助 a verb)
         elif run == [before_tokens[-1][0]] and len(run[0]) == 1 and flag != "m":
             run.insert(0, word)  # 点击量, 入学率: a one-character noun binds to the word before it
         else:

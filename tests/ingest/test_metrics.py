@@ -556,3 +556,18 @@ def test_a_count_in_wan_without_its_unit_is_kept_only_when_its_name_says_what_it
     assert [(f.value, f.unit) for f in figures("视频点击量达1.2万。")] == [(12000, "次")]
     assert [(f.value, f.unit) for f in figures("总人口40.88万。")] == [(408800, "人")]
     assert figures("全年投资1.2万，完成项目。") == []  # 万 what? not guessed
+
+
+def test_a_session_number_after_jie_is_an_ordinal_in_any_list_of_plenums():
+    assert figures("认真学习党的十七大和十七届二中、三中、四中、五中全会精神。") == []
+    assert figures("县委十四届三次全体（扩大）会议提出新要求。") == []
+    assert [f.value for f in figures("读书节已连续举办12届，参与学生3200人。")] == [12, 3200]  # a count of sessions stays
+
+
+def test_a_verb_of_holding_before_a_figure_is_no_part_of_the_name():
+    assert figures("全镇小学巩固率保持100%。")[0].indicator == "小学巩固率"
+    assert figures("近视率维持8.5%以内。")[0].indicator == "近视率"
+
+
+def test_a_verb_of_funding_that_opens_a_count_of_money_is_no_part_of_its_name():
+    assert figures("兑现乡村教师生活补助资金86万元。")[0].indicator == "乡村教师生活补助资金"
