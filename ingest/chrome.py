@@ -670,8 +670,21 @@ def file_title(line: str) -> str:
 
 # Inline chrome that survives inside report lines.
 _INLINE = re.compile(r"\s*第\s*\d+\s*页\s*[/／]?\s*共\s*\d+\s*页\s*")
+# A page counter glued before a year at the start of a line ('1/22' + '2023年…'): the
+# year takes the last four digits before 年, so the counter is what stands before them.
+_GLUED_COUNTER = re.compile(r"^(\d{1,3})\s*[/／]\s*(\d{1,3})\s*(?=(?:19|20)\d{2}\s*年)")
+
+
+def _cut_glued_counter(line: str) -> str:
+    m = _GLUED_COUNTER.match(line)
+    # Page n of m: n never exceeds m, so '12/32023年' is not cut into a counter 12/3.
+    return line[m.end() :] if m and 0 < int(m.group(1)) <= int(m.group(2)) else line
 
 
 def strip_inline(line: str) -> str:
-    """Remove page counters (`第7页 共7页`) and site speech from inside a line."""
-    return strip_speech(_INLINE.sub("", line).strip())
+    """Remove page counters (`第7页 共7页`, `1/22` glued before a year) and site speech from inside a line.
+
+    >>> strip_inline("1/222023年学校工作计划")
+    '2023年学校工作计划'
+    """
+    return strip_speech(_cut_glued_counter(_INLINE.sub("", line).strip()))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ingest import chrome
 from ingest.normalize import normalize_line, split_markup
-from ingest.patterns import LINE_END_OK, Marker, heading_marker, looks_like_title
+from ingest.patterns import DOC_TYPE_WORDS, LINE_END_OK, Marker, heading_marker, looks_like_title
 from ingest.repair import join_page_markers, rejoin_broken, repair_damage
 from ingest.types import Line
 
@@ -74,6 +74,69 @@ def _subtitled(line: str, nxt: str | None) -> bool:
     so only its subtitle shows it is the title.
     """
     return bool(nxt and _SUBTITLE.match(nxt)) and 4 <= len(line) <= SUBTITLED_MAX and not _SENTENCE.search(line)
+
+
+# What may stand under a speech's title before its body. Each is kept only in
+# that place (right under a title, or under another such line), so a site's
+# byline, which carries a time, a label and a colon, never passes as one.
+# The speech's own date: '（2019年3月8日）', also with its opening bracket lost.
+_DATE_LINE = re.compile(
+    r"^[（(]?\s*[\d〇零一二三四五六七八九十]{4}\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月"
+    r"(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?\s*[)）]$"
+)
+# The speaker: an office ending in a post, with or without the name ('某市教育局党组书记、局长 某某').
+_POSTS = "书记|局长|厅长|主任|校长|院长|园长|省长|市长|县长|区长|州长|旗长|镇长|乡长|部长|处长|科长|主席|督学|组长|所长|站长|委员|干事"
+_SPEAKER_LINE = re.compile(
+    rf"^[\u4e00-\u9fff、]{{2,36}}(?:{_POSTS})(?:\s+[\u4e00-\u9fff○□×Xx*＊]{{2,4}})?$"
+)
+# The speaker's name alone, often spaced out ('刘 建 国').
+_NAME_LINE = re.compile(r"^[\u4e00-\u9fff](?:\s?[\u4e00-\u9fff]){1,3}$")
+# A line that is only a kind of document: the second line of a title over two lines ('欢迎词', '汇报材料').
+_TYPE_ONLY = re.compile(rf"^(?:{DOC_TYPE_WORDS})(?:材料|稿|提纲)?$")
+_PUNCT = re.compile(r"[，。；！？、：:,.;!?|()（）【】<>《》“”\"'/]")
+TITLE_HALF_MAX = 40  # the first line of a title broken over two lines
+
+
+def _title_half(line: str, nxt: str | None) -> bool:
+    """The first line of a title broken before its type word ('迎接某省教育考察团' / '欢迎词').
+
+    Only a short line without punctuation or heading marker counts, and only
+    right above a line that is nothing but a kind of document.
+    """
+    return (
+        bool(nxt and _TYPE_ONLY.match(nxt))
+        and 2 <= len(line) <= TITLE_HALF_MAX
+        and bool(_HAN.search(line))
+        and not _PUNCT.search(line)
+        and heading_marker(line) is None
+    )
+
+
+def _title_companions(lines: list[Line], first: int, listed: set[int]) -> set[int]:
+    """Lines before the body that belong to the title above them.
+
+    A title broken over two lines, and under a speech's title its speaker
+    (office, name) and its date; meta joins the title's halves and reads the
+    year from the date when the title has none. A line of these kinds
+    anywhere else before the body is left to the other rules.
+    """
+    out: set[int] = set()
+    under = False  # the line above is a title or one of its companions
+    for i in range(first):
+        text = lines[i].text
+        nxt = lines[i + 1].text if i + 1 < first else None
+        if i in listed:
+            under = False
+        elif i in out:
+            under = True  # the second half of a title
+        elif _title_half(text, nxt):
+            out.update((i, i + 1))
+            under = True
+        elif under and (_SPEAKER_LINE.match(text) or _NAME_LINE.match(text) or _DATE_LINE.match(text)):
+            out.add(i)
+        else:
+            under = _head_title(text) or _subtitled(text, nxt) or bool(_SUBTITLE.match(text))
+    return out
 
 
 def _opens_report(line: str) -> bool:
@@ -291,13 +354,14 @@ def clean(text: str) -> Cleaned:
         return Cleaned([], hints)
     first, last = body[0], body[-1]
     listed = _title_lists(lines, first) | _earlier_variants(lines, first)
+    companions = _title_companions(lines, first, listed)
     kept: list[Line] = []
     seen: set[str] = set()
     trailing, closed = True, _last_item(lines[last].text) if body else None
     for i, ln in enumerate(lines):
         if i < first:
             nxt = lines[i + 1].text if i + 1 < len(lines) else None
-            keep = _keep_outside_body(ln.text, head=True) or _subtitled(ln.text, nxt)
+            keep = _keep_outside_body(ln.text, head=True) or _subtitled(ln.text, nxt) or i in companions
             if i in listed or not keep or ln.text in seen:
                 continue
             if _TAGGED.sub("", ln.text) in seen:

@@ -7,7 +7,7 @@ import re
 import pytest
 from conftest import SEEDS
 
-from ingest.chrome import is_chrome, strip_speech
+from ingest.chrome import is_chrome, strip_inline, strip_speech
 from ingest.clean import clean
 from ingest.normalize import normalize_line
 from ingest.repair import repair_damage
@@ -540,3 +540,54 @@ def test_a_wrapped_pdf_line_that_starts_or_ends_with_download_is_report_text():
     lines = ["全县中小学组织师生注册账号并", "下载安装国家中小学智慧教育平台客户端并", "开展线上学习活动，累计参与师生超过三万人次。"]
     assert "".join(lines) == para
     assert para in _text("某县教育局2023年工作总结\n" + BODY + "\n" + "\n".join(lines) + "\n" + BODY + "\n").replace("\n", "")
+
+
+# --- what stands under a speech's title before its body ---------------------------------
+
+SPEECH_BODY = "同志们：\n今天召开全县教育工作会议，主要任务是回顾去年工作，部署今年任务，全县新建校舍12所。\n"
+
+
+def _head(page: str) -> list[str]:
+    """The cleaned lines before the first line of running text."""
+    lines = [ln.text for ln in clean(page).lines]
+    return lines[: lines.index("同志们：")]
+
+
+@pytest.mark.parametrize("date", ["（2019年3月8日）", "2019年3月8日）", "(二〇一九年三月八日)"])
+def test_a_speech_s_own_date_under_its_title_stays(date):
+    page = f"某县教育工作会议主持词\n王 某 某\n{date}\n{SPEECH_BODY}"
+    assert _head(page) == ["某县教育工作会议主持词", "王 某 某", date]
+
+
+def test_the_speaker_under_a_speech_title_stays_with_or_without_a_name():
+    with_name = f"在全县教育工作会议上的讲话\n某县教育局党组书记、局长 王某某\n{SPEECH_BODY}"
+    assert _head(with_name) == ["在全县教育工作会议上的讲话", "某县教育局党组书记、局长 王某某"]
+    office = f"在全市教育工作会议上的讲话\n某市教育局局长\n{SPEECH_BODY}"
+    assert _head(office) == ["在全市教育工作会议上的讲话", "某市教育局局长"]
+
+
+def test_a_title_broken_before_its_type_word_keeps_both_lines():
+    page = f"迎接某省某市教育考察团\n欢迎词\n某区教育局局长 王某某\n{SPEECH_BODY}"
+    assert _head(page) == ["迎接某省某市教育考察团", "欢迎词", "某区教育局局长 王某某"]
+    page = f"关于某镇中小学教师队伍现状的\n汇报材料\n{SPEECH_BODY}"
+    assert _head(page) == ["关于某镇中小学教师队伍现状的", "汇报材料"]
+
+
+def test_bylines_and_stray_lines_under_a_title_still_go():
+    page = (
+        "在全县教育工作会议上的讲话\n"
+        "2023-11-24 11:54 来源：某县教育局\n"
+        "发布时间：2023年11月24日 浏览次数：326\n"
+        "某某范文网\n"
+        f"{SPEECH_BODY}"
+    )
+    assert _head(page) == ["在全县教育工作会议上的讲话"]
+    # A speaker or a date with no title above it is no speech's: the other rules judge it.
+    assert _head(f"某某范文网\n（2019年3月8日）\n某县教育局局长\n{SPEECH_BODY}") == []
+
+
+def test_a_page_counter_glued_before_a_year_is_cut_and_the_year_kept():
+    lines = [ln.text for ln in clean(f"1/222023年某县教育局工作计划\n{BODY}\n").lines]
+    assert lines[0] == "2023年某县教育局工作计划"
+    # Not a counter when the first number exceeds the second: nothing is cut.
+    assert strip_inline("12/32023年") == "12/32023年"
