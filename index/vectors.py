@@ -177,7 +177,7 @@ class VectorIndex:
                 out._mapped = path if mapped else None
                 if kind == "ivf":
                     out.index.nprobe = nprobe(out.index.nlist)
-        except (OSError, ValueError, RuntimeError) as exc:
+        except Exception as exc:  # noqa: BLE001 - np.load parses a garbled header with ast and tokenize: anything
             raise damaged("向量索引", path, type(exc).__name__) from None
         held = 0 if out.index is None else out.index.ntotal
         if held != len(out._ids) or (out.index is not None and out.index.d != dim):
