@@ -111,6 +111,21 @@ def check_doc_type(doc_type: str, known: list[str]) -> None:
     raise FilterError(f"没有“{doc_type}”这一文种；可选：{'、'.join(near or known)}")
 
 
+def check_region(region: str, known: Sequence[str]) -> None:
+    """Refuse a region no report's region contains (a filter matching nothing would read as "no hits").
+
+    >>> check_region("北京", ["山东省济南市", "广东省东莞市"])
+    Traceback (most recent call last):
+    ...
+    index.filters.FilterError: 没有地区包含“北京”的报告
+    >>> check_region("济南", ["山东省济南市", "广东省东莞市"])
+    """
+    if not region or any(region in k for k in known):
+        return
+    near = closest(region, known)
+    raise FilterError(f"没有地区包含“{region}”的报告" + (f"；相近的地区：{'、'.join(near)}" if near else ""))
+
+
 @dataclass(frozen=True)
 class Filters:
     """What a search or figure listing is narrowed to; empty fields narrow nothing.

@@ -90,6 +90,9 @@ def _check_store(store: Store, data: Path) -> list[Finding]:
         return out + [Finding("索引记录", False, f"{data / CONFIG_NAME} 中的索引记录已损坏；{REINDEX}", Fix.REINDEX)]
     complete = config.get("indexed_generation") is not None
     record = upkeep.read_record(folder)
+    changed: list[str] = []
+    if complete and record is None:  # without it a search cannot check the files it opens
+        out.append(Finding("索引记录", False, f"{folder / upkeep.RECORD_NAME} 缺失或无法读取；{REINDEX}", Fix.REINDEX))
     if complete and record is not None and record.get("indexed_generation") == config.get("indexed_generation"):
         changed = upkeep.verify(folder)
         if changed:
@@ -98,15 +101,21 @@ def _check_store(store: Store, data: Path) -> list[Finding]:
         else:
             files = len(record.get("files", {}))
             out.append(Finding("索引文件", True, f"{files} 个文件与记录一致（大小和校验和）"))
-    for part, open_index in (
-        ("关键词索引", lambda: keyword_retriever(config.get("keyword", "segments"), folder)),
-        ("向量索引", lambda: DenseRetriever(folder, lambda: None, built["dim"], built.get("kind", "flat"))),
+    damaged_files = [c.split(" ")[0] for c in changed]
+    for part, open_index, is_dense in (
+        ("关键词索引", lambda: keyword_retriever(config.get("keyword", "segments"), folder), False),
+        ("向量索引", lambda: DenseRetriever(folder, lambda: None, built["dim"], built.get("kind", "flat")), True),
     ):
+        if any(rel.startswith("vectors.") == is_dense for rel in damaged_files):
+            continue  # named above; a loader may panic on a garbled file (tantivy does), so it is not opened
         try:
             ids = open_index().ids()
-        except (SearchError, OSError, ValueError, RuntimeError) as exc:
-            out.append(Finding(part, False, f"{exc}" if "edureports" in str(exc) else f"无法读取（{exc}）；{REINDEX}",
-                               Fix.REINDEX))
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # noqa: B036 - a damaged file can make a loader panic (pyo3's PanicException)
+            detail = (str(exc).splitlines() or [type(exc).__name__])[0]  # a panic's message runs on for lines
+            out.append(Finding(part, False, detail if isinstance(exc, SearchError) and "edureports" in detail
+                               else f"无法读取（{detail}）；{REINDEX}", Fix.REINDEX))
             continue
         added, removed = _stale(stored, ids)
         if added or removed:

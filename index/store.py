@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.filters import Filters, check_doc_type, check_theme, like_pattern
+from index.filters import Filters, check_doc_type, check_region, check_theme, like_pattern
 from index.records import (
     DocSummary, FileRow, MetricRow, Original, PassageRow, Report, SectionRow, ThemeCell, ThemeCount,
 )
@@ -37,6 +37,8 @@ DB_NAME = "edureports.sqlite"
 CONFIG_NAME = "config.json"
 INDEX_FOLDER = "index"  # where the retrievers keep their files (index.search.INDEX_DIR)
 RECOVER = "运行 edureports recover 从数据库中保存的原文重建"
+REWRITE = "运行 edureports reindex 重写它并重建索引（数据库中的报告不受影响）"
+PROBE_MISSES = 1000  # rowids probed past the last readable row when a damaged table hides its largest rowid
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -152,6 +154,18 @@ def unreadable(path: str | Path, exc: Exception) -> StoreError:
     return StoreError(f"数据库 {path} 读取失败（{exc}）；运行 edureports check 查看，{RECOVER}")
 
 
+class DamagedConfig(StoreError):
+    """config.json cannot be read: `edureports reindex` sets it aside and writes it again from the database."""
+
+
+def set_config_aside(data_dir: str | Path) -> Path:
+    """Move a damaged config.json aside (never deleted); the next Store writes a fresh one. Returns where it went."""
+    path = Path(data_dir) / CONFIG_NAME
+    moved = path.with_name(f"{CONFIG_NAME}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+    path.rename(moved)
+    return moved
+
+
 class MissingDatabase(StoreError):
     """The data dir holds indexes (or an index record) but no database: never silently an empty archive."""
 
@@ -207,8 +221,56 @@ def salvage(path: str | Path) -> Salvage:
     rowid: each lookup walks the tree from the root, and damage loses only
     the rows it touches. The database is opened as it lies (its WAL, if any,
     beside it) and nothing is written to it but SQLite's own recovery of
-    that log.
+    that log. A file cut short is read through a copy whose header names
+    the pages it still has (see `_cut_short_copy`).
     """
+    with _cut_short_copy(Path(path)) as readable:
+        return _salvage(readable)
+
+
+@contextmanager
+def _cut_short_copy(path: Path) -> Iterator[Path]:
+    """`path`, or for a file shorter than its header says, a temporary copy of the length the header names.
+
+    SQLite trusts the page count in the header (bytes 28-31) and calls every
+    query malformed, even one on the first page, when the file ends before
+    it. The copy is filled up to that count with empty pages: the schema
+    (whose tables may start past the cut) still reads, the pages before the
+    cut read as usual, and only rows on the lost pages fail, one by one.
+    The damaged file itself is never written.
+    """
+    import shutil
+    import tempfile
+
+    try:
+        with open(path, "rb") as f:
+            header = f.read(100)
+        size = path.stat().st_size
+    except OSError:
+        yield path
+        return
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        yield path
+        return
+    page = int.from_bytes(header[16:18], "big")
+    page = 65536 if page == 1 else page
+    declared, present = int.from_bytes(header[28:32], "big"), size // page
+    if not present or declared <= present:
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="edureports-salvage-") as tmp:
+        copy = Path(tmp) / path.name
+        with open(path, "rb") as src, open(copy, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+            dst.truncate(present * page)  # a last page cut in the middle is dropped whole,
+            dst.truncate(declared * page)  # then zeros (a sparse file) stand for every lost page
+        for suffix in ("-wal", "-shm"):
+            if Path(str(path) + suffix).exists():
+                shutil.copyfile(str(path) + suffix, str(copy) + suffix)
+        yield copy
+
+
+def _salvage(path: Path) -> Salvage:
     db = sqlite3.connect(str(path), timeout=30)
     lost = 0
 
@@ -217,21 +279,22 @@ def salvage(path: str | Path) -> Salvage:
         try:
             top = db.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
         except sqlite3.DatabaseError:
-            top = 0
-        if not top:  # the table's root is gone or unreadable: read on until the damage
-            try:
-                yield from db.execute(f"SELECT {columns} FROM {table}")
-            except sqlite3.DatabaseError:
-                lost += 1
+            top = None  # the right edge of the tree is damaged: probe rowids until a long run finds nothing
+        if top == 0:
             return
-        for rowid in range(1, top + 1):
+        rowid, misses, failed = 0, 0, 0
+        while (rowid < top) if top else misses < PROBE_MISSES:
+            rowid += 1
             try:
                 row = db.execute(f"SELECT {columns} FROM {table} WHERE rowid = ?", (rowid,)).fetchone()
             except sqlite3.DatabaseError:
-                lost += 1
+                row, failed = None, failed + 1
+            if row is None:
+                misses += 1
                 continue
-            if row is not None:
-                yield row
+            lost, failed, misses = lost + failed, 0, 0
+            yield row
+        lost += 1 if failed and not top else failed  # rows past the last one read: at least one was lost
 
     try:
         files = tuple(FileRow(r[0], r[1], r[2], r[3], r[4], str(r[5]), r[6], r[7]) for r in rows(
@@ -295,9 +358,9 @@ class Store:
             try:
                 config = json.loads(path.read_text("utf-8"))
             except (OSError, ValueError) as exc:
-                raise StoreError(f"{path} 不是有效的 JSON（{exc}）；请移走它后重新导入") from None
+                raise DamagedConfig(f"{path} 不是有效的 JSON（{exc}）；{REWRITE}") from None
             if not isinstance(config, dict):
-                raise StoreError(f"{path} 应是一个 JSON 对象；请移走它后重新导入")
+                raise DamagedConfig(f"{path} 应是一个 JSON 对象，而不是 {_json(config)[:40]}；{REWRITE}")
             found = config.get("format_version")
             if found != FORMAT_VERSION:
                 raise StoreError(
@@ -320,10 +383,14 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
-    def integrity(self) -> list[str]:
-        """SQLite's integrity check plus foreign keys: the problems found ([] when the file is sound)."""
+    def integrity(self, quick: bool = False) -> list[str]:
+        """SQLite's integrity check plus foreign keys: the problems found ([] when the file is sound).
+
+        `quick` runs SQLite's quick_check: every page read and its tree checked, the
+        indexes not compared with their tables (linear in the file, so cheap before a rebuild).
+        """
         try:
-            found = [r[0] for r in self.db.execute("PRAGMA integrity_check")]
+            found = [r[0] for r in self.db.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check")]
             keys = self.db.execute("PRAGMA foreign_key_check").fetchall()
         except sqlite3.DatabaseError as exc:
             return [str(exc)]
@@ -493,11 +560,17 @@ class Store:
     # -- filters -------------------------------------------------------------
 
     def check_filters(self, filters: Filters) -> None:
-        """Refuse a theme or report kind the archive does not know (FilterError naming the closest)."""
+        """Refuse a theme, report kind or region the archive does not know (FilterError naming the closest)."""
         if filters.theme:
             check_theme(filters.theme, self.theme_names())
         if filters.doc_type:
             check_doc_type(filters.doc_type, self.doc_types())
+        if filters.region:
+            check_region(filters.region, self.regions())
+
+    def regions(self) -> list[str]:
+        """Every region a stored report names, in order."""
+        return [r[0] for r in self.db.execute("SELECT DISTINCT region FROM documents WHERE region != '' ORDER BY region")]
 
     def allowed_ids(self, filters: Filters) -> np.ndarray | None:
         """Integer ids of the passages the filters let through; None when nothing is filtered."""

@@ -163,7 +163,7 @@ def _ingest(engine, paths: tuple[str, ...], prune: bool, no_index: bool, model: 
         if result.reason:
             click.echo(f"  {STATUS_LABELS[result.status]}：{shown(result.reason)}", err=True)
     for source in summary.pruned:
-        click.echo(f"  已清除：{source}", err=True)
+        click.echo(f"  已清除：{shown(source)}", err=True)
     click.echo(summary.line(), err=True)
     single = len(paths) == 1 and not Path(paths[0]).is_dir()
     if single and summary.results and summary.results[0].status == "skipped":
@@ -232,7 +232,7 @@ def show(doc_id: str, as_json: bool, data: Path) -> None:
         return
     click.echo(doc["title"] + (DERIVED if doc.get("title_derived") else ""))
     click.echo(f"  编号  {doc['doc_id']}")
-    click.echo(f"  来源  {doc['source']}")
+    click.echo(f"  来源  {shown(doc['source'])}")
     click.echo(f"  文种  {'、'.join(doc['doc_types'])}")
     click.echo(f"  年份  {_years(doc['years'])}")
     click.echo(f"  地区  {doc['region'] or '-'}（{doc['level'] or '级别不详'}）")
@@ -246,13 +246,13 @@ def show(doc_id: str, as_json: bool, data: Path) -> None:
         for s in doc["outline"]:
             click.echo(f"  {'  ' * s['level']}{s['marker']}{s['title']}")
     if doc["metrics"]:
-        shown = [m for m in doc["metrics"] if not m["masked"]][:12]
+        listed = [m for m in doc["metrics"] if not m["masked"]][:12]
         from index.numbers import figure_line  # as reports write them; a range (1～2所) has no single value
 
-        figures = "；".join(figure_line(m) for m in shown)
+        figures = "；".join(figure_line(m) for m in listed)
         masked = sum(m["masked"] for m in doc["metrics"])
         click.echo(f"  数据  {len(doc['metrics'])} 条（{masked} 条遮盖）：{figures}"
-                   + (" …" if len(doc["metrics"]) - masked > len(shown) else ""))
+                   + (" …" if len(doc["metrics"]) - masked > len(listed) else ""))
     click.echo("\n段落")
     for p in doc["passages"]:
         click.echo(f"\n[{p['passage_id']}] {p['heading'] or '（无标题）'}  @{p['char_start']}-{p['char_end']}")
@@ -278,7 +278,21 @@ def reindex(model, keyword, data) -> None:
     """
     from index.search import Engine, SearchError
 
-    store = _open_store(data)
+    from index.store import DB_NAME, RECOVER, DamagedConfig, Store, StoreError, set_config_aside
+
+    try:
+        store = Store(data)
+    except DamagedConfig as exc:  # what reindex repairs: config.json is written again from the database
+        moved = set_config_aside(data)
+        click.echo(f"{str(exc).split('；')[0]}：已移到 {moved}，按数据库重写并重建索引", err=True)
+        store = _open_store(data)
+    except StoreError as exc:
+        raise CLIError(str(exc)) from None
+    problems = store.integrity(quick=True)  # indexes built from a damaged database would lose passages unseen
+    if problems:
+        store.close()
+        raise CLIError(f"数据库 {data / DB_NAME} 完整性检查未通过（{' '.join(problems[0].split())}），"
+                       f"不能据此重建索引；{RECOVER}")
     try:
         engine = Engine(data, store=store)  # the new encoder and retriever are rebuild's parameters
     except SearchError:  # a damaged index record is what reindex repairs
@@ -393,6 +407,8 @@ def recover(force: bool, model: str | None, data: Path) -> None:
                                                         else ""), err=True)
         for source in result.lost:
             click.echo(f"  未能恢复（原文和文件都已读不到，请重新导入）：{shown(source)}", err=True)
+        if not result.summary.results and result.unreadable:
+            click.echo("损坏的数据库中连文件清单都读不出：请用 edureports ingest 重新导入报告所在的文件夹", err=True)
         engine = Engine(data, model=model or result.model)
         engine.lock = lock
         _sync(engine, _command(["edureports", "recover", "--force"], data), rebuild=True, model=model or result.model)

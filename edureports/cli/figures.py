@@ -67,12 +67,15 @@ def metrics(doc_id, indicator, theme, region, year, pivot, csv_path, xlsx_path, 
     if pivot and not indicator:
         raise CLIError("--pivot 需要同时给出 --indicator（要跨地区、年份比较的指标）")
     filters = _filters(theme, region, year)
+    from edureports.cli.archive import _readable
+
     store = _open_store(data)
     try:
-        full = store.resolve_doc_id(doc_id) if doc_id else ""
-        if doc_id and not full:
-            raise CLIError(f"没有编号为 {doc_id!r} 的报告；用 edureports docs 查看编号")
-        rows = [m.to_dict() for m in store.metrics(full, indicator, filters)]
+        with _readable(store):
+            full = store.resolve_doc_id(doc_id) if doc_id else ""
+            if doc_id and not full:
+                raise CLIError(f"没有编号为 {doc_id!r} 的报告；用 edureports docs 查看编号")
+            rows = [m.to_dict() for m in store.metrics(full, indicator, filters)]
     except FilterError as exc:
         raise CLIError(str(exc)) from None
     finally:

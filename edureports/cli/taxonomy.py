@@ -40,9 +40,12 @@ def themes(suggest, top, as_json, data) -> None:
     """
     from index.coverage import suggest as suggest_phrases
 
+    from edureports.cli.archive import _readable
+
     store = _open_store(data)
     try:
-        rows = suggest_phrases(store, top) if suggest else [r.to_dict() for r in store.theme_counts()]
+        with _readable(store):
+            rows = suggest_phrases(store, top) if suggest else [r.to_dict() for r in store.theme_counts()]
     finally:
         store.close()
     if as_json:
@@ -85,10 +88,13 @@ def retag(taxonomy, similarity_model, data) -> None:
     from index.embed import EmbedderError, SentenceTransformerEmbedder
     from ingest.themes import TaxonomyError
 
+    from edureports.cli.archive import _readable
+
     store = _open_store(data)
     try:
         encoder = SentenceTransformerEmbedder(similarity_model) if similarity_model else None
-        n, tags = run(store, taxonomy, encoder)
+        with _readable(store):
+            n, tags = run(store, taxonomy, encoder)
     except (TaxonomyError, EmbedderError) as exc:
         raise CLIError(str(exc)) from None
     finally:

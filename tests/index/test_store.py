@@ -159,8 +159,10 @@ def test_a_damaged_config_is_one_clear_error(data_dir, content):
 
     data_dir.mkdir(parents=True)
     (data_dir / "config.json").write_text(content)
-    with pytest.raises(StoreError, match="请移走它后重新导入"):
+    with pytest.raises(StoreError) as err:
         Store(data_dir)
+    assert str(err.value).startswith(f"{data_dir / 'config.json'} ")
+    assert str(err.value).endswith("；运行 edureports reindex 重写它并重建索引（数据库中的报告不受影响）")
 
 
 def test_the_same_report_twice_in_one_compilation_is_stored_once(store, tmp_path):
