@@ -264,6 +264,28 @@ def _candidates(text: str, a: int, b: int, title_end: int, prev: tuple[int, int]
     return out
 
 
+def _wrapped_on(text: str, name: str, nxt: tuple[int, int], after: tuple[int, int]) -> bool:
+    """A heading of clauses ('深化党建引领，全面加强学校') whose last clause goes on in the next line.
+
+    Editors wrap a long heading wherever the width ends, often with no comma
+    at the break ('…全面加强学校' / '党的建设和思想政治工作'). Only a heading
+    written in clauses is taken to run on, and only into a short line with no
+    punctuation and no marker that stands right before running text; a
+    one-phrase heading over an unmarked subheading keeps both apart.
+    """
+    na, nb = nxt
+    rest = text[na:nb].strip()
+    return (
+        "，" in name
+        and 2 <= len(rest) <= HEADING_MAX - len(name)
+        and not re.search(r"[，。；！？：:,;!?、（）()【】]", rest)
+        and _marker(text, na) is None
+        and not looks_like_title(rest)
+        and bool(_SENTENCE.search(text, *after))
+        and _marker(text, after[0]) is None
+    )
+
+
 def _plain_heading(line: str) -> bool:
     """A short unmarked line that titles what follows, e.g. '2020年工作总结'."""
     return (
@@ -411,8 +433,15 @@ def outline(text: str, title: str = "") -> tuple[list[_Heading], int]:
                 continue  # a numbered sentence on its own line: an item of a list
             if c.style in ITEM_MARKERS and text.startswith(("；", ";"), t_stop):
                 continue  # '1.加强领导；2.完善制度。': items of a list, wherever they start
+            name = _clip_title(text[c.end : t_stop])
+            if own_line and not cut and t_stop == b and k + 2 < len(paras) and _wrapped_on(text, name, paras[k + 1], paras[k + 2]):
+                # The heading's last clause runs on to the next line: its rest joins the title.
+                na, nb = paras[k + 1]
+                name += _clip_title(text[na:nb])
+                body = taken = nb
+                prev = (na, nb)
             stack[:] = trial
-            h = _Heading(c.pos, body, c.style, c.n, text[c.pos : c.end].strip(), _clip_title(text[c.end : t_stop]), level)
+            h = _Heading(c.pos, body, c.style, c.n, text[c.pos : c.end].strip(), name, level)
             headings.append(h)
             stack[-1].section = len(headings) - 1
             if body < b and (hm := _marker(text, body)) and not (i < len(cands) and cands[i].pos == body):

@@ -448,3 +448,29 @@ def test_headings_glued_to_a_title_repeated_at_the_head_of_the_body_are_found():
     assert len(body) >= 300  # a page that lost its line breaks
     titles = _section_titles("某区教育局2022年工作总结与2023年工作打算\n" + body + "\n")
     assert titles[:4] == ["2022年重点工作", "教育质量稳步提升", "办学条件持续改善", "教师队伍不断加强"]
+
+
+def test_a_heading_of_clauses_wrapped_with_no_comma_at_the_break_keeps_its_whole_title():
+    text = (
+        "某县2023年教育工作要点\n"
+        "一、坚持立德树人，全面加强学校\n"
+        "思想政治教育和心理健康工作\n"
+        "全县中小学配齐专职思政课教师，每校至少配备一名心理健康教师。\n"
+        "二、优化资源配置，推进\n"
+        "城乡学校结对帮扶\n"
+        "全年新增城乡结对学校20对，选派骨干教师80名到农村学校支教。\n"
+    )
+    assert _outline(text) == [
+        (0, "坚持立德树人，全面加强学校思想政治教育和心理健康工作"),
+        (0, "优化资源配置，推进城乡学校结对帮扶"),
+    ]
+
+
+def test_a_one_phrase_heading_over_an_unmarked_subheading_keeps_both_apart():
+    text = (
+        "某县2023年教育工作要点\n"
+        "一、学前教育\n"
+        "普惠性幼儿园建设\n"
+        "全年新建公办幼儿园3所，新增学位900个，普惠性幼儿园覆盖率达到92%。\n"
+    )
+    assert [t for _, t in _outline(text)][0] == "学前教育"
