@@ -541,6 +541,10 @@ _SCOPE = re.compile(r"[全我本各][省市区县旗镇乡校园]")
 _FOOTNOTE = re.compile(r"[\[［]\d{1,2}[\]］]")
 _PER = re.compile(r"(?:每[\u4e00-\u9fff]{1,2}?)+(?=[达为约近共计]*$)|(?:每[\u4e00-\u9fff]{1,2})+$|[人生户年月校]均(?=[达为约近共计]*$)")
 _RESULT_LINKS = {"在", "到", "为", "至", "于", "成"}
+_DETERMINERS = {"所有", "全部", "全体", "部分", "大部分", "其中"}
+_DURATION = re.compile(r"[一二两三四五六七八九十]?年")
+# Words that join the items of a list of names (A、B等, A和B): before a figure the list is what it counts.
+_COORDINATORS = {"、", "和", "及", "与", "以及"}
 # Verbs that head a name when a noun stands right before them (教育投入, 财政支出, 在校生占比, 普高招生).
 _NAMING_VERBS = {"投入", "支出", "占比", "招生", "资助", "补助", "拨付", "收入", "培训"}
 _CORE_NOUN = {"n", "vn", "l", "j", "nz", "ng", "nt", "b"}
@@ -712,6 +716,17 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
         if subject and not _SCOPE.fullmatch(subject):
             return subject
     lo = max(clause_start, f.start - 30)
+    list_start = clause_start
+    while list_start > 0 and text[list_start - 1] == "、":
+        prev = _clause_start(text, list_start - 1)
+        if list_start - 1 - prev > 12 or re.search(r"[\d%％]", text[prev : list_start - 1]) or _ANY_MASK.search(text[prev : list_start - 1]):
+            break  # 初中18名、小学122名: items with figures of their own are no part of this one's name
+        flags = ["n" if t.startswith(_NOUNISH) else t[:1] for w, t in _pos_at(tg, prev, list_start - 1) if w.strip()]
+        if "n" in flags and "v" in flags[flags.index("n") :]:
+            break  # 高等教育进入大众化阶段、毛入学率达29%: a noun followed by a verb is a clause, not an item of a list
+        list_start = prev
+    if list_start < clause_start:
+        lo = max(list_start, f.start - 30)  # 教学用房、运动场等1.5万平方米: the items before 、 are named with it
     kept, at = [], lo
     if clause_start > 1 and text[clause_start - 1] in "）)" and not text[clause_start : f.start].strip(" 　") == "":
         opened = max(text.rfind("（", 0, clause_start - 1), text.rfind("(", 0, clause_start - 1))
@@ -752,8 +767,13 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
             break
         popped = word
     run: list[str] = []
+    skip_to = -1
     for i in range(len(before_tokens) - 1, -1, -1):
+        if i == skip_to:
+            continue
         word, flag = before_tokens[i]
+        if run and word in _DETERMINERS:
+            break  # 所有小学教师: 所有 says how many of them
         if (i == len(before_tokens) - 1 and i > 0 and len(word) == 1 and _is_word(word) and flag[:1] not in ("p", "u", "c", "d", "m", "r")
                 and word not in _SKIP_BEFORE and before_tokens[i - 1][1] in _CORE_NOUN):
             run.insert(0, word)  # 课程资源包95个, 二级园14所: a one-character head after a noun, whatever jieba tags it
@@ -765,6 +785,14 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
             run.insert(0, word)  # 生活补助资金, 校舍维改资金: a verb between two nouns is part of the name (jieba tags 补助 a verb)
         elif run == [before_tokens[-1][0]] and len(run[0]) == 1 and flag != "m":
             run.insert(0, word)  # 点击量, 入学率: a one-character noun binds to the word before it
+        elif (flag == "m" and run and i > 0 and _DURATION.fullmatch(word)
+              and (before_tokens[i - 1][1].startswith(_NOUNISH) or before_tokens[i - 1][1] == "v")):
+            run.insert(0, word)  # 学前三年毛入园率, 继续教育年参与率: a span of years inside a name, not a number of its own
+            if before_tokens[i - 1][1] == "v" and before_tokens[i - 1][0] not in _SKIP_BEFORE | _ACTION_VERBS:
+                run.insert(0, before_tokens[i - 1][0])  # 学前 (tagged a verb) belongs to 学前三年
+                skip_to = i - 1
+        elif word in _COORDINATORS and run and i > 0 and before_tokens[i - 1][1] in _CORE_NOUN and before_tokens[i - 1][0] not in _SKIP_BEFORE:
+            run.insert(0, word)  # 教学用房、运动场等1.5万平方米, 小学教师和中学骨干共600人: the figure counts the whole list
         else:
             break
     while len(run) > 1 and (run[-1] in _QUANTIFIER_WORDS or before_tokens[len(before_tokens) - 1][1] in ("a", "ad")

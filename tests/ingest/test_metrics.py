@@ -571,3 +571,17 @@ def test_a_verb_of_holding_before_a_figure_is_no_part_of_the_name():
 
 def test_a_verb_of_funding_that_opens_a_count_of_money_is_no_part_of_its_name():
     assert figures("兑现乡村教师生活补助资金86万元。")[0].indicator == "乡村教师生活补助资金"
+
+
+def test_a_span_of_years_inside_a_name_stays_in_it():
+    assert figures("学前三年毛入园率达到92%。")[0].indicator == "学前三年毛入园率"
+    assert figures("社区居民终身教育年参与率达65%。")[0].indicator == "社区居民终身教育年参与率"
+
+
+def test_a_list_of_names_before_a_figure_is_what_it_counts():
+    assert figures("新建实验室、功能教室等4200平方米。")[0].indicator == "实验室、功能教室"
+    assert figures("全镇班主任和学科骨干共320余人参加。")[0].indicator == "班主任和学科骨干"
+    assert figures("所有班主任和学科骨干共320余人参加。")[0].indicator == "班主任和学科骨干"  # 所有 says how many
+    # items with figures of their own, or a clause before 、, are no part of the name
+    assert [f.indicator for f in figures("招聘教师90名，其中：初中20名、小学70名。")][1:] == ["初中", "小学"]
+    assert figures("职业教育迈入新阶段、就业率达97%。")[0].indicator == "就业率"
