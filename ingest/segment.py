@@ -33,6 +33,7 @@ from ingest.patterns import (
     MARKER_RANK,
     Marker,
     SENTENCE_END,
+    cn_to_int,
     heading_marker,
     looks_like_title,
 )
@@ -98,9 +99,16 @@ class _Open:
 _COUNTING_ON = re.compile(rf"(?:[{CN_NUM}]+|\d+)(?:、|年级|等奖|月份?|日|号)")
 
 
+# A number in square brackets opening a line ('【三】加强教师队伍建设'): some sites
+# write their headings so. Read as 三、 first and as （三） where that does not fit.
+_BRACKETED = re.compile(rf"【\s*([{CN_NUM}]{{1,3}})\s*】\s*")
+
+
 def _marker(text: str, pos: int) -> tuple[Marker, int, int] | None:
     """The heading marker at `pos` (see `heading_marker`), unless the text counts on after it."""
     hm = heading_marker(text, pos)
+    if hm is None and (m := _BRACKETED.match(text, pos)) and (n := cn_to_int(m.group(1))):
+        hm = (Marker.CN, n, m.end())
     if hm and _COUNTING_ON.match(text, hm[2]):
         return None
     return hm
@@ -398,6 +406,9 @@ def outline(text: str, title: str = "") -> tuple[list[_Heading], int]:
                 continue
             trial = [_Open(o.style, o.last, o.section) for o in stack]  # committed once accepted
             level = _accept(trial, c.style, c.n, exact=c.strict)
+            if level is None and _BRACKETED.match(text, c.pos):
+                level = _accept(trial, Marker.PCN, c.n, exact=c.strict)
+                c = c._replace(style=Marker.PCN)
             if level is None:
                 continue
             while i < len(cands) and cands[i].pos <= c.pos:

@@ -474,3 +474,20 @@ def test_a_one_phrase_heading_over_an_unmarked_subheading_keeps_both_apart():
         "全年新建公办幼儿园3所，新增学位900个，普惠性幼儿园覆盖率达到92%。\n"
     )
     assert [t for _, t in _outline(text)][0] == "学前教育"
+
+
+def test_a_number_in_square_brackets_opens_a_heading_at_the_level_that_fits():
+    top = (
+        "某县2023年教育工作要点\n"
+        "一、办好学前教育\n全年新建公办幼儿园3所，新增学位900个。\n"
+        "二、推进义务教育均衡\n新建改扩建中小学6所，消除城区大班额。\n"
+        "【三】加强教师队伍建设\n招聘特岗教师150名，培训校长和骨干教师2800人次。\n"
+    )
+    assert _outline(top) == [(0, "办好学前教育"), (0, "推进义务教育均衡"), (0, "加强教师队伍建设")]
+    under = (
+        "某县2023年教育工作要点\n"
+        "一、办好各类教育\n"
+        "【一】学前教育\n全年新建公办幼儿园3所，新增学位900个。\n"
+        "【二】义务教育\n新建改扩建中小学6所，消除城区大班额。\n"
+    )
+    assert _outline(under) == [(0, "办好各类教育"), (1, "学前教育"), (1, "义务教育")]
