@@ -272,6 +272,29 @@ def _candidates(text: str, a: int, b: int, title_end: int, prev: tuple[int, int]
     return out
 
 
+SENTENCE_COMMAS = 2  # a heading may hold two clauses ('坚持…，落实…'); more commas make a sentence
+
+
+def _runs_on(text: str, start: int, b: int, nxt: tuple[int, int]) -> bool:
+    """A numbered sentence wrapped onto the next line, once the wrap width is gone.
+
+    Cleaning joins wrapped body lines but never a marked line to the next, so
+    a marked line of PDF text ('（四）深化…工作，课后服务覆盖率保持在100%，学生参与率' /
+    '达到95%以上。') reaches here unjoined and with no width to measure. It
+    holds a sentence's commas, stops without a sentence end, and the next line,
+    shorter than it, only ends that sentence; only its first clause titles it.
+    """
+    na, nb = nxt
+    return (
+        text.count("，", start, b) >= SENTENCE_COMMAS
+        and text[b - 1] not in SENTENCE_END
+        and _marker(text, na) is None
+        and nb - na < b - start  # the rest of a wrapped line is shorter than a whole one
+        and text[nb - 1] in SENTENCE_END
+        and not any(ch in SENTENCE_END for ch in text[na : nb - 1])  # the end of one sentence, not a paragraph
+    )
+
+
 def _wrapped_on(text: str, name: str, nxt: tuple[int, int], after: tuple[int, int]) -> bool:
     """A heading of clauses ('深化党建引领，全面加强学校') whose last clause goes on in the next line.
 
@@ -425,7 +448,7 @@ def outline(text: str, title: str = "") -> tuple[list[_Heading], int]:
                     prev = (na, nb)
                     break
             own_line = c.line_start and stop == b and b - c.end <= HEADING_MAX and not _END_PUNCT.search(text, c.end, b - 1)
-            cut = own_line and _cut(text, a, b, wrap)
+            cut = own_line and (_cut(text, a, b, wrap) or (k + 1 < len(paras) and _runs_on(text, c.end, b, paras[k + 1])))
             t_stop, body = _heading_end(text, c.end, stop, own_line and not cut)
             if cut and not _END_PUNCT.search(text, c.end, b):
                 # A wrapped item: its first clause is what titles it.

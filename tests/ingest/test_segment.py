@@ -491,3 +491,17 @@ def test_a_number_in_square_brackets_opens_a_heading_at_the_level_that_fits():
         "【二】义务教育\n新建改扩建中小学6所，消除城区大班额。\n"
     )
     assert _outline(under) == [(0, "办好各类教育"), (1, "学前教育"), (1, "义务教育")]
+
+
+def test_a_numbered_sentence_wrapped_onto_the_next_line_is_titled_by_its_first_clause():
+    text = (
+        "某县2023年教育工作计划\n"
+        "一、主要任务\n"
+        "（一）落实课后服务，服务覆盖率保持在100%，学生自愿参与率\n"
+        "达到90%以上。\n"
+        "（二）坚持立德树人，推动育人方式改革，全面提升学生素质\n"
+        "全县中小学开齐开足体育、美育和劳动教育课程，建成县级劳动实践基地6处，覆盖全部学校。\n"
+    )
+    sections, passages = segment(text, "t")
+    assert [s.title for s in sections] == ["主要任务", "落实课后服务", "坚持立德树人，推动育人方式改革，全面提升学生素质"]
+    assert any("100%" in p.text and "达到90%以上。" in p.text for p in passages)
