@@ -522,7 +522,7 @@ def _linking(tg: Tagging, prev: Figure, f: Figure) -> bool:
     a, b = max(clause_start, prev.end), f.start + len(re.match(rf"(?:{_QUAL_BEFORE})?", f.raw).group(0))
     if not text[a:b].strip():
         return False
-    return all(w in _SKIP_BEFORE or t[:1] in "dpucmr" for w, t in _pos_at(tg, a, b) if w.strip())
+    return all(w in _SKIP_BEFORE or t[:1] in "dpucmrt" for w, t in _pos_at(tg, a, b) if w.strip())  # 、2020年底达到50%
 
 
 _NOUNISH = ("n", "vn", "j", "l", "b", "an", "nz", "ng", "nt", "nr", "ns", "a", "f", "s", "eng")
@@ -541,6 +541,8 @@ _SCOPE = re.compile(r"[全我本各][省市区县旗镇乡校园]")
 _FOOTNOTE = re.compile(r"[\[［]\d{1,2}[\]］]")
 _PER = re.compile(r"(?:每[\u4e00-\u9fff]{1,2}?)+(?=[达为约近共计]*$)|(?:每[\u4e00-\u9fff]{1,2})+$|[人生户年月校]均(?=[达为约近共计]*$)")
 _RESULT_LINKS = {"在", "到", "为", "至", "于", "成"}
+_GOAL_NOUNS = {"任务", "目标", "要求", "标准", "水平", "指标", "承诺"}
+_REDUPLICATED = re.compile(r"(.)\1(.)\2")  # AABB words (高高兴兴, 认认真真) describe how, never name
 _DETERMINERS = {"所有", "全部", "全体", "部分", "大部分", "其中"}
 _DURATION = re.compile(r"[一二两三四五六七八九十]?年")
 # Words that join the items of a list of names (A、B等, A和B): before a figure the list is what it counts.
@@ -623,6 +625,9 @@ def _noun_run(tokens: list[tuple[str, str]]) -> str:
     for k, (word, flag) in enumerate(tokens):
         if word in _QUANTIFIER_WORDS:
             break  # 6820名全部享受补助: 全部 says how many of them, not what they are
+        if out and len("".join(out)) > 1 and (flag in ("d", "ad") or word in _SKIP_BEFORE or _REDUPLICATED.fullmatch(word)
+                    or k + 1 < len(tokens) and tokens[k + 1][0] == "地"):
+            break  # 300名幼儿高高兴兴地, 2万所学校普遍开展: how they act, not what they are (jieba tags some as places)
         if flag.startswith(_NOUNISH) or (word in _CLASS_SUFFIX and out and k + 1 < len(tokens) and tokens[k + 1][1].startswith(_NOUNISH)):
             out.append(word)  # 学科类校外培训机构: 类 joins the words on both sides
             flags.append(flag if flag.startswith(_NOUNISH) else "n")
@@ -663,6 +668,8 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
                 break
             nouns.append(word)
         of_what = "".join(nouns)[:INDICATOR_MAX]
+        if of_what in _GOAL_NOUNS:
+            of_what = ""  # 占比达到80%的任务: a target set for the figure, not what the share is of
         if f.unit != "元" and of_what:
             return of_what
         after_text = ""  # 初中2155元的标准: whose amount, said before it, names it better than 标准
@@ -765,7 +772,8 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
             word = word[-2:]
         else:
             break
-        popped = word
+        if flag[:1] not in ("t", "m"):
+            popped = word  # 占比2019年底达到30%: a date between a name and its figure links nothing
     run: list[str] = []
     skip_to = -1
     for i in range(len(before_tokens) - 1, -1, -1):
@@ -800,6 +808,9 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
         run.pop()  # 完成时间平均60分钟: 平均 qualifies the figure, not the name
         before_tokens = before_tokens[:-1]
     start = len(before_tokens) - len(run)
+    if len(run) > 1 and start > 0 and before_tokens[start - 1][1] == "q" and before_tokens[-1][1] == "nv":
+        run.pop(0)  # 首批5个专业招生505人: 专业 is what 5个 counts; the count after the verb is of 招生 alone
+        start += 1
     while run and start > 0 and before_tokens[start - 1][1] == "m" and (len(run[0]) == 1 or run[0] in ("以上", "以下")):
         run.pop(0)  # 增长3200人和2个百分点, 56人以上大班额比例: 人/以上 belong to the number before, not to a name
         start += 1
@@ -828,6 +839,9 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
             if not flag.startswith(_NOUNISH) or word in _SKIP_BEFORE or word in _QUANTIFIER_WORDS:
                 break
             subject.insert(0, word)
+        left = len(before_tokens) - 2 - len(subject)
+        if subject and left >= 0 and before_tokens[left][1] in ("q", "m"):
+            subject = []  # 首批5个专业招生505人: 专业 is what the count before it counts, not who enrolled
         while subject and _SCOPE.fullmatch(subject[0]):
             subject.pop(0)
         if subject and not re.fullmatch(rf"{_CHANGE_UP}|{_CHANGE_DOWN}|新增", verb):

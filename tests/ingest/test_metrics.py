@@ -585,3 +585,17 @@ def test_a_list_of_names_before_a_figure_is_what_it_counts():
     # items with figures of their own, or a clause before 、, are no part of the name
     assert [f.indicator for f in figures("招聘教师90名，其中：初中20名、小学70名。")][1:] == ["初中", "小学"]
     assert figures("职业教育迈入新阶段、就业率达97%。")[0].indicator == "就业率"
+
+
+def test_a_date_between_a_share_and_its_figure_and_a_target_after_it_name_nothing():
+    found = figures("民办园在园幼儿占比2021年底降到40%、2022年底降到35%，普惠园在园幼儿占比2022年底达到85%的目标。")
+    assert [f.indicator for f in found] == ["民办园在园幼儿占比", "民办园在园幼儿占比", "普惠园在园幼儿占比"]
+
+
+def test_how_the_counted_act_is_no_part_of_their_name():
+    assert figures("120余名幼儿高高兴兴地回到班级。")[0].indicator == "幼儿"  # jieba tags 高高兴兴 a place
+    assert figures("全县60多所农村学校普遍建成录播教室。")[0].indicator == "农村学校"
+
+
+def test_a_noun_counted_before_a_naming_verb_is_not_who_did_it():
+    assert [f.indicator for f in figures("今年新增3个专业招生260人。")] == ["专业", "招生"]
