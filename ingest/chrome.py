@@ -543,6 +543,12 @@ _SHORT = [
 _BUTTON = re.compile(r"^.{0,14}(?:下载|收藏)$|^下载.{0,14}$")
 _TAGS = re.compile(r"^(?:\S{1,6}\s+){3,}\S{1,6}$")  # a keyword row: "2023 教育 督导 月份 工作总结"
 _BREADCRUMB = re.compile(r"^(?:[^>＞»›]{1,30}\s*(?:>>?|＞|»|›)\s*){2,}[^>＞»›]{0,60}$")
+# A trail of two crumbs is one when it starts at a home page or a site ('首页 > 讲话稿',
+# '某某范文网 > 工作总结'); a separator at either end is a trail whose site name was cut.
+_SHORT_TRAIL = re.compile(
+    r"^(?:(?:网站|返回)?(?:首页|主页)|[^>＞»›]{0,30}(?:网|网站|文库|频道))\s*(?:>>?|＞|»|›)\s*[^>＞»›]{1,30}$"
+    r"|^(?:>>?|＞|»|›)|(?:>>?|＞|»|›)$"
+)
 _SENTENCE_PUNCT = re.compile(r"[，。；！？]")
 # A numeric date first, then who posted: '2023-11-24 某区政府教育督导室'. A report
 # dates its own signature in words (2023年11月24日) and after the office.
@@ -631,7 +637,10 @@ def is_chrome(line: str) -> bool:
     if len(line) <= BYLINE_MAX and not _SENTENCE_PUNCT.search(line):
         # Bylines: a date with a clock time ('2023-11-24 11:54 某区教育督导室'),
         # two or more metadata labels, a breadcrumb trail, a counter row.
-        if _DATE_TIME.search(line) or len(_LABEL_ANY.findall(line)) >= 2 or _BREADCRUMB.match(line) or _DATED_BYLINE.match(line):
+        if (
+            _DATE_TIME.search(line) or len(_LABEL_ANY.findall(line)) >= 2 or _BREADCRUMB.match(line)
+            or _DATED_BYLINE.match(line) or _SHORT_TRAIL.search(line.strip())
+        ):
             return True
         if _furniture_row(line):
             return True

@@ -591,3 +591,10 @@ def test_a_page_counter_glued_before_a_year_is_cut_and_the_year_kept():
     assert lines[0] == "2023年某县教育局工作计划"
     # Not a counter when the first number exceeds the second: nothing is cut.
     assert strip_inline("12/32023年") == "12/32023年"
+
+
+def test_a_trail_of_two_crumbs_from_a_home_page_or_a_site_goes_whole():
+    for trail in ["首页 > 讲话稿", "某某范文网 > 工作总结", "某某文库 » 工作计划"]:
+        assert is_chrome(trail), trail
+    assert _head(f"某某范文网 > 讲话稿\n在全县教育工作会议上的讲话\n{SPEECH_BODY}") == ["在全县教育工作会议上的讲话"]
+    assert not is_chrome("班额>55人的学校")
