@@ -112,6 +112,12 @@ def _title_half(line: str, nxt: str | None) -> bool:
     )
 
 
+def _speaker(line: str) -> bool:
+    """The speaker's office and name, or the name alone, also in brackets or after a dash ('——某局局长 某某')."""
+    bare = line.strip("（）()—－-– ")
+    return bool(_SPEAKER_LINE.match(bare) or _NAME_LINE.match(bare))
+
+
 def _title_companions(lines: list[Line], first: int, listed: set[int]) -> set[int]:
     """Lines before the body that belong to the title above them.
 
@@ -132,7 +138,7 @@ def _title_companions(lines: list[Line], first: int, listed: set[int]) -> set[in
         elif _title_half(text, nxt):
             out.update((i, i + 1))
             under = True
-        elif under and (_SPEAKER_LINE.match(text) or _NAME_LINE.match(text) or _DATE_LINE.match(text)):
+        elif under and (_speaker(text) or _DATE_LINE.match(text)):
             out.add(i)
         else:
             under = _head_title(text) or _subtitled(text, nxt) or bool(_SUBTITLE.match(text))

@@ -598,3 +598,9 @@ def test_a_trail_of_two_crumbs_from_a_home_page_or_a_site_goes_whole():
         assert is_chrome(trail), trail
     assert _head(f"某某范文网 > 讲话稿\n在全县教育工作会议上的讲话\n{SPEECH_BODY}") == ["在全县教育工作会议上的讲话"]
     assert not is_chrome("班额>55人的学校")
+
+
+@pytest.mark.parametrize("speaker", ["（某县教育局局长 王某某）", "——某县教育局局长 王某某", "(王某某)"])
+def test_a_speaker_in_brackets_or_after_a_dash_stays_under_the_title(speaker):
+    page = f"在全县教育工作会议上的讲话\n{speaker}\n（2019年3月8日）\n{SPEECH_BODY}"
+    assert _head(page) == ["在全县教育工作会议上的讲话", speaker, "（2019年3月8日）"]
