@@ -79,10 +79,11 @@ def _subtitled(line: str, nxt: str | None) -> bool:
 # What may stand under a speech's title before its body. Each is kept only in
 # that place (right under a title, or under another such line), so a site's
 # byline, which carries a time, a label and a colon, never passes as one.
-# The speech's own date: '（2019年3月8日）', also with its opening bracket lost.
+# The speech's own date: '（2019年3月8日）', also with its opening bracket lost or its occasion.
 _DATE_LINE = re.compile(
     r"^[（(]?\s*[\d〇零一二三四五六七八九十]{4}\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月"
-    r"(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?\s*[)）]$"
+    r"(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?"
+    r"(?:\s*在[^，。；！？()（）]{2,40}上)?\s*[)）]$"  # with its occasion: '（2019年3月8日在全县教育工作会议上）'
 )
 # The speaker: an office ending in a post, with or without the name ('某市教育局党组书记、局长 某某').
 _POSTS = "书记|局长|厅长|主任|校长|院长|园长|省长|市长|县长|区长|州长|旗长|镇长|乡长|部长|处长|科长|主席|督学|组长|所长|站长|委员|干事"

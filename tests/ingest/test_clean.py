@@ -553,7 +553,9 @@ def _head(page: str) -> list[str]:
     return lines[: lines.index("同志们：")]
 
 
-@pytest.mark.parametrize("date", ["（2019年3月8日）", "2019年3月8日）", "(二〇一九年三月八日)"])
+@pytest.mark.parametrize(
+    "date", ["（2019年3月8日）", "2019年3月8日）", "(二〇一九年三月八日)", "（2019年3月8日在全县教育工作会议上）"]
+)
 def test_a_speech_s_own_date_under_its_title_stays(date):
     page = f"某县教育工作会议主持词\n王 某 某\n{date}\n{SPEECH_BODY}"
     assert _head(page) == ["某县教育工作会议主持词", "王 某 某", date]
