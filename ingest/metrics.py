@@ -625,7 +625,7 @@ def _noun_run(tokens: list[tuple[str, str]]) -> str:
     for k, (word, flag) in enumerate(tokens):
         if word in _QUANTIFIER_WORDS:
             break  # 6820名全部享受补助: 全部 says how many of them, not what they are
-        if out and len("".join(out)) > 1 and (flag in ("d", "ad") or word in _SKIP_BEFORE or _REDUPLICATED.fullmatch(word)
+        if out and len("".join(out)) > 1 and (flag in ("d", "ad") or _REDUPLICATED.fullmatch(word)
                     or k + 1 < len(tokens) and tokens[k + 1][0] == "地"):
             break  # 300名幼儿高高兴兴地, 2万所学校普遍开展: how they act, not what they are (jieba tags some as places)
         if flag.startswith(_NOUNISH) or (word in _CLASS_SUFFIX and out and k + 1 < len(tokens) and tokens[k + 1][1].startswith(_NOUNISH)):
@@ -678,9 +678,11 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
         at += ordinal.end()
         after_text = after_text[ordinal.end() :]
     after = relative = ""
+    after_tokens_verb_led = False
     if after_text:
         tokens = _pos_at(tg, at, at + len(after_text))
         after = _noun_run(tokens)
+        after_tokens_verb_led = bool(tokens) and tokens[0][1] == "v"
         covered = len(after)
         if after and f.unit in _PERSON_UNITS and not after.endswith(_PERSON_ENDINGS) and after_text[covered : covered + 1] == "的":
             # 1564名贫困家庭的学生: 名 counts people, so the person after 的 is what is counted, not 贫困家庭
@@ -853,6 +855,9 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
         before = ""  # 为全市7.4万名…: the report's scope alone names nothing
     if counted and relative and not before:
         return relative
+    if counted and after and before and f.unit in _PERSON_UNITS and after_tokens_verb_led and "、" not in before and (
+            "和" in run or "及" in run or "与" in run):
+        return before  # 班主任和学科骨干共420余人参加轮训: the list before the count names it; 参加轮训 is what they did
     if counted and after:
         return after
     if not before and not after and not before_tokens and f.unit in ("%", "‰") and clause_start > 0:

@@ -599,3 +599,8 @@ def test_how_the_counted_act_is_no_part_of_their_name():
 
 def test_a_noun_counted_before_a_naming_verb_is_not_who_did_it():
     assert [f.indicator for f in figures("今年新增3个专业招生260人。")] == ["专业", "招生"]
+
+
+def test_a_list_of_people_before_a_count_names_it_when_a_predicate_follows():
+    assert figures("全县校长和德育主任共150余人参加培训。")[0].indicator == "校长和德育主任"
+    assert figures("全县共有教师和职工860人。")[0].indicator == "教师和职工"  # nothing after: the list names it too
