@@ -244,7 +244,8 @@ _ACTOR = (
     r"|组织|开展|举办|召开|实施|推进|落实|(?:教育|教体)(?:厅|局|部|委)|政府"
 )
 _ACTOR_RE = re.compile(_ACTOR)
-_ANCHOR = re.compile(_ACTOR + r"|\d+(?:\.\d+)?(?:名|人|所|个|件|项|元|万|亿|%|场|册|家|间|台)")
+_ANCHOR = re.compile(_ACTOR + r"|\d+(?:\.\d+)?(?:名|人|所|个|件|项|元|万|亿|%|场|册|家|间|台)"
+                     r"|(?:关心|关注)(?:和|与|、)?支持|教育(?:事业|发展|工作)")
 # Names of documents ('《幼儿园春季学期工作总结》', '县教育局工作总结范文') say nothing of who is speaking.
 _BOOK_TITLE = re.compile(r"《[^》]{0,40}》")
 _DOC_WORD = re.compile(r"总结|计划|报告|要点|方案|范文")
@@ -358,7 +359,7 @@ def is_site_sentence(sentence: str) -> bool:
     return any(b - a >= len(sentence.strip(" 。！？!?")) for a, b in _site_sentences(sentence))
 
 
-_PROMPT = re.compile(r"(?:点击|立即|免费|马上)(?:下载|阅读|查看)")
+_PROMPT = re.compile(r"(?:点击|立即|免费|马上)(?:下载|阅读|查看)|(?:下载|保存)到|(?:识别|扫描|扫码|长按)[^，。！？]{0,4}二维码")
 
 
 def _work_prompt(text: str, a: int, b: int) -> bool:

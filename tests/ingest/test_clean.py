@@ -606,3 +606,14 @@ def test_a_trail_of_two_crumbs_from_a_home_page_or_a_site_goes_whole():
 def test_a_speaker_in_brackets_or_after_a_dash_stays_under_the_title(speaker):
     page = f"在全县教育工作会议上的讲话\n{speaker}\n（2019年3月8日）\n{SPEECH_BODY}"
     assert _head(page) == ["在全县教育工作会议上的讲话", speaker, "（2019年3月8日）"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "教师可将优质课件下载到本地，开展离线教学。",
+    "家长扫描二维码即可查询学生成绩和在校表现。",
+    "希望大家继续关注和支持教育事业的发展。",
+])
+def test_report_sentences_with_download_qr_or_support_words_stay_whole(sentence):
+    """Words a site's prompts also use (下载到, 扫描二维码, 关注和支持) do not make a report sentence chrome."""
+    lines = [line.text for line in clean(f"一、教学工作\n全县教师参加培训1200人次。{sentence}\n二、后勤保障\n").lines]
+    assert any(sentence in line for line in lines), lines
