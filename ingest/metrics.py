@@ -544,6 +544,7 @@ _RESULT_LINKS = {"在", "到", "为", "至", "于", "成"}
 _GOAL_NOUNS = {"任务", "目标", "要求", "标准", "水平", "指标", "承诺"}
 _REDUPLICATED = re.compile(r"(.)\1(.)\2")  # AABB words (高高兴兴, 认认真真) describe how, never name
 _DETERMINERS = {"所有", "全部", "全体", "部分", "大部分", "其中"}
+_TIER = re.compile(r"[一二三四五六七八九]级")
 _DURATION = re.compile(r"[一二两三四五六七八九十]?年")
 # Words that join the items of a list of names (A、B等, A和B): before a figure the list is what it counts.
 _COORDINATORS = {"、", "和", "及", "与", "以及"}
@@ -795,6 +796,11 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
             run.insert(0, word)  # 生活补助资金, 校舍维改资金: a verb between two nouns is part of the name (jieba tags 补助 a verb)
         elif run == [before_tokens[-1][0]] and len(run[0]) == 1 and flag != "m":
             run.insert(0, word)  # 点击量, 入学率: a one-character noun binds to the word before it
+        elif flag == "m" and run and _TIER.fullmatch(word):
+            run.insert(0, word)  # 县一级幼儿园1所: a tier (一级, 二级) tagged a numeral is part of the name
+            if i > 0 and before_tokens[i - 1][1] == "zg" and len(before_tokens[i - 1][0]) == 1:
+                run.insert(0, before_tokens[i - 1][0])  # 县 before it is tagged zg
+                skip_to = i - 1
         elif (flag == "m" and run and i > 0 and _DURATION.fullmatch(word)
               and (before_tokens[i - 1][1].startswith(_NOUNISH) or before_tokens[i - 1][1] == "v")):
             run.insert(0, word)  # 学前三年毛入园率, 继续教育年参与率: a span of years inside a name, not a number of its own

@@ -604,3 +604,7 @@ def test_a_noun_counted_before_a_naming_verb_is_not_who_did_it():
 def test_a_list_of_people_before_a_count_names_it_when_a_predicate_follows():
     assert figures("全县校长和德育主任共150余人参加培训。")[0].indicator == "校长和德育主任"
     assert figures("全县共有教师和职工860人。")[0].indicator == "教师和职工"  # nothing after: the list names it too
+
+
+def test_a_tier_inside_a_name_stays_in_it():
+    assert [f.indicator for f in figures("全镇有市级示范园2所、县一级幼儿园4所。")] == ["市级示范园", "县一级幼儿园"]
