@@ -533,7 +533,7 @@ _SKIP_BEFORE = set(_CHANGE_UP.split("|") + _CHANGE_DOWN.split("|")) | set("不�
                    # modal verbs and adverbs between a subject and its figure (学校数一般应控制在20所以内)
                    "应 应当 须 必须 要 将 能 可 可以 一般 基本 总体 普遍 都 "
                    # verbs of holding a level, with or without 在 (巩固率保持100%, 大班额控制5%以内)
-                   "保持 维持 控制".split())
+                   "保持 维持 控制 相比 相较".split())
 # jieba tags unknown words such as 辍学率 as verbs; a word ending in one of these is what a figure measures.
 _MEASURE_NOUN = re.compile(r"..?[率额量数]$")
 _SCOPE = re.compile(r"[全我本各][省市区县旗镇乡校园]")
@@ -544,6 +544,7 @@ _RESULT_LINKS = {"在", "到", "为", "至", "于", "成"}
 _GOAL_NOUNS = {"任务", "目标", "要求", "标准", "水平", "指标", "承诺"}
 _REDUPLICATED = re.compile(r"(.)\1(.)\2")  # AABB words (高高兴兴, 认认真真) describe how, never name
 _DETERMINERS = {"所有", "全部", "全体", "部分", "大部分", "其中"}
+_AGE_CLASS = re.compile(r"(?:(?P<group>[\u4e00-\u9fff]{2,8}?)中)?(?:年龄在)?(?P<cls>\d+(?:[-~～至]\d+)?(?:周岁|岁)(?:以下|以上)?)的?占(?:到|了)?$")
 _TIER = re.compile(r"[一二三四五六七八九]级")
 _DURATION = re.compile(r"[一二两三四五六七八九十]?年")
 # Words that join the items of a list of names (A、B等, A和B): before a figure the list is what it counts.
@@ -725,6 +726,9 @@ def indicator(text: str, f: Figure, words: Tagging | None = None) -> str:
         subject = "".join(trailing)[-INDICATOR_MAX:] if trailing else _noun_run(words_before)
         if subject and not _SCOPE.fullmatch(subject):
             return subject
+    age_class = _AGE_CLASS.search(text[clause_start : f.start]) if f.unit in ("%", "‰") else None
+    if age_class:  # 教师中40岁以下占56%: the share is of an age class, named with the group it is taken from
+        return (age_class.group("cls") + (age_class.group("group") or ""))[:INDICATOR_MAX]
     lo = max(clause_start, f.start - 30)
     list_start = clause_start
     while list_start > 0 and text[list_start - 1] == "、":

@@ -608,3 +608,9 @@ def test_a_list_of_people_before_a_count_names_it_when_a_predicate_follows():
 
 def test_a_tier_inside_a_name_stays_in_it():
     assert [f.indicator for f in figures("全镇有市级示范园2所、县一级幼儿园4所。")] == ["市级示范园", "县一级幼儿园"]
+
+
+def test_a_share_of_an_age_class_is_named_by_the_class_and_a_change_after_xiangbi_by_its_level():
+    assert [f.indicator for f in figures("乡村教师中35岁以下占41%，50岁以上占18%。")] == ["35岁以下乡村教师", "50岁以上"]
+    level, change = figures("全县共有专任教师3260人，相比上年增加了85人。")
+    assert (change.role, change.indicator) == ("change", level.indicator) and level.indicator != "相比"
