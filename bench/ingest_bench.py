@@ -77,14 +77,17 @@ def make_big(path: Path, mb: float) -> None:
     path.write_bytes(data[: data.rfind(b"\n")])
 
 
+# tqdm's monitor thread off: while it runs, the workers cannot be forked warm and come from a forkserver,
+# whose workers' CPU time no parent collects (so it would be missing from the CPU column).
+_CLI = "import tqdm; tqdm.tqdm.monitor_interval = 0; from edureports.cli import main; main()"
 # The peer "jieba alone, one process": this build with the bulk cutter and the parallel tagging switched off.
 _SERIAL = ("import ingest.words as w, ingest.pipeline as p; w.FAST_AFTER = float('inf'); "
-           "p.PARALLEL_PASSAGES = float('inf'); from edureports.cli import main; main()")
+           "p.PARALLEL_PASSAGES = float('inf'); " + _CLI)
 
 
 def big_file(path: Path, data: Path, root: Path = ROOT, serial: bool = False) -> dict:
     """`edureports ingest --no-index` of one file in a fresh process: wall and CPU seconds (with its workers)."""
-    code = _SERIAL if serial else "from edureports.cli import main; main()"
+    code = _SERIAL if serial else _CLI
     env = dict(os.environ, PYTHONPATH=str(root))
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
