@@ -9,6 +9,7 @@ from pathlib import PurePath
 
 from index.numbers import figure_text, years_text
 from index.records import Comparison, Hit, MetricRow
+from ingest.files import shown
 
 EXCERPT = 300  # characters of a passage a column shows before it is cut at a sentence end
 UNKNOWN_REGION = "地区不详"
@@ -130,7 +131,7 @@ def source_label(hit: Hit) -> str:
     '东莞_2016.txt · 一、工作回顾 · 第3段'
     """
     m = _ORDINAL.search(hit.passage_id)
-    parts = (PurePath(hit.source).name, hit.heading, f"第{int(m.group(1)) + 1}段" if m else "")
+    parts = (shown(PurePath(hit.source).name), hit.heading, f"第{int(m.group(1)) + 1}段" if m else "")
     return " · ".join(p for p in parts if p)
 
 

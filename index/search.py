@@ -195,7 +195,14 @@ class Engine:
             try:  # a file cut short or grown since the last sync is refused
                 upkeep.check_sizes(self.store, self.dir)
             except IndexFileError:
-                self.keyword, self.dense  # noqa: B018 - a loader that fails names the damage in its own words first
+                try:  # a loader that fails names the damage in its own words first
+                    self.keyword, self.dense  # noqa: B018
+                except IndexFileError:
+                    raise
+                except (KeyboardInterrupt, SystemExit):
+                    raise
+                except BaseException:  # noqa: BLE001 - tantivy panics (a BaseException) on a garbled segment: the checksum line says it
+                    pass
                 raise
         if indexed is not None and indexed == self.store.generation():
             return  # the cheap check: nothing changed since the last sync

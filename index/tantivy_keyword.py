@@ -54,7 +54,7 @@ class TantivyRetriever:
                 raise IndexFileError(f"关键词索引 {self.folder} 的格式为 {found}，本版本读取格式 {FORMAT}；{REINDEX}")
             self.index = tantivy.Index(self.schema, path=str(self.folder))
             self._ids = self._load_ids()
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, AttributeError, TypeError) as exc:  # AttributeError/TypeError: a record that is not an object
             raise damaged("关键词索引", self.folder, type(exc).__name__) from None
         self._writer = None
         self._searcher = None

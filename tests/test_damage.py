@@ -100,6 +100,10 @@ def test_a_garbled_keyword_file_is_named_by_check_without_opening_it(archive, cl
     result = cli("check", "--data", str(archive))
     assert result.exit_code == 2 and "Traceback" not in result.stdout + result.stderr
     rel = target.relative_to(archive / "index").as_posix()
+    searched = cli("search", "责任督学", "--data", str(archive))
+    assert searched.exit_code == 2 and "Traceback" not in searched.stdout + searched.stderr
+    assert searched.stderr == (f"错误：索引文件 {target} 无法读取（内容与记录的校验和不符，文件在建立索引后被改写）；"
+                               f"{REINDEX}\n")
     assert result.stdout.splitlines()[1:] == [
         f"问题  索引文件：{rel} 的校验和与记录不符；运行 edureports reindex 重建索引",
         "正常  向量索引：与数据库一致（4 个段落）",
@@ -175,7 +179,7 @@ def test_a_damaged_page_stops_reindex_and_every_listing_with_one_line(archive, c
     assert result.exit_code == 2
     assert result.stderr == (f"错误：数据库 {db} 完整性检查未通过（database disk image is malformed），不能据此重建索引；"
                              "运行 edureports recover 从数据库中保存的原文重建\n")
-    for command in (["themes"], ["show", doc_id]):
+    for command in (["themes"], ["show", doc_id], ["districts"], ["practices", "督导"]):
         result = cli(*command, "--data", str(archive))
         assert (result.exit_code, result.stderr) == (2, read_fail), command
 
@@ -209,3 +213,16 @@ def test_a_region_no_report_names_is_an_error_not_an_empty_answer(archive, cli):
         assert (result.exit_code, result.stderr) == (2, f"错误：没有地区包含“{region}”的报告\n"), region
     result = cli("metrics", "--region", "%", "--data", str(archive))
     assert (result.exit_code, result.stderr) == (2, "错误：没有地区包含“%”的报告\n")
+
+
+def test_a_keyword_index_record_that_is_not_an_object_is_one_line_naming_reindex(archive, cli):
+    """tantivy's edureports.json holding a list (a stray write) is a one-line error, never a traceback."""
+    config = json.loads((archive / "config.json").read_text("utf-8"))
+    if config["keyword"] != "tantivy":
+        pytest.skip("the archive uses the segments keyword retriever")
+    record = archive / "index" / "tantivy" / "edureports.json"
+    record.write_text("[1,2]".ljust(record.stat().st_size), "utf-8")  # same size: only its checksum tells
+    result = cli("search", "责任督学", "--data", str(archive))
+    assert result.exit_code == 2 and "Traceback" not in result.stdout + result.stderr
+    assert result.stderr.startswith("错误：") and result.stderr.endswith(f"{REINDEX}\n")
+    assert result.stderr.count("\n") == 1

@@ -39,7 +39,14 @@ def data_option(func):
         show_default=True,
         type=click.Path(file_okay=False, path_type=Path),
         help=f"存放数据库的数据目录（或 ${DATA_ENV}）。",
+        callback=_remember_data,
     )(func)
+
+
+def _remember_data(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    """Keep --data where the group can read it: a damaged database is reported for the folder the command used."""
+    ctx.meta["edureports.data"] = value
+    return value
 
 
 def model_option(func):
@@ -115,6 +122,18 @@ class _LazyGroup(click.Group):
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         self._commands[name or cmd.name] = cmd
 
+    def invoke(self, ctx: click.Context):
+        """Run the command; a damaged database page met anywhere is the one line naming check and recover."""
+        import sqlite3
+
+        try:
+            return super().invoke(ctx)
+        except sqlite3.DatabaseError as exc:
+            from index.store import DB_NAME, unreadable
+
+            data = Path(ctx.meta.get("edureports.data", DEFAULT_DATA))
+            raise CLIError(str(unreadable(data / DB_NAME, exc))) from None
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         module = COMMAND_MODULES.get(cmd_name)
         if module:
@@ -183,6 +202,8 @@ def _print_hits(hits, as_json: bool, empty: str = "没有匹配的段落") -> No
     if not hits:
         click.echo(empty, err=True)
         return
+    from ingest.files import shown
+
     divided = False
     for i, h in enumerate(hits, 1):
         grade = getattr(h.grade, "value", h.grade)
@@ -195,7 +216,7 @@ def _print_hits(hits, as_json: bool, empty: str = "没有匹配的段落") -> No
             click.style(f"{i:>2}. {h.title}", bold=True)
             + f"  {h.region or '-'}  {_years(h.years)}" + (f"  相关度 {grade}" if graded else "")
         )
-        click.echo(f"    {h.heading or '（无标题）'}  （{Path(h.source).name} · [{h.passage_id}]）")
+        click.echo(f"    {h.heading or '（无标题）'}  （{shown(Path(h.source).name)} · [{h.passage_id}]）")
         if h.themes:
             click.echo(f"    主题：{'、'.join(h.themes)}")
         click.echo("    " + _snippet(h).replace("\n", "\n    "))
@@ -232,5 +253,7 @@ def _run(call, data: Path | None = None):
     except (SearchError, EmbedderError) as exc:
         raise CLIError(str(exc)) from None
     except sqlite3.DatabaseError as exc:
-        raise CLIError(str(unreadable(Path(data or DEFAULT_DATA) / DB_NAME, exc))) from None
+        ctx = click.get_current_context(silent=True)
+        data = data or (ctx.meta.get("edureports.data") if ctx else None) or DEFAULT_DATA
+        raise CLIError(str(unreadable(Path(data) / DB_NAME, exc))) from None
 
