@@ -30,17 +30,23 @@ from edureports.cli import (  # noqa: F401 - the group and the shared helpers
 )
 
 
-def _embed_bar(total: int):
-    """The embedding progress bar on stderr: passages, so that tqdm shows 段/s and the time left."""
+def _tqdm():
+    """tqdm without its monitor thread: a running thread makes ingest start its workers by forkserver, each reloading jieba."""
     from tqdm import tqdm
 
+    tqdm.monitor_interval = 0
+    return tqdm
+
+
+def _embed_bar(total: int):
+    """The embedding progress bar on stderr: passages, so that tqdm shows 段/s and the time left."""
+    tqdm = _tqdm()
     return tqdm(total=total, desc="嵌入", unit="段", file=sys.stderr, disable=None)
 
 
 def _files_bar(desc: str):
     """A progress bar over a list of files on stderr; the list's length gives tqdm its total and ETA."""
-    from tqdm import tqdm
-
+    tqdm = _tqdm()
     return lambda files: tqdm(files, desc=desc, unit="个文件", file=sys.stderr, disable=None)
 
 
