@@ -614,3 +614,9 @@ def test_a_share_of_an_age_class_is_named_by_the_class_and_a_change_after_xiangb
     assert [f.indicator for f in figures("乡村教师中35岁以下占41%，50岁以上占18%。")] == ["35岁以下乡村教师", "50岁以上"]
     level, change = figures("全县共有专任教师3260人，相比上年增加了85人。")
     assert (change.role, change.indicator) == ("change", level.indicator) and level.indicator != "相比"
+
+
+def test_levels_of_schooling_name_their_own_counts():
+    """本科/专科 are nouns here (jieba alone tags 本科 as a pronoun), so each count is named by its level, not the one before."""
+    found = [(f.raw, f.indicator) for f in figures("今年全市高校共招生70万人，其中本科46万人，专科24万人。")]
+    assert ("46万人", "本科") in found and ("24万人", "专科") in found
