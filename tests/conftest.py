@@ -57,6 +57,30 @@ REPORT_TEXT = (
 )
 
 
+# A second report of our own wording, for archives that must hold more than one.
+PLAN_TEXT = (
+    "2023年区教育督导工作要点\n"
+    "一、完善督导评估机制\n"
+    "对全区中小学开展办学水平综合督导，督导结果作为校长考核的重要依据。\n"
+    "二、加强责任督学挂牌督导\n"
+    "每名责任督学联系学校不超过5所，每月到校督导不少于2次，问题整改台账实行销号管理。\n"
+)
+
+
+def damage_page(db: Path, table: str) -> None:
+    """Overwrite the header of the first page holding `table`'s rows (the way a bad sector would)."""
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    page = con.execute("SELECT pageno FROM dbstat WHERE name = ? ORDER BY pageno", (table,)).fetchone()[0]
+    size = con.execute("PRAGMA page_size").fetchone()[0]
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    with open(db, "r+b") as f:
+        f.seek((page - 1) * size)
+        f.write(b"\xff" * 40)
+
+
 def make_docx(path: Path, numbered: bool = False) -> Path:
     import docx
 

@@ -11,17 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPORT_TEXT
+from conftest import PLAN_TEXT, REPORT_TEXT, damage_page
 
 from index.store import DB_NAME
 
-PLAN_TEXT = (
-    "2023年区教育督导工作要点\n"
-    "一、完善督导评估机制\n"
-    "对全区中小学开展办学水平综合督导，督导结果作为校长考核的重要依据。\n"
-    "二、加强责任督学挂牌督导\n"
-    "每名责任督学联系学校不超过5所，每月到校督导不少于2次，问题整改台账实行销号管理。\n"
-)
 REINDEX = "请运行 edureports reindex 重建索引"
 
 
@@ -156,23 +149,11 @@ def test_reindex_with_a_model_that_cannot_load_keeps_the_old_index(archive, cli,
     assert _view(cli, archive) == before
 
 
-def _damage_page(db: Path, table: str) -> None:
-    """Overwrite the header of the first page holding `table`'s rows (the way a bad sector would)."""
-    con = sqlite3.connect(db)
-    page = con.execute("SELECT pageno FROM dbstat WHERE name = ? ORDER BY pageno", (table,)).fetchone()[0]
-    size = con.execute("PRAGMA page_size").fetchone()[0]
-    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    con.close()
-    with open(db, "r+b") as f:
-        f.seek((page - 1) * size)
-        f.write(b"\xff" * 40)
-
-
 def test_a_damaged_page_stops_reindex_and_every_listing_with_one_line(archive, cli):
     """reindex would build indexes from what it can read and report success: it refuses and names recover."""
     db = archive / DB_NAME
     doc_id = json.loads(cli("docs", "--json", "--data", str(archive)).stdout)[0]["doc_id"]
-    _damage_page(db, "passages")
+    damage_page(db, "passages")
     read_fail = (f"错误：数据库 {db} 读取失败（database disk image is malformed）；运行 edureports check 查看，"
                  "运行 edureports recover 从数据库中保存的原文重建\n")
     result = cli("reindex", "--data", str(archive))

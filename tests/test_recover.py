@@ -4,25 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from conftest import REPORT_TEXT
+from conftest import PLAN_TEXT, REPORT_TEXT, damage_page
 
 from index import upkeep
 from index.query import Query, parse
 from index.search import Engine, SearchError
 from index.store import DB_NAME, Store, StoreError
-
-PLAN_TEXT = (
-    "2023年区教育督导工作要点\n"
-    "一、完善督导评估机制\n"
-    "对全区中小学开展办学水平综合督导，督导结果作为校长考核的重要依据。\n"
-    "二、加强责任督学挂牌督导\n"
-    "每名责任督学联系学校不超过5所，每月到校督导不少于2次，问题整改台账实行销号管理。\n"
-)
 
 
 @pytest.fixture
@@ -53,18 +44,6 @@ def _search(data: Path, query: str) -> list[str]:
         engine.close()
 
 
-def _damage_page(db: Path, table: str) -> None:
-    """Overwrite the header of the first page holding `table`'s rows (the way a bad sector would)."""
-    con = sqlite3.connect(db)
-    page = con.execute("SELECT pageno FROM dbstat WHERE name = ? ORDER BY pageno", (table,)).fetchone()[0]
-    size = con.execute("PRAGMA page_size").fetchone()[0]
-    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    con.close()
-    with open(db, "r+b") as f:
-        f.seek((page - 1) * size)
-        f.write(b"\xff" * 40)
-
-
 def test_check_passes_a_sound_archive_and_names_reindex_for_a_garbled_vector_file(archive, cli):
     result = cli("check", "--data", str(archive))
     assert result.exit_code == 0
@@ -91,7 +70,7 @@ def test_a_damaged_database_is_named_and_recover_rebuilds_it_from_the_stored_ori
     # The files are gone too: only the database's stored originals can bring the reports back.
     for path in (tmp_path / "in").iterdir():
         path.unlink()
-    _damage_page(archive / DB_NAME, "documents")
+    damage_page(archive / DB_NAME, "documents")
 
     result = cli("docs", "--data", str(archive))
     assert result.exit_code == 2

@@ -1,4 +1,4 @@
-"""`edureports app` as a service manager runs it: local only, our upload cap, stopped by SIGTERM."""
+"""`edureports app` as a service manager runs it, and `streamlit run app.py` in the project folder: local only, our upload cap, stopped by SIGTERM."""
 
 from __future__ import annotations
 
@@ -18,6 +18,35 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _wait_healthy(port: int, timeout: float = 90) -> None:
+    """Return once Streamlit on `port` answers its health check; fail the test after `timeout` seconds."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).status == 200:
+                return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail("the app did not start")
+
+
+def _listening(port: int) -> set[str]:
+    """Local addresses listening on `port`, read from /proc/net/tcp and tcp6 (hex, as the kernel writes them)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as fh:
+                rows = fh.read().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            local, state = row.split()[1], row.split()[3]
+            address, hex_port = local.rsplit(":", 1)
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                found.add(address)
+    return found
 
 
 def _children(pid: int) -> list[int]:
@@ -50,15 +79,7 @@ def test_app_listens_locally_with_our_upload_cap_and_stops_on_sigterm(tmp_path):
                             "--data", str(tmp_path / "data")],
                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.time() + 90
-        while time.time() < deadline:
-            try:
-                if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).status == 200:
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("the app did not start")
+        _wait_healthy(port)
         (server,) = _children(cli.pid)
         with open(f"/proc/{server}/cmdline") as fh:
             argv = fh.read().split("\0")
@@ -76,3 +97,18 @@ def test_app_listens_locally_with_our_upload_cap_and_stops_on_sigterm(tmp_path):
     finally:
         if cli.poll() is None:
             cli.kill()
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/net"), reason="reads listening sockets from /proc/net (Linux)")
+def test_streamlit_run_in_the_project_folder_listens_on_loopback_only(tmp_path):
+    """.streamlit/config.toml binds a plain `streamlit run app.py` to 127.0.0.1, as `edureports app` does."""
+    port = _free_port()
+    env = {**os.environ, "EDUREPORTS_DATA": str(tmp_path / "data")}
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_healthy(port)
+        assert _listening(port) == {"0100007F"}  # 127.0.0.1 only: not 0.0.0.0, not ::
+    finally:
+        server.kill()
+        server.wait(timeout=30)
