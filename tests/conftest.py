@@ -67,6 +67,17 @@ PLAN_TEXT = (
 )
 
 
+def two_reports(tmp_path: Path, cli) -> Path:
+    """A data dir holding REPORT_TEXT and PLAN_TEXT, ingested and indexed by the command line."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "总结.txt").write_text(REPORT_TEXT, encoding="utf-8")
+    (folder / "要点.txt").write_text(PLAN_TEXT, encoding="utf-8")
+    data = tmp_path / "data"
+    result = cli("ingest", str(folder), "--data", str(data))
+    assert result.exit_code == 0, result.stderr
+    return data
+
 def damage_page(db: Path, table: str) -> None:
     """Overwrite the header of the first page holding `table`'s rows (the way a bad sector would)."""
     import sqlite3

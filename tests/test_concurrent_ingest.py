@@ -10,17 +10,13 @@ import sys
 import time
 from pathlib import Path
 
+from conftest import PLAN_TEXT as BASE_PLAN
 from conftest import REPORT_TEXT, ROOT
 
 from index.lock import IngestLock
 
-# A second report of our own wording, so the folder holds more than one file.
-PLAN_TEXT = (
-    "2023年区教育督导工作要点\n"
-    "一、完善督导评估机制\n"
-    "对全区中小学开展办学水平综合督导，督导结果作为校长考核的重要依据。\n"
-    "二、加强责任督学挂牌督导\n"
-    "每名责任督学联系学校不超过5所，每月到校督导不少于2次，问题整改台账实行销号管理。\n"
+# The second report with one section more, so the folder holds more than one file of some length.
+PLAN_TEXT = BASE_PLAN + (
     "三、开展“双减”专项督导\n"
     "每学期对作业管理、课后服务和校外培训治理开展专项督导，发现问题限期整改。\n"
 )

