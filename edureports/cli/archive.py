@@ -203,7 +203,8 @@ def docs(as_json: bool, data: Path) -> None:
     if not rows:
         click.echo("还没有报告；用 edureports ingest 路径 导入", err=True)
         return
-    from edureports.cli.tables import Align, render, years_text
+    from edureports.cli.tables import Align, render
+    from index.numbers import years_text
 
     click.echo(render(
         ["编号", "年份", "文种", "段落数", "地区", "标题"],

@@ -15,7 +15,8 @@ from edureports.cli import (  # noqa: F401 - the group and the shared helpers
     json_option,
     main,
 )
-from edureports.cli.tables import render, years_text
+from edureports.cli.tables import render
+from index.numbers import years_text
 
 
 def _pivot(rows: list[dict]) -> list[dict]:

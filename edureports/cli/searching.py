@@ -124,7 +124,8 @@ def compare(query_or_theme, per_report, reports, chosen_regions, doc_ids, xlsx_p
     from pathlib import Path
 
     from edureports.cli import CLIError
-    from edureports.cli.tables import render, years_text
+    from edureports.cli.tables import render
+    from index.numbers import years_text
     from index.compare import aligned, column_titles, excerpt, figures_of, source_label
     from index.export import comparison_docx, comparison_xlsx
 

@@ -101,17 +101,3 @@ def render(headers: Sequence[str], rows: Sequence[Sequence], align: Sequence[Ali
     for r in texts:
         lines.append(GAP.join(pad(v, w, a) for v, w, a in zip(r, widths, aligns)).rstrip())
     return "\n".join(lines)
-
-
-def years_text(years: Sequence[int]) -> str:
-    """Report years for a table cell: 2016, 2016、2017, 2019—2021 (three or more in a row), 年份不详.
-
-    >>> years_text([2016]), years_text([2016, 2017]), years_text([2019, 2020, 2021]), years_text([])
-    ('2016', '2016、2017', '2019—2021', '年份不详')
-    """
-    years = sorted(set(years))
-    if not years:
-        return "年份不详"
-    if len(years) >= 3 and years[-1] - years[0] == len(years) - 1:
-        return f"{years[0]}—{years[-1]}"
-    return "、".join(map(str, years))
