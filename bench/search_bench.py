@@ -59,6 +59,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -66,6 +67,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+from embed_bench import BusyLoad  # noqa: E402 - one busy process per core, as the encoder bench loads the machine
 PER_DOC = 20
 SEGMENT = 50_000
 EXTRA_VOCAB = 200_000
@@ -125,11 +127,8 @@ def prepare(cache: Path) -> dict:
 
 def run_one(n: int, cache: Path, work: Path) -> dict:
     """Build a store and indexes of n passages, then time queries."""
-    from eval_search import load_dev
-
     from index.keyword import KeywordIndex
-    from index.query import parse
-    from index.search import CHUNK_SLOTS, Engine
+    from index.search import CHUNK_SLOTS
     from index.store import Store
     from index.vectors import VectorIndex
 
@@ -466,22 +465,6 @@ def recall_one(n: int, cache: Path) -> dict:
 # --- latency under load, cold command -------------------------------------------
 
 
-class BusyLoad:
-    """One busy process per core while the `with` block runs: background work that shares the machine."""
-
-    def __enter__(self):
-        from edureports.settings import cores
-
-        self.procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(cores())]
-        time.sleep(0.3)
-        return self
-
-    def __exit__(self, *exc):
-        for p in self.procs:
-            p.kill()
-            p.wait()
-
-
 def loaded_one(work: Path) -> dict:
     """Hybrid latency in blocks alternating an idle machine and one busy process per core."""
     from eval_search import load_dev
@@ -495,7 +478,7 @@ def loaded_one(work: Path) -> dict:
     times: dict[str, list[float]] = {"idle": [], "loaded": []}
     for _ in range(LOAD_ROUNDS):
         for phase in ("idle", "loaded"):
-            with BusyLoad() if phase == "loaded" else _Idle():
+            with BusyLoad() if phase == "loaded" else nullcontext():
                 for q in queries:
                     time.sleep(GAP_S)
                     t = time.perf_counter()
@@ -505,14 +488,6 @@ def loaded_one(work: Path) -> dict:
     out = {f"{phase}_{p}": float(np.percentile(v, p)) for phase, v in times.items() for p in (50, 95)}
     out["rss_mb"] = peak_rss_mb()
     return out
-
-
-class _Idle:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return None
 
 
 # What a search cannot do without, imported alone: the floor under a cold command.
