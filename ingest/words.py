@@ -129,16 +129,7 @@ def _cut(text: str) -> list[str]:
         return list(_jieba().cut(text))
     if _BLOCK.fullmatch(text):  # one block: what a passage's Tagging asks for
         return fast.cut(text, True) if not _SYMBOL.search(text) else list(_jieba().cut(text))
-    out: list[str] = []
-    slow = _jieba().cut
-    for piece in _BLOCK_SPLIT.split(text):
-        if not piece:
-            continue
-        if _BLOCK_SPLIT.fullmatch(piece) and not _SYMBOL.search(piece):
-            out += fast.cut(piece, True)
-        else:
-            out += slow(piece)  # jieba alone: the piece is one of its blocks or what lies between two
-    return out
+    return _blockwise(text, lambda piece: fast.cut(piece, True), _jieba().cut)
 
 
 @lru_cache(maxsize=1)
@@ -191,6 +182,20 @@ class Token(NamedTuple):
 _BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+")
 _BLOCK_SPLIT = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)")  # jieba.re_han_default: split keeps the blocks
 _NUMERIC = re.compile(r"[.0-9]+")
+
+
+def _blockwise(text: str, fast_cut, slow_cut) -> list[str]:
+    """Cut `text` as jieba splits it into blocks: a block without + # & . _ % - goes to rjieba, the rest to jieba.
+
+    jieba-rs keeps 2021-03-04 and xx.x% whole where jieba splits them, so
+    those blocks, and what lies between two blocks, stay on jieba.
+    """
+    out: list[str] = []
+    for piece in _BLOCK_SPLIT.split(text):
+        if not piece:
+            continue
+        out += fast_cut(piece) if _BLOCK.fullmatch(piece) and not _SYMBOL.search(piece) else slow_cut(piece)
+    return out
 _ASCII_WORD = re.compile(r"[a-zA-Z0-9]+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -394,13 +399,4 @@ def _search_words(text: str) -> list[str]:
     fast = _bulk(len(text)) if _jieba.cache_info().currsize else None
     if fast is None:
         return list(_cutter().cut_for_search(text))
-    out: list[str] = []
-    slow = _jieba().cut_for_search
-    for piece in _BLOCK_SPLIT.split(text):
-        if not piece:
-            continue
-        if _BLOCK.fullmatch(piece) and not _SYMBOL.search(piece):
-            out += fast.cut_for_search(piece, True)
-        else:
-            out += slow(piece)
-    return out
+    return _blockwise(text, lambda piece: fast.cut_for_search(piece, True), _jieba().cut_for_search)
