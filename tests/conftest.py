@@ -67,6 +67,29 @@ PLAN_TEXT = (
 )
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def healthy(port: int, timeout: float = 90) -> bool:
+    """Whether Streamlit on `port` answers its health check within `timeout` seconds."""
+    import time
+    import urllib.request
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).status == 200:
+                return True
+        except OSError:
+            time.sleep(0.5)
+    return False
+
 def two_reports(tmp_path: Path, cli) -> Path:
     """A data dir holding REPORT_TEXT and PLAN_TEXT, ingested and indexed by the command line."""
     folder = tmp_path / "in"

@@ -13,7 +13,6 @@ import io
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -22,7 +21,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import REPORT_TEXT, ROOT, make_docx
+from conftest import REPORT_TEXT, ROOT, free_port, healthy, make_docx
 from streamlit.testing.v1 import AppTest
 
 APP = str(ROOT / "app.py")
@@ -435,11 +434,6 @@ STUDENT_AID = ("资助", "助学金", "助学贷款", "免学费", "免除学费
 GENERIC_WORDS = {"学生", "管理", "工作"}  # words every report uses: a highlight on them alone says nothing
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def served(indexed_corpus, tmp_path_factory):
@@ -447,21 +441,14 @@ def served(indexed_corpus, tmp_path_factory):
     starts it: from the project folder, so .streamlit/config.toml applies)."""
     folder = tmp_path_factory.mktemp("served")
     data = Path(shutil.copytree(indexed_corpus, folder / "data"))
-    port, log_path = _free_port(), folder / "streamlit.log"
+    port, log_path = free_port(), folder / "streamlit.log"
     log = open(log_path, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         env={**os.environ, "EDUREPORTS_DATA": str(data)}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
+    if not healthy(port):
         proc.terminate()
         pytest.fail(f"the app did not start: {log_path.read_text()[-500:]}")
     yield {"url": url, "data": data, "log": log_path}

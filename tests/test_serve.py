@@ -4,32 +4,12 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 
 import pytest
-from conftest import ROOT
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(port: int, timeout: float = 90) -> None:
-    """Return once Streamlit on `port` answers its health check; fail the test after `timeout` seconds."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).status == 200:
-                return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail("the app did not start")
+from conftest import ROOT, free_port, healthy
 
 
 def _listening(port: int) -> set[str]:
@@ -73,13 +53,14 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads child processes from /proc (Linux)")
 def test_app_listens_locally_with_our_upload_cap_and_stops_on_sigterm(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "EDUREPORTS_MAX_FILE_MB": "7"}
     cli = subprocess.Popen([sys.executable, "-m", "edureports.cli", "app", "--port", str(port),
                             "--data", str(tmp_path / "data")],
                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        _wait_healthy(port)
+        if not healthy(port):
+            pytest.fail("the app did not start")
         (server,) = _children(cli.pid)
         with open(f"/proc/{server}/cmdline") as fh:
             argv = fh.read().split("\0")
@@ -102,12 +83,13 @@ def test_app_listens_locally_with_our_upload_cap_and_stops_on_sigterm(tmp_path):
 @pytest.mark.skipif(not os.path.isdir("/proc/net"), reason="reads listening sockets from /proc/net (Linux)")
 def test_streamlit_run_in_the_project_folder_listens_on_loopback_only(tmp_path):
     """.streamlit/config.toml binds a plain `streamlit run app.py` to 127.0.0.1, as `edureports app` does."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "EDUREPORTS_DATA": str(tmp_path / "data")}
     server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait_healthy(port)
+        if not healthy(port):
+            pytest.fail("the app did not start")
         assert _listening(port) == {"0100007F"}  # 127.0.0.1 only: not 0.0.0.0, not ::
     finally:
         server.kill()
